@@ -1,0 +1,478 @@
+/**
+ * A purpose-built, streaming extractor for the .NET DataSets that Bromcom's ASMX services return
+ * (bromcom-soap-api.md §2): an inline `xs:schema` followed by a `diffgr:diffgram` whose
+ * `<NewDataSet>` holds one element per row.
+ *
+ * Why not a general XML parser: a year of attendance is hundreds of thousands of rows and tens of MB;
+ * general parsers build a full tree and run at 4–7 MB/s on this shape. This reader scans with
+ * indexOf, reads the schema once, and emits rows as soon as they are complete, so a caller can feed
+ * it chunks and drop them. It is strict about structure (mismatched or unterminated tags are
+ * typed errors, never silently wrong rows) and lenient about things that do not change meaning
+ * (whitespace between elements, prefixes, attributes on rows).
+ *
+ * Output: every schema column present on every row (absent element = NULL = `null`), values typed
+ * from the schema (see `convert`), column names decoded from .NET's `_xHHHH_` encoding.
+ */
+import { BromcomError } from './errors';
+import { notADataSet } from './fault';
+import { decodeEntities, decodeXmlName } from './xml';
+
+export type ColumnKind = 'string' | 'integer' | 'decimal' | 'float' | 'boolean' | 'dateTime' | 'other';
+
+export interface DataSetColumn {
+	/** The column name as the user sees it (decoded). */
+	name: string;
+	/** The element name on the wire. */
+	xmlName: string;
+	/** The `xs:` type name without prefix, e.g. `int`, `dateTime`, `string`. */
+	xsType: string;
+	/** `msdata:DataType` when present, e.g. `System.Guid, mscorlib, …`. */
+	dataType?: string;
+	kind: ColumnKind;
+}
+
+export interface DataSetTable {
+	name: string;
+	xmlName: string;
+	columns: DataSetColumn[];
+}
+
+export type CellValue = string | number | boolean | null;
+export type DataSetRow = Record<string, CellValue>;
+
+export interface DataSetSchema {
+	dataSetName: string;
+	tables: DataSetTable[];
+}
+
+export interface ParsedDataSet extends DataSetSchema {
+	/** Columns of the first table (Bromcom always returns one table, named `Table`). */
+	columns: DataSetColumn[];
+	rows: DataSetRow[];
+}
+
+const INTEGER_TYPES = new Set(['int', 'long', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong', 'integer']);
+
+export function columnKind(xsType: string): ColumnKind {
+	if (xsType === 'string') return 'string';
+	if (INTEGER_TYPES.has(xsType)) return 'integer';
+	if (xsType === 'decimal') return 'decimal';
+	if (xsType === 'double' || xsType === 'float') return 'float';
+	if (xsType === 'boolean') return 'boolean';
+	if (xsType === 'dateTime' || xsType === 'date') return 'dateTime';
+	return 'other';
+}
+
+const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Converts a cell's text by its column kind. Never loses information: a value that cannot be
+ * represented exactly as a JavaScript number (a `long` above 2^53, a decimal with more than 15
+ * significant digits, `INF`) stays a string, and so does text that does not match its declared type.
+ * Dates stay ISO 8601 strings with the server's offset, as sent.
+ */
+export function convert(text: string, kind: ColumnKind): CellValue {
+	switch (kind) {
+		case 'integer': {
+			const n = Number(text);
+			return Number.isSafeInteger(n) && text.length > 0 && text.trim() === text ? n : text;
+		}
+		case 'decimal': {
+			const m = DECIMAL_RE.exec(text);
+			if (m === null) return text;
+			const digits = (m[1] + (m[2] ?? '')).replace(/^0+/, '');
+			return digits.length <= 15 ? Number(text) : text;
+		}
+		case 'float': {
+			if (text === 'INF' || text === '-INF' || text === 'NaN' || text.length === 0) return text;
+			const n = Number(text);
+			return Number.isFinite(n) ? n : text;
+		}
+		case 'boolean':
+			if (text === 'true' || text === '1') return true;
+			if (text === 'false' || text === '0') return false;
+			return text;
+		default:
+			return text;
+	}
+}
+
+function payloadError(message: string): BromcomError {
+	return new BromcomError({ kind: 'unexpectedPayload', message });
+}
+
+const ATTR_RE = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+function attributes(tag: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	ATTR_RE.lastIndex = 0;
+	let m: RegExpExecArray | null;
+	while ((m = ATTR_RE.exec(tag)) !== null) out[m[1]] = decodeEntities(m[2] ?? m[3] ?? '') ?? (m[2] ?? m[3] ?? '');
+	return out;
+}
+
+function localName(qname: string): string {
+	const i = qname.indexOf(':');
+	return i === -1 ? qname : qname.slice(i + 1);
+}
+
+/** Parses the inline `xs:schema` text (from `<xs:schema` to `</xs:schema>`). */
+export function parseSchema(schemaXml: string): DataSetSchema {
+	const TAG_RE = /<(\/?)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*?)(\/?)>/g;
+	// Stack of open `element` names (null for other schema constructs).
+	const stack: Array<{ local: string; elementName: string | null }> = [];
+	let dataSetName = '';
+	const tables: DataSetTable[] = [];
+	let pendingColumn: DataSetColumn | null = null;
+	let m: RegExpExecArray | null;
+	const elementDepth = () => stack.filter((s) => s.elementName !== null).length;
+	while ((m = TAG_RE.exec(schemaXml)) !== null) {
+		const [, closing, , local, rest, selfClosing] = m;
+		if (closing) {
+			const top = stack.pop();
+			if (top?.elementName !== null && top?.local === 'element') pendingColumn = null;
+			continue;
+		}
+		if (local === 'element') {
+			const attrs = attributes(rest);
+			const xmlName = attrs.name ?? '';
+			const depth = elementDepth();
+			if (depth === 0) {
+				dataSetName = xmlName;
+			} else if (depth === 1) {
+				tables.push({ name: attrs['msdata:ColumnName'] ?? decodeXmlName(xmlName), xmlName, columns: [] });
+			} else if (depth === 2 && tables.length > 0) {
+				const xsType = localName(attrs.type ?? 'string');
+				const column: DataSetColumn = {
+					name: attrs['msdata:ColumnName'] ?? decodeXmlName(xmlName),
+					xmlName,
+					xsType,
+					kind: columnKind(xsType),
+				};
+				if (attrs['msdata:DataType']) column.dataType = attrs['msdata:DataType'];
+				tables[tables.length - 1].columns.push(column);
+				pendingColumn = attrs.type === undefined ? column : null;
+			}
+			if (!selfClosing) stack.push({ local, elementName: xmlName });
+		} else {
+			// A column without a `type` attribute declares it in a nested simpleType restriction.
+			if (local === 'restriction' && pendingColumn !== null) {
+				const base = attributes(rest).base;
+				if (base) {
+					pendingColumn.xsType = localName(base);
+					pendingColumn.kind = columnKind(pendingColumn.xsType);
+				}
+			}
+			if (!selfClosing) stack.push({ local, elementName: null });
+		}
+	}
+	if (!dataSetName) throw payloadError('The Bromcom response has an inline schema without a DataSet element.');
+	return { dataSetName, tables };
+}
+
+enum Phase {
+	Schema,
+	Diffgram,
+	DataSetStart,
+	Rows,
+	AfterRows,
+	Done,
+}
+
+const SCHEMA_START_RE = /<([A-Za-z_][\w.-]*:)?schema[\s>/]/;
+const DIFFGRAM_START_RE = /<([A-Za-z_][\w.-]*:)?diffgram[\s>/]/;
+
+function isSpace(c: number): boolean {
+	return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/**
+ * Incremental reader. Feed text with `write()` (any chunking, including mid-tag), collect the rows
+ * it returns, then call `end()`. `parseDataSet()` is the one-shot form.
+ */
+export class DataSetReader {
+	schema?: DataSetSchema;
+	private buf = '';
+	private phase = Phase.Schema;
+	private dsCloseTag = '';
+	private diffgramCloseTag = '';
+	private tablesByXmlName = new Map<string, { table: DataSetTable; index: Map<string, number> }>();
+	private rowCount = 0;
+
+	/** Rows emitted so far. */
+	get count(): number {
+		return this.rowCount;
+	}
+
+	write(chunk: string): DataSetRow[] {
+		this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
+		const rows: DataSetRow[] = [];
+		let pos = this.advance(0, rows);
+		if (pos > 0) this.buf = pos >= this.buf.length ? '' : this.buf.slice(pos);
+		pos = 0;
+		return rows;
+	}
+
+	/** Validates that the document was complete. Throws a typed error if it was not. */
+	end(): void {
+		if (this.phase === Phase.Done) return;
+		if (this.phase === Phase.AfterRows) {
+			throw payloadError('The Bromcom response ended before the end of the data (the diffgram was not closed); it was probably cut off in transit.');
+		}
+		if (this.phase === Phase.Schema) throw notADataSet(this.buf);
+		throw payloadError(
+			`The Bromcom response was cut off after ${this.rowCount} row(s): the data did not finish. This usually means the connection dropped or a proxy truncated a large response.`,
+		);
+	}
+
+	private advance(start: number, rows: DataSetRow[]): number {
+		const buf = this.buf;
+		let pos = start;
+		for (;;) {
+			switch (this.phase) {
+				case Phase.Schema: {
+					const m = SCHEMA_START_RE.exec(pos === 0 ? buf : buf.slice(pos));
+					if (m === null) return pos;
+					const at = pos + m.index;
+					const prefix = m[1] ?? '';
+					const closeTag = `</${prefix}schema>`;
+					const end = buf.indexOf(closeTag, at);
+					if (end === -1) return pos;
+					this.schema = parseSchema(buf.slice(at, end + closeTag.length));
+					for (const table of this.schema.tables) {
+						const index = new Map<string, number>();
+						table.columns.forEach((c, i) => index.set(c.xmlName, i));
+						this.tablesByXmlName.set(table.xmlName, { table, index });
+					}
+					this.dsCloseTag = `</${this.schema.dataSetName}>`;
+					pos = end + closeTag.length;
+					this.phase = Phase.Diffgram;
+					break;
+				}
+				case Phase.Diffgram: {
+					const m = DIFFGRAM_START_RE.exec(buf.slice(pos));
+					if (m === null) {
+						// The schema may legitimately be the whole answer only if the wrapper closes.
+						return pos;
+					}
+					const at = pos + m.index;
+					const gt = buf.indexOf('>', at);
+					if (gt === -1) return pos;
+					this.diffgramCloseTag = `</${m[1] ?? ''}diffgram>`;
+					pos = gt + 1;
+					if (buf.charCodeAt(gt - 1) === 47 /* / */) {
+						this.phase = Phase.Done; // `<diffgr:diffgram … />`: no rows.
+						return pos;
+					}
+					this.phase = Phase.DataSetStart;
+					break;
+				}
+				case Phase.DataSetStart: {
+					while (pos < buf.length && isSpace(buf.charCodeAt(pos))) pos++;
+					if (pos >= buf.length) return pos;
+					if (buf.startsWith(this.diffgramCloseTag, pos)) {
+						pos += this.diffgramCloseTag.length;
+						this.phase = Phase.Done;
+						return pos;
+					}
+					const open = `<${this.schema!.dataSetName}`;
+					const at = buf.indexOf(open, pos);
+					if (at === -1) return pos;
+					const gt = buf.indexOf('>', at);
+					if (gt === -1) return pos;
+					pos = gt + 1;
+					this.phase = buf.charCodeAt(gt - 1) === 47 ? Phase.AfterRows : Phase.Rows;
+					break;
+				}
+				case Phase.Rows: {
+					const next = this.readRows(pos, rows);
+					if (this.phase === Phase.Rows) return next;
+					pos = next;
+					break;
+				}
+				case Phase.AfterRows: {
+					// Anything between `</NewDataSet>` and `</diffgr:diffgram>` (`diffgr:before`,
+					// `diffgr:errors`) describes earlier versions, not rows: skip it.
+					const at = buf.indexOf(this.diffgramCloseTag, pos);
+					if (at === -1) return pos;
+					this.phase = Phase.Done;
+					return at + this.diffgramCloseTag.length;
+				}
+				case Phase.Done:
+					return buf.length;
+			}
+		}
+	}
+
+	/** Reads complete rows from `pos`; returns where the unconsumed text starts. */
+	private readRows(start: number, rows: DataSetRow[]): number {
+		const buf = this.buf;
+		const len = buf.length;
+		let pos = start;
+		let cached: { table: DataSetTable; index: Map<string, number> } | undefined;
+		let cachedName = '';
+		for (;;) {
+			while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
+			if (pos >= len) return pos;
+			if (buf.charCodeAt(pos) !== 60 /* < */) throw payloadError(`Unexpected text between rows at row ${this.rowCount + 1}.`);
+			if (buf.charCodeAt(pos + 1) === 47 /* / */) {
+				if (len - pos < this.dsCloseTag.length) return pos;
+				if (!buf.startsWith(this.dsCloseTag, pos)) throw payloadError(`Unexpected closing tag after row ${this.rowCount}.`);
+				this.phase = Phase.AfterRows;
+				return pos + this.dsCloseTag.length;
+			}
+			const rowStart = pos;
+			// Row element name.
+			let p = pos + 1;
+			while (p < len) {
+				const c = buf.charCodeAt(p);
+				if (isSpace(c) || c === 62 /* > */ || c === 47 /* / */) break;
+				p++;
+			}
+			if (p >= len) return rowStart;
+			const tableName = buf.slice(pos + 1, p);
+			if (tableName !== cachedName) {
+				cached = this.tablesByXmlName.get(tableName);
+				if (cached === undefined) throw payloadError(`The Bromcom response has a row element <${tableName}> that its schema does not declare.`);
+				cachedName = tableName;
+			}
+			const gt = buf.indexOf('>', p);
+			if (gt === -1) return rowStart;
+			const { table, index } = cached!;
+			const columns = table.columns;
+			const ncol = columns.length;
+			const values: CellValue[] = new Array(ncol).fill(null);
+			let extra: Record<string, CellValue> | undefined;
+			pos = gt + 1;
+			if (buf.charCodeAt(gt - 1) !== 47 /* not <Table/> */) {
+				const closeRow = `</${tableName}>`;
+				let expect = 0;
+				let complete = false;
+				for (;;) {
+					while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
+					if (pos >= len) break;
+					if (buf.charCodeAt(pos) !== 60) throw payloadError(`Unexpected text inside row ${this.rowCount + 1}.`);
+					if (buf.charCodeAt(pos + 1) === 47) {
+						if (len - pos < closeRow.length) break;
+						if (!buf.startsWith(closeRow, pos)) throw payloadError(`Mismatched closing tag in row ${this.rowCount + 1}.`);
+						pos += closeRow.length;
+						complete = true;
+						break;
+					}
+					// Column element name.
+					let q = pos + 1;
+					while (q < len) {
+						const c = buf.charCodeAt(q);
+						if (isSpace(c) || c === 62 || c === 47) break;
+						q++;
+					}
+					if (q >= len) break;
+					const name = buf.slice(pos + 1, q);
+					const tagEnd = buf.indexOf('>', q);
+					if (tagEnd === -1) break;
+					let text: string;
+					let after: number;
+					if (buf.charCodeAt(tagEnd - 1) === 47) {
+						text = '';
+						after = tagEnd + 1;
+					} else {
+						const lt = buf.indexOf('<', tagEnd + 1);
+						if (lt === -1) break;
+						if (buf.charCodeAt(lt + 1) === 33 /* ! */) {
+							const r = readMixedText(buf, tagEnd + 1, name);
+							if (r === null) break;
+							text = r.text;
+							after = r.end;
+						} else {
+							// `</name>` must follow the text directly: a value cannot contain elements.
+							const nlen = name.length;
+							if (lt + nlen + 3 > len) break;
+							if (buf.charCodeAt(lt + 1) !== 47 || buf.charCodeAt(lt + 2 + nlen) !== 62 || !buf.startsWith(name, lt + 2)) {
+								throw payloadError(`Malformed value for <${name}> in row ${this.rowCount + 1}: expected </${name}>.`);
+							}
+							const raw = buf.slice(tagEnd + 1, lt);
+							const decoded = decodeText(raw);
+							if (decoded === undefined) throw payloadError(`Invalid character reference in <${name}> in row ${this.rowCount + 1}.`);
+							text = decoded;
+							after = lt + nlen + 3;
+						}
+					}
+					// Columns arrive in schema order with NULLs omitted, so the next one is usually it.
+					let ci = -1;
+					for (let k = expect; k < ncol; k++) {
+						if (columns[k].xmlName === name) {
+							ci = k;
+							break;
+						}
+					}
+					if (ci === -1) ci = index.get(name) ?? -1;
+					if (ci === -1) {
+						(extra ??= {})[decodeXmlName(name)] = text;
+					} else {
+						const column = columns[ci];
+						values[ci] =
+							column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other'
+								? text
+								: text.length === 0
+									? null
+									: convert(text, column.kind);
+						expect = ci + 1;
+					}
+					pos = after;
+				}
+				if (!complete) return rowStart;
+			}
+			const row: DataSetRow = {};
+			for (let k = 0; k < ncol; k++) row[columns[k].name] = values[k];
+			if (extra !== undefined) Object.assign(row, extra);
+			rows.push(row);
+			this.rowCount++;
+		}
+	}
+}
+
+function decodeText(raw: string): string | undefined {
+	let text = raw;
+	// XML end-of-line normalisation (a real server sends CR as &#xD;, so this is rare).
+	if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
+	return text.indexOf('&') === -1 ? text : decodeEntities(text);
+}
+
+/** Text that contains CDATA sections (or comments), up to `</name>`. Returns null if incomplete. */
+function readMixedText(buf: string, from: number, name: string): { text: string; end: number } | null {
+	let pos = from;
+	let text = '';
+	for (;;) {
+		const lt = buf.indexOf('<', pos);
+		if (lt === -1) return null;
+		const plain = decodeText(buf.slice(pos, lt));
+		if (plain === undefined) throw payloadError(`Invalid character reference in <${name}>.`);
+		text += plain;
+		if (buf.startsWith('<![CDATA[', lt)) {
+			const end = buf.indexOf(']]>', lt + 9);
+			if (end === -1) return null;
+			text += buf.slice(lt + 9, end);
+			pos = end + 3;
+		} else if (buf.startsWith('<!--', lt)) {
+			const end = buf.indexOf('-->', lt + 4);
+			if (end === -1) return null;
+			pos = end + 3;
+		} else if (buf.startsWith(`</${name}`, lt)) {
+			const gt = buf.indexOf('>', lt);
+			if (gt === -1) return null;
+			return { text, end: gt + 1 };
+		} else if (lt + 2 + name.length >= buf.length) {
+			return null;
+		} else {
+			throw payloadError(`Malformed value for <${name}>: expected </${name}>.`);
+		}
+	}
+}
+
+export function parseDataSet(xml: string): ParsedDataSet {
+	const reader = new DataSetReader();
+	const rows = reader.write(xml);
+	reader.end();
+	const schema = reader.schema!;
+	return { ...schema, columns: schema.tables[0]?.columns ?? [], rows };
+}

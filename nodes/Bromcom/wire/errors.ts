@@ -1,0 +1,176 @@
+/**
+ * Typed Bromcom errors and the one table that classifies SOAP fault text.
+ *
+ * The exact fault strings of the live service are UNKNOWN (bromcom-soap-api.md §3, §8.2): nobody has
+ * published them. So the classifier is defensive: every pattern below carries the evidence it rests
+ * on, the order matters (first match wins), and anything unmatched falls back to `serviceFault`,
+ * which still shows Bromcom's own text.
+ */
+
+export type BromcomErrorKind =
+	| 'credentials'
+	| 'school'
+	| 'entityNotPermitted'
+	| 'unknownEntity'
+	| 'badFilter'
+	| 'writeNotPermitted'
+	| 'badRequest'
+	| 'serviceFault'
+	| 'transient'
+	| 'unexpectedPayload'
+	| 'invalidInput';
+
+/** Where in Bromcom (or in the node) the user fixes each kind of error. */
+export const FIX_HINTS: Record<BromcomErrorKind, string> = {
+	credentials:
+		'Check the School ID, Username and Password in the Bromcom MIS API credential. In Bromcom the third-party user lives under Modules > Setup > System Users: it must be enabled, have the Third Party role, and its password must not have expired.',
+	school:
+		'Check the School ID (in the credential or the node). It is the numeric Bromcom School ID shown in Modules > Setup > School Details, not the DfE number.',
+	entityNotPermitted:
+		'Ask the school to tick this entity for the third-party user under Modules > Setup > Third Party Access Permissions & Logs. Accounts start with no entity permissions.',
+	unknownEntity:
+		'Check the entity name. Use the Entity resource with its list to see exactly which entities this account may read (Bromcom adds entities over time).',
+	badFilter:
+		'Check the filter: field names must be columns of the entity and values must match the column type. Use the guided filter builder, or a Bromcom column list from the Entity resource.',
+	writeNotPermitted:
+		'Write-back needs the Third Party Write Licence and the write permission for this user: Config > Setup > Roles and Permissions > System Security > Security Settings > Third Party Write Back.',
+	badRequest:
+		'Bromcom could not read the request. Check that School ID is a whole number and that the Hosting / Base URL points at a Bromcom server.',
+	serviceFault: 'Bromcom returned an error. If it persists, check Modules > Setup > Third Party Access Permissions & Logs for the failed call.',
+	transient:
+		'Bromcom or the network was temporarily unavailable. The node retries these automatically; if it keeps failing, try again later or raise the timeout under Options.',
+	unexpectedPayload:
+		'The server did not answer like a Bromcom SOAP service. Check the Hosting / Base URL in the credential (for example https://cloudmis.bromcom.com) and that the school is hosted there.',
+	invalidInput: 'Correct the highlighted node field.',
+};
+
+/** Kinds that a retry can fix. Credential, permission and filter errors never are. */
+export const RETRYABLE: ReadonlySet<BromcomErrorKind> = new Set<BromcomErrorKind>(['transient']);
+
+export interface BromcomErrorDetails {
+	kind: BromcomErrorKind;
+	/** What happened, in one sentence, without secrets. */
+	message: string;
+	/** Bromcom's own fault text (redacted), when there was one. */
+	faultText?: string;
+	faultCode?: string;
+	httpCode?: number;
+	/** `false` when the request may have reached Bromcom (matters for writes). */
+	notSent?: boolean;
+}
+
+export class BromcomError extends Error {
+	readonly kind: BromcomErrorKind;
+	readonly faultText?: string;
+	readonly faultCode?: string;
+	readonly httpCode?: number;
+	readonly notSent: boolean;
+
+	constructor(details: BromcomErrorDetails) {
+		super(details.message);
+		this.name = 'BromcomError';
+		this.kind = details.kind;
+		this.faultText = details.faultText;
+		this.faultCode = details.faultCode;
+		this.httpCode = details.httpCode;
+		this.notSent = details.notSent ?? false;
+	}
+
+	get retryable(): boolean {
+		return RETRYABLE.has(this.kind);
+	}
+
+	get fix(): string {
+		return FIX_HINTS[this.kind];
+	}
+}
+
+interface FaultRule {
+	kind: BromcomErrorKind;
+	pattern: RegExp;
+	evidence: string;
+}
+
+/**
+ * First match wins. Write-permission rules come before generic permission rules, permission before
+ * credentials (a "not authorised for entity" fault is about the entity, not the login).
+ */
+export const FAULT_RULES: readonly FaultRule[] = [
+	{
+		kind: 'writeNotPermitted',
+		pattern: /(write|writeback|write-back|write back).{0,60}(licen[cs]e|permission|not (permitted|allowed|authori[sz]ed)|denied)|(licen[cs]e|permission|not (permitted|allowed|authori[sz]ed)|denied).{0,60}(write|writeback|write back)/i,
+		evidence:
+			'S1/S2: writes need a paid Third Party Write Licence and explicit write permissions; wording unknown, so any fault naming write + licence/permission.',
+	},
+	{
+		kind: 'entityNotPermitted',
+		pattern: /(entity|table|view|data).{0,80}(not (permitted|allowed|authori[sz]ed|granted)|no (access|permission)|permission denied|access (is )?denied)|(not (permitted|allowed|authori[sz]ed|granted)|no (access|permission)|permission denied).{0,80}(entity|table|view)|permission/i,
+		evidence:
+			'S2/S8: accounts have no entity permissions by default and findEntitiesBySchoolID lists only granted ones; a read of an ungranted entity must fail, text unknown.',
+	},
+	{
+		kind: 'credentials',
+		pattern: /invalid (user ?name|login|credential|password)|(user ?name|password|credential)s?.{0,40}(invalid|incorrect|wrong|not valid)|authenticat|login failed|log ?in (is )?(invalid|failed)|unauthori[sz]ed|not authori[sz]ed|access denied|account (is )?(locked|disabled|expired)|password (has )?expired/i,
+		evidence:
+			'S1/S3: authentication is only the username/password body parameters; typical ASP.NET/Bromcom wordings ("Invalid username or password", "Login failed", "Access denied").',
+	},
+	{
+		kind: 'school',
+		pattern: /school.{0,40}(not found|invalid|does not exist|unknown|not recogni[sz]ed)|(invalid|unknown) school/i,
+		evidence: 'S1: schoolID selects the school database on a multi-tenant host; a wrong ID must fail, text unknown.',
+	},
+	{
+		kind: 'unknownEntity',
+		pattern: /invalid object name|entity.{0,40}(not found|unknown|does not exist|not recogni[sz]ed|invalid)|(unknown|invalid) entity/i,
+		evidence:
+			'§6.1: the entity name selects a SQL view, so an unknown name surfaces as SqlException "Invalid object name" unless Bromcom checks it first.',
+	},
+	{
+		kind: 'badFilter',
+		pattern: /incorrect syntax|invalid column name|conversion failed|syntax error|must declare the scalar|non-boolean type|unclosed quotation|could not be bound|error converting|arithmetic overflow|invalid filter|filter.{0,40}invalid/i,
+		evidence:
+			'§3/§6.1: entityFilter is injected into a T-SQL WHERE; SqlException texts "Incorrect syntax near", "Invalid column name", "Conversion failed when converting …".',
+	},
+	{
+		kind: 'badRequest',
+		pattern: /unable to read request|error in xml document|did not recogni[sz]e the value of http header soapaction|missing parameter|request format is invalid/i,
+		evidence:
+			'§3: standard ASMX framework faults (soap:Client) for unparseable bodies, non-integer schoolID, unknown SOAPAction, missing form fields.',
+	},
+	{
+		kind: 'transient',
+		pattern: /timeout expired|timed out|deadlock|transport-level error|server is (busy|unavailable)|service unavailable|try again later|connection (was )?(reset|closed)/i,
+		evidence: 'SQL Server/ASP.NET transient wordings ("Timeout expired", "deadlock victim", "transport-level error").',
+	},
+];
+
+export function classifyFault(text: string): BromcomErrorKind {
+	for (const rule of FAULT_RULES) if (rule.pattern.test(text)) return rule.kind;
+	return 'serviceFault';
+}
+
+/** ASMX prefixes unhandled exceptions; the useful part is after the last arrow. */
+export function stripAsmxPrefix(text: string): string {
+	const parts = text.split('--->');
+	const last = parts[parts.length - 1].trim();
+	return last.length > 0 ? last : text.trim();
+}
+
+/**
+ * Removes every occurrence of the given secrets (and their XML-escaped forms) from a text.
+ * Defence in depth: a server could echo a parameter back in its fault.
+ */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (!secret || secret.length < 3) continue;
+		for (const form of new Set([secret, escapeForRedaction(secret)])) {
+			out = out.split(form).join('***');
+		}
+	}
+	return out;
+}
+
+function escapeForRedaction(value: string): string {
+	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}

@@ -1,0 +1,94 @@
+/**
+ * The differential oracle: reads a DataSet with fast-xml-parser (a general, independent XML parser)
+ * and applies the typing rules written out again here, separately from the product's code.
+ * If the product's purpose-built extractor and this disagree on any document, one of them is wrong.
+ */
+const { XMLParser } = require('fast-xml-parser');
+
+const parser = new XMLParser({
+	ignoreAttributes: false,
+	attributeNamePrefix: '@_',
+	removeNSPrefix: true,
+	parseTagValue: false,
+	parseAttributeValue: false,
+	trimValues: false,
+	processEntities: true,
+	htmlEntities: false,
+	isArray: (name) => name === 'element',
+});
+
+function decodeName(name) {
+	return name.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, h) => String.fromCharCode(parseInt(h, 16)));
+}
+
+function typed(text, xsType) {
+	const t = xsType.replace(/^.*:/, '');
+	if (['int', 'long', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong', 'integer'].includes(t)) {
+		if (text === '') return null;
+		const n = Number(text);
+		return Number.isSafeInteger(n) && text.trim() === text ? n : text;
+	}
+	if (t === 'decimal') {
+		if (text === '') return null;
+		const m = /^[+-]?(\d+)(?:\.(\d+))?$/.exec(text);
+		if (!m) return text;
+		return (m[1] + (m[2] || '')).replace(/^0+/, '').length <= 15 ? Number(text) : text;
+	}
+	if (t === 'double' || t === 'float') {
+		if (text === '') return null;
+		const n = Number(text);
+		return ['INF', '-INF', 'NaN'].includes(text) || !Number.isFinite(n) ? text : n;
+	}
+	if (t === 'boolean') {
+		if (text === '') return null;
+		return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text;
+	}
+	return text;
+}
+
+function find(node, key) {
+	if (!node || typeof node !== 'object') return undefined;
+	if (key in node) return node[key];
+	for (const k of Object.keys(node)) {
+		if (k.startsWith('@_')) continue;
+		const found = find(node[k], key);
+		if (found !== undefined) return found;
+	}
+	return undefined;
+}
+
+function oracleParse(xml) {
+	const doc = parser.parse(xml);
+	const schema = find(doc, 'schema');
+	const dataSetElement = schema.element[0];
+	const tables = dataSetElement.complexType.choice.element.map((t) => ({
+		xmlName: t['@_name'],
+		columns: (t.complexType.sequence.element || []).map((c) => ({
+			xmlName: c['@_name'],
+			name: c['@_ColumnName'] || decodeName(c['@_name']),
+			type: c['@_type'] || 'xs:string',
+		})),
+	}));
+	const diffgram = find(doc, 'diffgram');
+	const dataSet = diffgram && typeof diffgram === 'object' ? diffgram[dataSetElement['@_name']] : undefined;
+	const rows = [];
+	const table = tables[0];
+	let list = dataSet && typeof dataSet === 'object' ? dataSet[table.xmlName] : undefined;
+	if (list !== undefined && !Array.isArray(list)) list = [list];
+	for (const raw of list || []) {
+		const row = {};
+		for (const c of table.columns) {
+			let v = raw && typeof raw === 'object' ? raw[c.xmlName] : undefined;
+			if (v === undefined) {
+				row[c.name] = null;
+				continue;
+			}
+			if (typeof v === 'object') v = v['#text'] === undefined ? '' : String(v['#text']);
+			row[c.name] = typed(String(v), c.type);
+		}
+		rows.push(row);
+	}
+	return { columns: table.columns.map((c) => c.name), rows };
+}
+
+module.exports = { oracleParse };

@@ -1,0 +1,11 @@
+// n8n-core creates $N8N_USER_FOLDER/.n8n/config (an encryption key) when first imported: keep it
+// out of the developer's home folder.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+if (!process.env.N8N_USER_FOLDER || !process.env.N8N_USER_FOLDER.includes('bromcom-jest-')) {
+	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-jest-'));
+}
+process.env.N8N_ENCRYPTION_KEY = process.env.N8N_ENCRYPTION_KEY || 'bromcom-test-key-not-secret';
+process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
