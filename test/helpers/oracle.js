@@ -13,7 +13,8 @@ const parser = new XMLParser({
 	parseAttributeValue: false,
 	trimValues: false,
 	processEntities: true,
-	htmlEntities: false,
+	// Decodes numeric character references (&#xD;); XML itself requires them.
+	htmlEntities: true,
 	isArray: (name) => name === 'element',
 });
 
@@ -85,6 +86,13 @@ function oracleParse(xml) {
 			}
 			if (typeof v === 'object') v = v['#text'] === undefined ? '' : String(v['#text']);
 			row[c.name] = typed(String(v), c.type);
+		}
+		// Elements the schema does not declare are kept as text (the product's rule: lose nothing).
+		const declared = new Set(table.columns.map((c) => c.xmlName));
+		for (const key of Object.keys(raw && typeof raw === 'object' ? raw : {})) {
+			if (key.startsWith('@_') || key === '#text' || declared.has(key)) continue;
+			const v = raw[key];
+			row[decodeName(key)] = typeof v === 'object' ? (v['#text'] === undefined ? '' : String(v['#text'])) : String(v);
 		}
 		rows.push(row);
 	}

@@ -120,17 +120,21 @@ function localName(qname: string): string {
 export function parseSchema(schemaXml: string): DataSetSchema {
 	const TAG_RE = /<(\/?)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*?)(\/?)>/g;
 	// Stack of open `element` names (null for other schema constructs).
-	const stack: Array<{ local: string; elementName: string | null }> = [];
+	const stack: Array<{ qname: string; local: string; elementName: string | null }> = [];
 	let dataSetName = '';
 	const tables: DataSetTable[] = [];
 	let pendingColumn: DataSetColumn | null = null;
 	let m: RegExpExecArray | null;
 	const elementDepth = () => stack.filter((s) => s.elementName !== null).length;
 	while ((m = TAG_RE.exec(schemaXml)) !== null) {
-		const [, closing, , local, rest, selfClosing] = m;
+		const [, closing, prefix = '', local, rest, selfClosing] = m;
+		const qname = prefix + local;
 		if (closing) {
 			const top = stack.pop();
-			if (top?.elementName !== null && top?.local === 'element') pendingColumn = null;
+			if (top === undefined || top.qname !== qname) {
+				throw payloadError(`The inline schema of the Bromcom response is malformed (unexpected </${qname}>).`);
+			}
+			if (top.elementName !== null && top.local === 'element') pendingColumn = null;
 			continue;
 		}
 		if (local === 'element') {
@@ -153,7 +157,7 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 				tables[tables.length - 1].columns.push(column);
 				pendingColumn = attrs.type === undefined ? column : null;
 			}
-			if (!selfClosing) stack.push({ local, elementName: xmlName });
+			if (!selfClosing) stack.push({ qname, local, elementName: xmlName });
 		} else {
 			// A column without a `type` attribute declares it in a nested simpleType restriction.
 			if (local === 'restriction' && pendingColumn !== null) {
@@ -163,9 +167,10 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 					pendingColumn.kind = columnKind(pendingColumn.xsType);
 				}
 			}
-			if (!selfClosing) stack.push({ local, elementName: null });
+			if (!selfClosing) stack.push({ qname, local, elementName: null });
 		}
 	}
+	if (stack.length > 0) throw payloadError('The inline schema of the Bromcom response is malformed (unclosed elements).');
 	if (!dataSetName) throw payloadError('The Bromcom response has an inline schema without a DataSet element.');
 	return { dataSetName, tables };
 }
