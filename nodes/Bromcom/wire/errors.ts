@@ -18,7 +18,8 @@ export type BromcomErrorKind =
 	| 'serviceFault'
 	| 'transient'
 	| 'unexpectedPayload'
-	| 'invalidInput';
+	| 'invalidInput'
+	| 'notFound';
 
 /** Where in Bromcom (or in the node) the user fixes each kind of error. */
 export const FIX_HINTS: Record<BromcomErrorKind, string> = {
@@ -42,6 +43,8 @@ export const FIX_HINTS: Record<BromcomErrorKind, string> = {
 	unexpectedPayload:
 		'The server did not answer like a Bromcom SOAP service. Check the Hosting / Base URL in the credential (for example https://cloudmis.bromcom.com) and that the school is hosted there.',
 	invalidInput: 'Correct the highlighted node field.',
+	notFound:
+		'Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school\'s permitted data are not visible to the third-party user.',
 };
 
 /** Kinds that a retry can fix. Credential, permission and filter errors never are. */

@@ -1,0 +1,73 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as assessment from './actions/assessment/Assessment.resource';
+import * as attendance from './actions/attendance/Attendance.resource';
+import * as behaviour from './actions/behaviour/Behaviour.resource';
+import * as bromcomClass from './actions/class/Class.resource';
+import * as contact from './actions/contact/Contact.resource';
+import * as entity from './actions/entity/Entity.resource';
+import { router } from './actions/router';
+import * as school from './actions/school/School.resource';
+import * as staff from './actions/staff/Staff.resource';
+import * as student from './actions/student/Student.resource';
+import * as timetable from './actions/timetable/Timetable.resource';
+import { getColumns, searchEntities } from './methods';
+
+export class Bromcom implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bromcom',
+		name: 'bromcom',
+		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Read students, contacts, staff, classes, attendance, timetables, assessment and behaviour from Bromcom MIS (UK schools) through its third-party API',
+		defaults: { name: 'Bromcom' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'bromcomMisApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Assessment', value: 'assessment', description: 'Assessment results' },
+					{ name: 'Attendance', value: 'attendance', description: 'AM/PM attendance marks' },
+					{ name: 'Behaviour', value: 'behaviour', description: 'Behaviour events' },
+					{ name: 'Class', value: 'class', description: 'Classes, tutor groups, houses and year groups' },
+					{ name: 'Contact', value: 'contact', description: 'Parents, carers and other contacts of students' },
+					{ name: 'Entity', value: 'entity', description: 'Any Bromcom entity the account may read' },
+					{ name: 'School', value: 'school', description: 'The school\'s own details' },
+					{ name: 'Staff', value: 'staff', description: 'Teachers and support staff' },
+					{ name: 'Student', value: 'student', description: 'Students (pupils)' },
+					{ name: 'Timetable', value: 'timetable', description: 'Timetabled lessons' },
+				],
+				default: 'student',
+			},
+			...assessment.description,
+			...attendance.description,
+			...behaviour.description,
+			...bromcomClass.description,
+			...contact.description,
+			...entity.description,
+			...school.description,
+			...staff.description,
+			...student.description,
+			...timetable.description,
+		],
+	};
+
+	methods = {
+		loadOptions: { getColumns },
+		listSearch: { searchEntities },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,13 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { makeGetMany } from '../factories';
+import { optionalIdFilter } from '../optionalId';
+
+export const { description, execute } = makeGetMany({
+	resource: 'assessment',
+	entity: 'AssociationAssessmentResults',
+	extraProperties: [
+		{ displayName: 'Student ID', name: 'studentId', type: 'string', default: '', description: 'Only this student\'s results. Leave empty for all students.' },
+	],
+	extraFilter: (ctx: IExecuteFunctions, i: number) => optionalIdFilter(ctx, i, 'studentId', 'StudentID', 'Student ID'),
+});

@@ -1,0 +1,34 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { buildCondition, combineFilters } from '../../wire/filter';
+import { makeGetMany } from '../factories';
+import { optionalIdFilter } from '../optionalId';
+
+export const { description, execute } = makeGetMany({
+	resource: 'behaviour',
+	entity: 'BehaviourEventRecords',
+	extraProperties: [
+		{ displayName: 'Student ID', name: 'studentId', type: 'string', default: '', description: 'Only this student\'s events. Leave empty for all students.' },
+		{
+			displayName: 'Event Type',
+			name: 'eventType',
+			type: 'options',
+			options: [
+				{ name: 'All', value: 'all' },
+				{ name: 'Positive', value: 'Positive' },
+				{ name: 'Negative', value: 'Negative' },
+			],
+			default: 'all',
+		},
+		{ displayName: 'Since', name: 'since', type: 'dateTime', default: '', description: 'Only events on or after this date. Leave empty for all.' },
+	],
+	extraFilter: (ctx: IExecuteFunctions, i: number) => {
+		const type = ctx.getNodeParameter('eventType', i, 'all') as string;
+		const since = ctx.getNodeParameter('since', i, '') as string;
+		return combineFilters(
+			optionalIdFilter(ctx, i, 'studentId', 'StudentID', 'Student ID'),
+			type === 'all' ? '' : buildCondition({ field: 'EventType', operator: 'equals', value: type, type: 'string' }),
+			since ? buildCondition({ field: 'EventDate', operator: 'greaterThanOrEqual', value: since, type: 'date' }) : '',
+		);
+	},
+});

@@ -1,0 +1,25 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { GROUP_TYPES } from '../../helpers/joins';
+import { buildCondition } from '../../wire/filter';
+import { makeGetMany } from '../factories';
+
+export const { description, execute } = makeGetMany({
+	resource: 'class',
+	entity: 'Collections',
+	dates: { start: 'StartDate', end: 'EndDate' },
+	extraProperties: [
+		{
+			displayName: 'Types',
+			name: 'groupTypes',
+			type: 'multiOptions',
+			options: GROUP_TYPES,
+			default: ['CLASS', 'TUTORGRP'],
+			description: 'Which kinds of group to return. Leave empty for all kinds.',
+		},
+	],
+	extraFilter: (ctx: IExecuteFunctions, i: number) => {
+		const types = ctx.getNodeParameter('groupTypes', i, []) as string[];
+		return types.length ? buildCondition({ field: 'CollectionTypeName', operator: 'in', value: types, type: 'string' }) : '';
+	},
+});

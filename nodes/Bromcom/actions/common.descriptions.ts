@@ -1,0 +1,180 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Parameters shared by operations. Each operation adds them with its own displayOptions. */
+
+export const schoolIdProperty: INodeProperties = {
+	displayName: 'School ID',
+	name: 'schoolId',
+	type: 'string',
+	default: '',
+	placeholder: 'From the credential',
+	description: 'Bromcom School ID to read. Leave empty to use the credential\'s School ID. Use an expression that reads the school ID of each incoming item to work through the schools of a trust with one credential.',
+};
+
+export const returnAllProperty: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitProperty: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+export const recordStatusProperty: INodeProperties = {
+	displayName: 'Record Status',
+	name: 'recordStatus',
+	type: 'options',
+	options: [
+		{ name: 'Current', value: 'current', description: 'On roll (or in post) today' },
+		{ name: 'Leavers', value: 'leavers', description: 'End date before today' },
+		{ name: 'Future', value: 'future', description: 'Start date after today, for example September admissions' },
+		{ name: 'All', value: 'all', description: 'Every record, whatever its dates' },
+	],
+	default: 'current',
+	description: 'Which records to return, by their start and end dates',
+};
+
+export const simplifyProperty: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to return a compact set of the most useful fields instead of every Bromcom column',
+};
+
+export const FILTER_OPERATORS = [
+	{ name: 'Equals', value: 'equals' },
+	{ name: 'Not Equals', value: 'notEquals' },
+	{ name: 'Contains', value: 'contains' },
+	{ name: 'Does Not Contain', value: 'notContains' },
+	{ name: 'Starts With', value: 'startsWith' },
+	{ name: 'Ends With', value: 'endsWith' },
+	{ name: 'Greater Than', value: 'greaterThan' },
+	{ name: 'Greater Than or Equal', value: 'greaterThanOrEqual' },
+	{ name: 'Less Than', value: 'lessThan' },
+	{ name: 'Less Than or Equal', value: 'lessThanOrEqual' },
+	{ name: 'Is Between', value: 'between' },
+	{ name: 'Is In (Comma-Separated)', value: 'in' },
+	{ name: 'Is Not In (Comma-Separated)', value: 'notIn' },
+	{ name: 'Is Empty', value: 'isEmpty' },
+	{ name: 'Is Not Empty', value: 'isNotEmpty' },
+];
+
+export const filtersProperty: INodeProperties = {
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'fixedCollection',
+	placeholder: 'Add Condition',
+	typeOptions: { multipleValues: true },
+	default: {},
+	description: 'Only return records matching these conditions. Values are sent safely: quotes such as O\'Brien need no escaping.',
+	options: [
+		{
+			displayName: 'Conditions',
+			name: 'conditions',
+			values: [
+				{
+					displayName: 'Field Name or ID',
+					name: 'field',
+					type: 'options',
+					typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['resource', 'entity'] },
+					default: '',
+					description: 'The Bromcom column to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				},
+				{
+					displayName: 'Operator',
+					name: 'operator',
+					type: 'options',
+					options: FILTER_OPERATORS,
+					default: 'equals',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					displayOptions: { hide: { operator: ['isEmpty', 'isNotEmpty'] } },
+					description: 'Dates as YYYY-MM-DD; lists comma-separated',
+				},
+				{
+					displayName: 'To Value',
+					name: 'value2',
+					type: 'string',
+					default: '',
+					displayOptions: { show: { operator: ['between'] } },
+				},
+			],
+		},
+	],
+};
+
+export function readOptionsProperty(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: sortByName([
+			...extra,
+			{
+				displayName: 'Match',
+				name: 'match',
+				type: 'options',
+				options: [
+					{ name: 'All Conditions', value: 'and' },
+					{ name: 'Any Condition', value: 'or' },
+				],
+				default: 'and',
+				description: 'Whether a record must match all the filter conditions or any one of them',
+			},
+			{
+				displayName: 'Raw Entity Filter',
+				name: 'rawFilter',
+				type: 'string',
+				default: '',
+				placeholder: "YearGroup IN ('7','8') AND LastName LIKE 'A%'",
+				description:
+					'For experts: a Bromcom entityFilter (a T-SQL condition) added to the filters with AND. Write quotes inside values twice. One condition only: no ";" or comments.',
+			},
+			{
+				displayName: 'Fields to Return',
+				name: 'fields',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['resource', 'entity'] },
+				default: [],
+				description:
+					'Keep only these columns (data minimisation). Bromcom always sends every column; the others are dropped as soon as they arrive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 5 },
+				default: 600,
+				description: 'How long to wait for Bromcom. Large pulls (a year of attendance) can take minutes.',
+			},
+			{
+				displayName: 'Attempts',
+				name: 'attempts',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 3,
+				description: 'How many times to try when Bromcom is temporarily unavailable. Login, permission and filter errors are never retried.',
+			},
+		]),
+	};
+}
+
+function sortByName(options: INodeProperties[]): INodeProperties[] {
+	return options.slice().sort((a, b) => a.displayName.localeCompare(b.displayName));
+}

@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readContacts, resolveColumn } from '../../helpers/joins';
+import { CANDIDATES, simplifyContact } from '../../helpers/people';
+import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
+import { buildCondition } from '../../wire/filter';
+import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
+import { idProperty, notFound, singleRecordOptions } from '../factories';
+import type { Shared } from '../types';
+
+const properties: INodeProperties[] = [
+	idProperty('personId', 'Contact Person ID', 'The Bromcom PersonID of the contact'),
+	schoolIdProperty,
+	simplifyProperty,
+	singleRecordOptions(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number, shared: Shared) {
+	const settings = itemSettings(this, i);
+	const personId = requiredId(this, i, 'personId', 'Contact Person ID');
+	const column = await resolveColumn(shared.schemas, 'StudentContacts', CANDIDATES.linkContactId, settings);
+	const contacts = await readContacts(this, settings, shared.schemas, buildCondition({ field: column, operator: 'equals', value: personId, type: 'number' }), { includeEnded: true });
+	if (contacts.length === 0) throw notFound(`No contact with PersonID ${personId} is linked to a student in school ${settings.schoolId ?? '(from the credential)'}.`);
+	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
+	return selectFields(simplify ? contacts.map(simplifyContact) : contacts, fieldsOption(this, i));
+}

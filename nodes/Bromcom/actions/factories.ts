@@ -1,0 +1,119 @@
+/**
+ * Builders for the two operation shapes that most resources share: "Get Many" of one entity (record
+ * status, guided and raw filters, Fields to Return, Simplify, Return All / Limit) and "Get" one record
+ * by its Bromcom ID. Each resource's operation file states only what differs.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import {
+	fieldsOption,
+	itemSettings,
+	limitRows,
+	read,
+	requiredId,
+	selectFields,
+	statusFilter,
+	userFilter,
+} from '../helpers/read';
+import { BromcomError } from '../wire/errors';
+import { buildCondition, combineFilters, type DateColumns } from '../wire/filter';
+import {
+	filtersProperty,
+	limitProperty,
+	readOptionsProperty,
+	recordStatusProperty,
+	returnAllProperty,
+	schoolIdProperty,
+	simplifyProperty,
+} from './common.descriptions';
+import type { Operation, Shared } from './types';
+
+export interface GetManySpec {
+	resource: string;
+	operation?: string;
+	entity: string;
+	/** Start/end columns for the Record Status preset; omit when the entity has none. */
+	dates?: DateColumns;
+	simplify?: (row: IDataObject) => IDataObject;
+	/** Extra parameters shown before the filters, and how they narrow the filter. */
+	extraProperties?: INodeProperties[];
+	extraFilter?: (ctx: IExecuteFunctions, i: number) => string;
+}
+
+export function makeGetMany(spec: GetManySpec): Operation {
+	const show = { resource: [spec.resource], operation: [spec.operation ?? 'getMany'] };
+	const properties: INodeProperties[] = [
+		schoolIdProperty,
+		...(spec.extraProperties ?? []),
+		...(spec.dates ? [recordStatusProperty] : []),
+		returnAllProperty,
+		limitProperty,
+		filtersProperty,
+		...(spec.simplify ? [simplifyProperty] : []),
+		readOptionsProperty(),
+	];
+	return {
+		description: updateDisplayOptions({ show }, properties),
+		async execute(this: IExecuteFunctions, i: number, shared: Shared) {
+			const settings = itemSettings(this, i);
+			const filter = combineFilters(
+				spec.dates ? statusFilter(this, i, spec.dates) : '',
+				spec.extraFilter ? spec.extraFilter(this, i) : '',
+				await userFilter(this, i, spec.entity, settings, shared.schemas),
+			);
+			const data = await read(this, spec.entity, filter, settings);
+			let rows = limitRows(this, i, data.rows as IDataObject[]);
+			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);
+			return selectFields(rows, fieldsOption(this, i));
+		},
+	};
+}
+
+export interface GetSpec {
+	resource: string;
+	entity: string;
+	idParameter: string;
+	idColumn: string;
+	label: string;
+	simplify?: (row: IDataObject) => IDataObject;
+}
+
+export function idProperty(name: string, label: string, description: string): INodeProperties {
+	return { displayName: label, name, type: 'string', required: true, default: '', placeholder: 'e.g. 2000101', description };
+}
+
+export function notFound(message: string): BromcomError {
+	return new BromcomError({ kind: 'notFound', message });
+}
+
+export function makeGet(spec: GetSpec): Operation {
+	const show = { resource: [spec.resource], operation: ['get'] };
+	const properties: INodeProperties[] = [
+		idProperty(spec.idParameter, spec.label, `The Bromcom ${spec.idColumn} of the record`),
+		schoolIdProperty,
+		...(spec.simplify ? [simplifyProperty] : []),
+		singleRecordOptions(),
+	];
+	return {
+		description: updateDisplayOptions({ show }, properties),
+		async execute(this: IExecuteFunctions, i: number) {
+			const settings = itemSettings(this, i);
+			const id = requiredId(this, i, spec.idParameter, spec.label);
+			const data = await read(this, spec.entity, buildCondition({ field: spec.idColumn, operator: 'equals', value: id, type: 'number' }), settings);
+			if (data.rows.length === 0) {
+				throw notFound(`No ${spec.entity} record with ${spec.idColumn} ${id} in school ${settings.schoolId ?? '(from the credential)'}.`);
+			}
+			let rows = data.rows as IDataObject[];
+			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);
+			return selectFields(rows, fieldsOption(this, i));
+		},
+	};
+}
+
+/** Options for single-record operations: Fields to Return, timeout, attempts (no filters). */
+export function singleRecordOptions(): INodeProperties {
+	const all = readOptionsProperty();
+	return { ...all, options: (all.options as INodeProperties[]).filter((o) => ['fields', 'timeout', 'attempts'].includes(o.name)) };
+}
+

@@ -1,0 +1,71 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { mapGrouped } from '../helpers/concurrency';
+import { SchemaCache } from '../helpers/read';
+import { toNodeError } from '../transport';
+import * as assessment from './assessment/Assessment.resource';
+import * as attendance from './attendance/Attendance.resource';
+import * as behaviour from './behaviour/Behaviour.resource';
+import * as bromcomClass from './class/Class.resource';
+import * as contact from './contact/Contact.resource';
+import * as entity from './entity/Entity.resource';
+import * as school from './school/School.resource';
+import * as staff from './staff/Staff.resource';
+import * as student from './student/Student.resource';
+import * as timetable from './timetable/Timetable.resource';
+import type { Operation, Shared } from './types';
+
+const RESOURCES: Record<string, Record<string, Operation>> = {
+	student: { get: student.get, getMany: student.getMany, getContacts: student.getContacts, getClasses: student.getClasses },
+	contact: { get: contact.get, getMany: contact.getMany },
+	staff: { get: staff.get, getMany: staff.getMany, getClasses: staff.getClasses },
+	class: { getMany: bromcomClass.getMany, getMembers: bromcomClass.getMembers },
+	attendance: { getMany: attendance.getMany },
+	timetable: { getMany: timetable.getMany },
+	assessment: { getMany: assessment.getMany },
+	behaviour: { getMany: behaviour.getMany },
+	school: { get: school.get },
+	entity: { getMany: entity.getMany, list: entity.list },
+};
+
+/** Requests in flight at once: per school (politeness) and in total. */
+const PER_SCHOOL = 2;
+const OVERALL = 4;
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const op = RESOURCES[resource]?.[operation];
+	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}".`);
+	const shared: Shared = { schemas: new SchemaCache(this) };
+	const schoolOf = (i: number): string => {
+		const value = this.getNodeParameter('schoolId', i, '') as unknown;
+		return String(value ?? '').trim() || 'credential';
+	};
+
+	// Every item runs on its own: one school's failure never stops the others.
+	const outcomes = await mapGrouped(items, (_item, i) => schoolOf(i), PER_SCHOOL, OVERALL, async (_item, i) => {
+		try {
+			return { rows: await op.execute.call(this, i, shared) };
+		} catch (error) {
+			const school = schoolOf(i);
+			return { error: toNodeError(this.getNode(), error, { itemIndex: i, action: `${operation} on ${resource} for school ${school === 'credential' ? 'from the credential' : school}` }) };
+		}
+	});
+
+	const returnData: INodeExecutionData[] = [];
+	for (let i = 0; i < outcomes.length; i++) {
+		const { rows, error } = outcomes[i] as { rows?: IDataObject[]; error?: ReturnType<typeof toNodeError> };
+		if (error) {
+			if (this.continueOnFail()) {
+				returnData.push({ json: { error: error.message, details: error.description ?? null }, pairedItem: { item: i } });
+				continue;
+			}
+			throw error;
+		}
+		returnData.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows ?? []), { itemData: { item: i } }));
+	}
+	return [returnData];
+}

@@ -1,0 +1,16 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { fieldsOption, itemSettings, read, selectFields } from '../../helpers/read';
+import { schoolIdProperty } from '../common.descriptions';
+import { singleRecordOptions } from '../factories';
+
+const properties: INodeProperties[] = [schoolIdProperty, singleRecordOptions()];
+
+export const description = updateDisplayOptions({ show: { resource: ['school'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	const settings = itemSettings(this, i);
+	const data = await read(this, 'Schools', '', settings);
+	return selectFields(data.rows as IDataObject[], fieldsOption(this, i));
+}

@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readGroups } from '../../helpers/joins';
+import { itemSettings, requiredId } from '../../helpers/read';
+import { schoolIdProperty } from '../common.descriptions';
+import { idProperty, singleRecordOptions } from '../factories';
+import { groupTypesProperty, includeEndedProperty } from '../student/getClasses.operation';
+
+const properties: INodeProperties[] = [
+	idProperty('staffId', 'Staff ID', 'The Bromcom StaffID whose classes to return'),
+	schoolIdProperty,
+	groupTypesProperty,
+	includeEndedProperty,
+	singleRecordOptions(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['staff'], operation: ['getClasses'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const settings = itemSettings(this, i);
+	const staffId = requiredId(this, i, 'staffId', 'Staff ID');
+	const groups = await readGroups(
+		this,
+		settings,
+		{ entity: 'CollectionExecutives', personColumn: 'StaffID', personId: staffId },
+		this.getNodeParameter('groupTypes', i, []) as string[],
+		this.getNodeParameter('includeEnded', i, false) as boolean,
+	);
+	return groups.map((g) => ({ StaffID: staffId, ...g }));
+}

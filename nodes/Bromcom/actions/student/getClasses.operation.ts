@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { GROUP_TYPES, readGroups } from '../../helpers/joins';
+import { itemSettings, requiredId } from '../../helpers/read';
+import { schoolIdProperty } from '../common.descriptions';
+import { idProperty, singleRecordOptions } from '../factories';
+
+export const groupTypesProperty: INodeProperties = {
+	displayName: 'Group Types',
+	name: 'groupTypes',
+	type: 'multiOptions',
+	options: GROUP_TYPES,
+	default: ['CLASS', 'TUTORGRP'],
+	description: 'Which kinds of group to return. Leave empty for all kinds.',
+};
+
+export const includeEndedProperty: INodeProperties = {
+	displayName: 'Include Ended Memberships',
+	name: 'includeEnded',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to include groups the person has left',
+};
+
+const properties: INodeProperties[] = [
+	idProperty('studentId', 'Student ID', 'The Bromcom StudentID whose classes to return'),
+	schoolIdProperty,
+	groupTypesProperty,
+	includeEndedProperty,
+	singleRecordOptions(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['student'], operation: ['getClasses'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const settings = itemSettings(this, i);
+	const studentId = requiredId(this, i, 'studentId', 'Student ID');
+	const groups = await readGroups(
+		this,
+		settings,
+		{ entity: 'CollectionAssociates', personColumn: 'PersonID', personId: studentId },
+		this.getNodeParameter('groupTypes', i, []) as string[],
+		this.getNodeParameter('includeEnded', i, false) as boolean,
+	);
+	return groups.map((g) => ({ StudentID: studentId, ...g }));
+}

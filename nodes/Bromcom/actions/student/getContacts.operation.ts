@@ -1,0 +1,36 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readContacts } from '../../helpers/joins';
+import { simplifyContact } from '../../helpers/people';
+import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
+import { buildCondition } from '../../wire/filter';
+import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
+import { idProperty, singleRecordOptions } from '../factories';
+import type { Shared } from '../types';
+
+const properties: INodeProperties[] = [
+	idProperty('studentId', 'Student ID', 'The Bromcom StudentID whose contacts to return'),
+	schoolIdProperty,
+	{
+		displayName: 'Include Ended Links',
+		name: 'includeEnded',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include contacts whose link to the student has ended',
+	},
+	simplifyProperty,
+	singleRecordOptions(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['student'], operation: ['getContacts'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number, shared: Shared) {
+	const settings = itemSettings(this, i);
+	const studentId = requiredId(this, i, 'studentId', 'Student ID');
+	const contacts = await readContacts(this, settings, shared.schemas, buildCondition({ field: 'StudentID', operator: 'equals', value: studentId, type: 'number' }), {
+		includeEnded: this.getNodeParameter('includeEnded', i, false) as boolean,
+	});
+	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
+	return selectFields(simplify ? contacts.map(simplifyContact) : contacts, fieldsOption(this, i));
+}

@@ -1,0 +1,167 @@
+/**
+ * The read pipeline every operation uses: per-item settings (school, timeout, attempts), the user's
+ * filters turned into a safe entityFilter (typed by a `1=0` schema probe of the entity), the call,
+ * then Fields to Return and Limit.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { getEntityData, DEFAULT_TIMEOUT_MS, type CallOptions } from '../transport';
+import type { ColumnKind, DataSetColumn, DataSetRow, ParsedDataSet } from '../wire/dataset';
+import { BromcomError } from '../wire/errors';
+import {
+	buildFilter,
+	combineFilters,
+	recordStatusFilter,
+	validateRawFilter,
+	type DateColumns,
+	type FilterColumn,
+	type FilterCondition,
+	type FilterOperator,
+	type LiteralType,
+	type RecordStatus,
+} from '../wire/filter';
+
+export interface ItemSettings extends CallOptions {
+	schoolId?: number;
+}
+
+export function invalid(message: string): BromcomError {
+	return new BromcomError({ kind: 'invalidInput', message, notSent: true });
+}
+
+/** School ID from the node (empty = the credential's) and the request options of item `i`. */
+export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
+	const raw = String(ctx.getNodeParameter('schoolId', i, '') ?? '').trim();
+	let schoolId: number | undefined;
+	if (raw !== '') {
+		schoolId = Number(raw);
+		if (!Number.isInteger(schoolId) || schoolId <= 0 || schoolId > 2147483647) {
+			throw invalid(`School ID "${raw}" is not a whole number. Use the numeric Bromcom School ID, or leave the field empty to use the credential's.`);
+		}
+	}
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
+	const attempts = Number(options.attempts ?? 3);
+	return { schoolId, itemIndex: i, timeoutMs: timeout * 1000, attempts: Math.max(1, Math.min(10, Math.floor(attempts))) };
+}
+
+export function literalType(kind: ColumnKind): LiteralType {
+	if (kind === 'integer' || kind === 'decimal' || kind === 'float') return 'number';
+	if (kind === 'boolean') return 'boolean';
+	if (kind === 'dateTime') return 'date';
+	return 'string';
+}
+
+/** Per-execution memo of entity schemas, so a workflow over many items probes each entity once per school. */
+export class SchemaCache {
+	private readonly cache = new Map<string, Promise<DataSetColumn[]>>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	async columns(entity: string, settings: ItemSettings): Promise<DataSetColumn[]> {
+		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
+		let pending = this.cache.get(key);
+		if (!pending) {
+			pending = getEntityData(this.ctx, entity, '1=0', settings).then((ds) => ds.columns);
+			this.cache.set(key, pending);
+			pending.catch(() => this.cache.delete(key));
+		}
+		return await pending;
+	}
+}
+
+interface ConditionParameter {
+	field?: string;
+	operator?: FilterOperator;
+	value?: unknown;
+	value2?: unknown;
+}
+
+/** The user's guided filters and raw filter for item `i`, as entityFilter text. */
+export async function userFilter(ctx: IExecuteFunctions, i: number, entity: string, settings: ItemSettings, schemas: SchemaCache): Promise<string> {
+	const filters = ctx.getNodeParameter('filters', i, {}) as { conditions?: ConditionParameter[] };
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const conditions = (filters.conditions ?? []).filter((c) => String(c.field ?? '').trim() !== '');
+	let guided = '';
+	if (conditions.length > 0) {
+		const columns: FilterColumn[] = (await schemas.columns(entity, settings)).map((c) => ({ name: c.name, type: literalType(c.kind) }));
+		guided = buildFilter(
+			{
+				combinator: options.match === 'or' ? 'or' : 'and',
+				conditions: conditions.map((c) => ({ field: String(c.field), operator: c.operator ?? 'equals', value: c.value, value2: c.value2 }) as FilterCondition),
+			},
+			{ columns, entity },
+		);
+	}
+	return combineFilters(guided, validateRawFilter(String(options.rawFilter ?? '')));
+}
+
+export function statusFilter(ctx: IExecuteFunctions, i: number, dates: DateColumns): string {
+	const status = ctx.getNodeParameter('recordStatus', i, 'all') as RecordStatus;
+	return recordStatusFilter(status, dates);
+}
+
+/** Keeps only the chosen columns (case-insensitive), in the chosen order. */
+export function selectFields(rows: IDataObject[], fields: string[]): IDataObject[] {
+	if (fields.length === 0) return rows;
+	return rows.map((row) => {
+		const keys = Object.keys(row);
+		const out: IDataObject = {};
+		for (const field of fields) {
+			const key = keys.find((k) => k.toLowerCase() === field.toLowerCase());
+			if (key !== undefined) out[key] = row[key];
+		}
+		return out;
+	});
+}
+
+export function fieldsOption(ctx: IExecuteFunctions, i: number): string[] {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const fields = options.fields;
+	if (Array.isArray(fields)) return fields.map(String).filter((f) => f.length > 0);
+	if (typeof fields === 'string') return fields.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+	return [];
+}
+
+export function limitRows<T>(ctx: IExecuteFunctions, i: number, rows: T[]): T[] {
+	const returnAll = ctx.getNodeParameter('returnAll', i, true) as boolean;
+	if (returnAll) return rows;
+	const limit = Number(ctx.getNodeParameter('limit', i, 50));
+	return rows.slice(0, Math.max(0, limit));
+}
+
+export async function read(ctx: IExecuteFunctions, entity: string, filter: string, settings: ItemSettings): Promise<ParsedDataSet> {
+	return await getEntityData(ctx, entity, filter, { ...settings, action: `reading ${entity}` });
+}
+
+/** Chunks a long id list into IN filters Bromcom's SQL accepts comfortably. */
+export function idChunks(ids: Array<number | string>, size = 500): Array<Array<number | string>> {
+	const unique = [...new Set(ids)];
+	const out: Array<Array<number | string>> = [];
+	for (let k = 0; k < unique.length; k += size) out.push(unique.slice(k, k + size));
+	return out;
+}
+
+export function inFilter(column: string, ids: Array<number | string>): string {
+	return buildFilter({ combinator: 'and', conditions: [{ field: column, operator: 'in', value: ids, type: typeof ids[0] === 'number' ? 'number' : 'string' }] });
+}
+
+/** Reads an entity for many ids, in chunks. */
+export async function readByIds(ctx: IExecuteFunctions, entity: string, column: string, ids: Array<number | string>, settings: ItemSettings, extraFilter = ''): Promise<DataSetRow[]> {
+	const rows: DataSetRow[] = [];
+	for (const chunk of idChunks(ids)) {
+		if (chunk.length === 0) continue;
+		rows.push(...(await read(ctx, entity, combineFilters(inFilter(column, chunk), extraFilter), settings)).rows);
+	}
+	return rows;
+}
+
+export function requiredId(ctx: IExecuteFunctions, i: number, name: string, label: string): number {
+	const raw = ctx.getNodeParameter(name, i, '') as unknown;
+	const value = typeof raw === 'object' && raw !== null && 'value' in (raw as IDataObject) ? (raw as IDataObject).value : raw;
+	const n = Number(String(value ?? '').trim());
+	if (String(value ?? '').trim() === '' || !Number.isInteger(n) || n <= 0) {
+		throw invalid(`${label} "${String(value ?? '')}" is not a valid Bromcom ID: it must be a positive whole number.`);
+	}
+	return n;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm test`: strict lint, then every jest suite (unit, sandbox over HTTP, real n8n execution engine,
+// packed-tarball load and scanner). Prints one closing line "Tests: N passed, N failed".
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status;
+
+console.log('\n== lint (n8n-node lint, strict) ==');
+const lint = run(bin('n8n-node'), ['lint']);
+if (lint !== 0) {
+	console.log('Tests: 0 passed, 1 failed (lint)');
+	process.exit(1);
+}
+
+console.log('\n== jest ==');
+const resultFile = path.join(os.tmpdir(), `bromcom-jest-${process.pid}.json`);
+const status = run(bin('jest'), ['--json', `--outputFile=${resultFile}`, ...process.argv.slice(2)]);
+let summary = 'Tests: 0 passed, 1 failed (jest produced no results)';
+if (fs.existsSync(resultFile)) {
+	const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+	summary = `Tests: ${r.numPassedTests} passed, ${r.numFailedTests + (r.numRuntimeErrorTestSuites || 0)} failed, ${r.numPendingTests} skipped`;
+	fs.rmSync(resultFile, { force: true });
+}
+console.log(`\n${summary}`);
+process.exit(status === 0 ? 0 : 1);
