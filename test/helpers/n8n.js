@@ -1,0 +1,138 @@
+/**
+ * Runs this package's nodes through n8n's real execution engine (n8n-core WorkflowExecute), with a
+ * credentials helper that applies the credential's own `authenticate`, real HTTP to the sandbox,
+ * expressions, pairedItem and continueOnFail — everything but the n8n server around it.
+ */
+const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
+const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+
+const { Bromcom } = require('../../nodes/Bromcom/Bromcom.node');
+const { BromcomMisApi } = require('../../credentials/BromcomMisApi.credentials');
+
+const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom() };
+const CREDENTIAL_TYPES = { bromcomMisApi: new BromcomMisApi() };
+
+function registerNodeType(name, instance) {
+	NODE_TYPES[name] = instance;
+}
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(credentials) {
+		super();
+		this.credentials = credentials;
+		this.decryptCount = 0;
+	}
+	getParentTypes() {
+		return [];
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+	async authenticate(credentials, typeName, requestOptions) {
+		const type = CREDENTIAL_TYPES[typeName];
+		return typeof type.authenticate === 'function' ? await type.authenticate(credentials, requestOptions) : requestOptions;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials() {
+		throw new Error('not used in tests');
+	}
+	async getDecrypted(_additionalData, nodeCredentials) {
+		this.decryptCount++;
+		const data = this.credentials[nodeCredentials.id];
+		if (!data) throw new Error(`No test credential "${nodeCredentials.id}"`);
+		return { ...data };
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties(type) {
+		return CREDENTIAL_TYPES[type].properties;
+	}
+}
+
+const nodeTypes = {
+	getByName: (type) => NODE_TYPES[type],
+	getByNameAndVersion: (type, version) => {
+		const t = NODE_TYPES[type];
+		if (!t) throw new Error(`Unknown node type ${type}`);
+		return NodeHelpers.getVersionedNodeType(t, version);
+	},
+	getKnownTypes: () => ({}),
+};
+
+function sandboxCredential(baseUrl, overrides = {}) {
+	return { hosting: 'custom', baseUrl, schoolId: 20001, username: 'sandbox', password: 'sandbox', ignoreSslIssues: false, ...overrides };
+}
+
+function additionalData(hooks, credentials) {
+	return {
+		hooks,
+		executionId: 'test-exec',
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		variables: {},
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		currentNodeParameters: undefined,
+		executeWorkflow: async () => {
+			throw new Error('not supported');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('no task runner in-process');
+		},
+	};
+}
+
+/**
+ * Runs one Bromcom node on `items` (default: one empty item).
+ * Returns { run, output, error, credentialsHelper } where output is the node's first output as json objects
+ * (with pairedItem kept on `items`).
+ */
+async function runNode({ parameters, items = [{}], credentials, continueOnFail = false, type = 'n8n-nodes-bromcom.bromcom', staticData }) {
+	const node = {
+		id: 'node-1',
+		name: 'Bromcom',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
+		continueOnFail,
+		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+	};
+	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' } };
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData });
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-exec', workflowData);
+	const done = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const data = additionalData(hooks, { 'cred-1': credentials });
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }] },
+	});
+	await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await done;
+	const taskData = run.data.resultData.runData.Bromcom?.[0];
+	const main = taskData?.data?.main?.[0] ?? [];
+	return { run, workflow, items: main, output: main.map((i) => i.json), error: run.data.resultData.error, credentialsHelper: data.credentialsHelper };
+}
+
+function shutdown() {
+	// n8n-core's SSH client manager keeps a 60 s interval alive once a node context exists.
+	try {
+		const { Container } = require('@n8n/di');
+		const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+		if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
+	} catch {
+		// nothing to stop
+	}
+}
+
+module.exports = { runNode, sandboxCredential, shutdown, nodeTypes, registerNodeType, TestCredentialsHelper, additionalData, CREDENTIAL_TYPES, NODE_TYPES };
