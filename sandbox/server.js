@@ -548,7 +548,7 @@ function createSandbox(options = {}) {
 	function sendFault(res, binding, e, record) {
 		record.status = e.http;
 		record.fault = e.message;
-		requests.push(record);
+		if (!requests.includes(record)) requests.push(record);
 		if (binding === 'form') return plain(res, 500, `System.InvalidOperationException: ${e.message}`);
 		res.writeHead(e.http, { 'Content-Type': contentTypeFor(binding) });
 		return res.end(asmx.faultXml(binding === 'soap12' ? '1.2' : '1.1', e.code, e.message, e.raw));
