@@ -2,3 +2,4 @@
 // in package.json's "n8n" block.
 export { BromcomMisApi } from './credentials/BromcomMisApi.credentials';
 export { Bromcom } from './nodes/Bromcom/Bromcom.node';
+export { BromcomTrigger } from './nodes/Bromcom/BromcomTrigger.node';

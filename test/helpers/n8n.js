@@ -4,12 +4,13 @@
  * expressions, pairedItem and continueOnFail — everything but the n8n server around it.
  */
 const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, PollContext } = require('n8n-core');
 
 const { Bromcom } = require('../../nodes/Bromcom/Bromcom.node');
+const { BromcomTrigger } = require('../../nodes/Bromcom/BromcomTrigger.node');
 const { BromcomMisApi } = require('../../credentials/BromcomMisApi.credentials');
 
-const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom() };
+const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom(), 'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger() };
 const CREDENTIAL_TYPES = { bromcomMisApi: new BromcomMisApi() };
 
 function registerNodeType(name, instance) {
@@ -124,6 +125,35 @@ async function runNode({ parameters, items = [{}], credentials, continueOnFail =
 	return { run, workflow, items: main, output: main.map((i) => i.json), error: run.data.resultData.error, credentialsHelper: data.credentialsHelper };
 }
 
+/**
+ * One poll of the Bromcom Trigger through n8n-core's PollContext (what n8n's poller builds).
+ * `staticData` is plain JSON, as n8n stores it between polls and across restarts; the returned
+ * `staticData` is what n8n would persist after this poll.
+ */
+async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trigger' }) {
+	const node = {
+		id: 'trigger-1',
+		name: 'Bromcom Trigger',
+		type: 'n8n-nodes-bromcom.bromcomTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { pollTimes: { item: [{ mode: 'everyHour' }] }, ...parameters },
+		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
+	};
+	const workflowData = { id: 'wf-trigger', name: 'trigger', nodes: [node], connections: {}, active: true, settings: { executionOrder: 'v1' } };
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: JSON.parse(JSON.stringify(staticData)) });
+	const hooks = new ExecutionLifecycleHooks(mode, 'poll-exec', workflowData);
+	const ctx = new PollContext(workflow, node, additionalData(hooks, { 'cred-1': credentials }), mode, 'activate');
+	let result;
+	let error;
+	try {
+		result = await NODE_TYPES['n8n-nodes-bromcom.bromcomTrigger'].poll.call(ctx);
+	} catch (e) {
+		error = e;
+	}
+	return { result, error, items: result ? result[0].map((i) => i.json) : [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
+}
+
 function shutdown() {
 	// n8n-core's SSH client manager keeps a 60 s interval alive once a node context exists.
 	try {
@@ -135,4 +165,4 @@ function shutdown() {
 	}
 }
 
-module.exports = { runNode, sandboxCredential, shutdown, nodeTypes, registerNodeType, TestCredentialsHelper, additionalData, CREDENTIAL_TYPES, NODE_TYPES };
+module.exports = { pollOnce, runNode, sandboxCredential, shutdown, nodeTypes, registerNodeType, TestCredentialsHelper, additionalData, CREDENTIAL_TYPES, NODE_TYPES };

@@ -2,7 +2,9 @@
  * Reads that join several entities: contacts (StudentContacts + People + Emails + PersonTelephones) and
  * group memberships (CollectionAssociates / CollectionExecutives + Collections + SubjectClasses).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { BromcomContext } from '../transport';
 
 import { BromcomError } from '../wire/errors';
 import { buildCondition, combineFilters } from '../wire/filter';
@@ -34,7 +36,7 @@ async function hasColumn(schemas: SchemaCache, entity: string, name: string, set
  * only unless `includeEnded`.
  */
 export async function readContacts(
-	ctx: IExecuteFunctions,
+	ctx: BromcomContext,
 	settings: ItemSettings,
 	schemas: SchemaCache,
 	linkFilter: string,
@@ -66,7 +68,7 @@ export const GROUP_TYPES = [
  * their role), joined with Collections and, for classes, SubjectClasses.
  */
 export async function readGroups(
-	ctx: IExecuteFunctions,
+	ctx: BromcomContext,
 	settings: ItemSettings,
 	membership: { entity: 'CollectionAssociates' | 'CollectionExecutives'; personColumn: string; personId: number },
 	types: string[],

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getEntityData, DEFAULT_TIMEOUT_MS, type CallOptions } from '../transport';
+import { getEntityData, DEFAULT_TIMEOUT_MS, type BromcomContext, type CallOptions } from '../transport';
 import type { ColumnKind, DataSetColumn, DataSetRow, ParsedDataSet } from '../wire/dataset';
 import { BromcomError } from '../wire/errors';
 import {
@@ -56,7 +56,7 @@ export function literalType(kind: ColumnKind): LiteralType {
 export class SchemaCache {
 	private readonly cache = new Map<string, Promise<DataSetColumn[]>>();
 
-	constructor(private readonly ctx: IExecuteFunctions) {}
+	constructor(private readonly ctx: BromcomContext) {}
 
 	async columns(entity: string, settings: ItemSettings): Promise<DataSetColumn[]> {
 		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
@@ -70,30 +70,42 @@ export class SchemaCache {
 	}
 }
 
-interface ConditionParameter {
+export interface ConditionParameter {
 	field?: string;
 	operator?: FilterOperator;
 	value?: unknown;
 	value2?: unknown;
 }
 
-/** The user's guided filters and raw filter for item `i`, as entityFilter text. */
-export async function userFilter(ctx: IExecuteFunctions, i: number, entity: string, settings: ItemSettings, schemas: SchemaCache): Promise<string> {
-	const filters = ctx.getNodeParameter('filters', i, {}) as { conditions?: ConditionParameter[] };
-	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	const conditions = (filters.conditions ?? []).filter((c) => String(c.field ?? '').trim() !== '');
+/** Guided conditions and a raw filter as entityFilter text, typed by the entity's schema. */
+export async function buildUserFilter(
+	conditionParameters: ConditionParameter[],
+	match: unknown,
+	rawFilter: unknown,
+	entity: string,
+	settings: ItemSettings,
+	schemas: SchemaCache,
+): Promise<string> {
+	const conditions = conditionParameters.filter((c) => String(c.field ?? '').trim() !== '');
 	let guided = '';
 	if (conditions.length > 0) {
 		const columns: FilterColumn[] = (await schemas.columns(entity, settings)).map((c) => ({ name: c.name, type: literalType(c.kind) }));
 		guided = buildFilter(
 			{
-				combinator: options.match === 'or' ? 'or' : 'and',
+				combinator: match === 'or' ? 'or' : 'and',
 				conditions: conditions.map((c) => ({ field: String(c.field), operator: c.operator ?? 'equals', value: c.value, value2: c.value2 }) as FilterCondition),
 			},
 			{ columns, entity },
 		);
 	}
-	return combineFilters(guided, validateRawFilter(String(options.rawFilter ?? '')));
+	return combineFilters(guided, validateRawFilter(String(rawFilter ?? '')));
+}
+
+/** The user's guided filters and raw filter for item `i`, as entityFilter text. */
+export async function userFilter(ctx: IExecuteFunctions, i: number, entity: string, settings: ItemSettings, schemas: SchemaCache): Promise<string> {
+	const filters = ctx.getNodeParameter('filters', i, {}) as { conditions?: ConditionParameter[] };
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	return await buildUserFilter(filters.conditions ?? [], options.match, options.rawFilter, entity, settings, schemas);
 }
 
 export function statusFilter(ctx: IExecuteFunctions, i: number, dates: DateColumns): string {
@@ -130,7 +142,7 @@ export function limitRows<T>(ctx: IExecuteFunctions, i: number, rows: T[]): T[] 
 	return rows.slice(0, Math.max(0, limit));
 }
 
-export async function read(ctx: IExecuteFunctions, entity: string, filter: string, settings: ItemSettings): Promise<ParsedDataSet> {
+export async function read(ctx: BromcomContext, entity: string, filter: string, settings: ItemSettings): Promise<ParsedDataSet> {
 	return await getEntityData(ctx, entity, filter, { ...settings, action: `reading ${entity}` });
 }
 
@@ -147,7 +159,7 @@ export function inFilter(column: string, ids: Array<number | string>): string {
 }
 
 /** Reads an entity for many ids, in chunks. */
-export async function readByIds(ctx: IExecuteFunctions, entity: string, column: string, ids: Array<number | string>, settings: ItemSettings, extraFilter = ''): Promise<DataSetRow[]> {
+export async function readByIds(ctx: BromcomContext, entity: string, column: string, ids: Array<number | string>, settings: ItemSettings, extraFilter = ''): Promise<DataSetRow[]> {
 	const rows: DataSetRow[] = [];
 	for (const chunk of idChunks(ids)) {
 		if (chunk.length === 0) continue;

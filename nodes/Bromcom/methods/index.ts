@@ -20,6 +20,15 @@ const RESOURCE_ENTITIES: Record<string, string> = {
 	school: 'Schools',
 };
 
+/** The entity behind each thing the trigger can watch. */
+const WATCH_ENTITIES: Record<string, string> = {
+	students: 'Students',
+	staff: 'Staff',
+	classes: 'Collections',
+	memberships: 'CollectionAssociates',
+	contacts: 'People',
+};
+
 function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
 	const raw = String(ctx.getCurrentNodeParameter('schoolId') ?? '').trim();
 	const n = Number(raw);
@@ -38,8 +47,8 @@ export async function searchEntities(this: ILoadOptionsFunctions, filter?: strin
 }
 
 export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
-	let entity = RESOURCE_ENTITIES[resource];
+	const resource = String(this.getCurrentNodeParameter('resource') ?? this.getCurrentNodeParameter('watch') ?? '');
+	let entity = RESOURCE_ENTITIES[resource] ?? WATCH_ENTITIES[resource];
 	if (resource === 'entity') {
 		const locator = this.getCurrentNodeParameter('entity', { extractValue: true }) as unknown;
 		entity = String(typeof locator === 'object' && locator !== null ? (locator as IDataObject).value ?? '' : locator ?? '');

@@ -1,0 +1,401 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { CURRENT_LINK, readContacts } from './helpers/joins';
+import { buildUserFilter, invalid, readByIds, SchemaCache, type ConditionParameter, type ItemSettings } from './helpers/read';
+import { baseline, diff, hash53, isCompatible, type Change, type MassChange, type Row, type SnapshotConfig, type SnapshotState } from './helpers/snapshot';
+import { getColumns, searchEntities } from './methods';
+import { getEntityData, toNodeError } from './transport';
+import { combineFilters, recordStatusFilter, type RecordStatus } from './wire/filter';
+
+interface WatchSpec {
+	entity: string;
+	key: string[];
+	dates?: { start: string; end: string };
+	extraFilter?: string;
+}
+
+const WATCHES: Record<string, WatchSpec> = {
+	students: { entity: 'Students', key: ['StudentID'], dates: { start: 'StartDate', end: 'EndDate' } },
+	staff: { entity: 'Staff', key: ['StaffID'], dates: { start: 'StartDate', end: 'EndDate' } },
+	classes: { entity: 'Collections', key: ['CollectionID'], dates: { start: 'StartDate', end: 'EndDate' }, extraFilter: "CollectionTypeName IN ('CLASS', 'TUTORGRP')" },
+	memberships: { entity: 'CollectionAssociates', key: ['PersonID', 'CollectionID'], extraFilter: CURRENT_LINK },
+	contacts: { entity: 'People', key: ['PersonID'] },
+};
+
+const STATE_KEY = 'bromcom';
+const SAMPLE_SIZE = 5;
+
+export class BromcomTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bromcom Trigger',
+		name: 'bromcomTrigger',
+		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Watch " + $parameter["watch"]}}',
+		description: 'Starts a workflow when Bromcom records are added, updated, leave or come back (students, contacts, staff, classes, memberships or any entity)',
+		defaults: { name: 'Bromcom Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'bromcomMisApi', required: true }],
+		properties: [
+			{
+				displayName: 'Watch',
+				name: 'watch',
+				type: 'options',
+				options: [
+					{ name: 'Any Entity', value: 'entity', description: 'Any entity the account may read, with a key you choose' },
+					{ name: 'Class Memberships', value: 'memberships', description: 'Students joining and leaving classes and groups' },
+					{ name: 'Classes', value: 'classes', description: 'Classes and tutor groups' },
+					{ name: 'Contacts', value: 'contacts', description: 'Contacts of current students, with their best email and phone' },
+					{ name: 'Staff', value: 'staff' },
+					{ name: 'Students', value: 'students' },
+				],
+				default: 'students',
+			},
+			{
+				displayName: 'Entity',
+				name: 'entity',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				required: true,
+				displayOptions: { show: { watch: ['entity'] } },
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEntities', searchable: true } },
+					{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. StudentFlatView' },
+				],
+			},
+			{
+				displayName: 'Key Columns',
+				name: 'keyColumns',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. StudentID',
+				description: 'Comma-separated columns that identify a record (its primary key)',
+				displayOptions: { show: { watch: ['entity'] } },
+			},
+			{
+				displayName: 'School ID',
+				name: 'schoolId',
+				type: 'string',
+				default: '',
+				placeholder: 'From the credential',
+				description: 'Bromcom School ID to watch. Leave empty to use the credential\'s School ID.',
+			},
+			{
+				displayName: 'Record Status',
+				name: 'recordStatus',
+				type: 'options',
+				options: [
+					{ name: 'Current', value: 'current', description: 'On roll (or in post) today: leavers trigger Left' },
+					{ name: 'All', value: 'all', description: 'Every record, whatever its dates' },
+				],
+				default: 'current',
+				displayOptions: { show: { watch: ['students', 'staff', 'classes'] } },
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'triggerOn',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Left', value: 'left', description: 'A record is gone, or no longer matches the filter (a leaver)' },
+					{ name: 'New', value: 'new', description: 'A record appears for the first time' },
+					{ name: 'Restored', value: 'restored', description: 'A record that had left comes back' },
+					{ name: 'Updated', value: 'updated', description: 'A watched field changes' },
+				],
+				default: ['new', 'updated', 'left', 'restored'],
+			},
+			{
+				displayName: 'Fields to Watch',
+				name: 'fieldsToWatch',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['watch', 'entity'] },
+				default: [],
+				description: 'Only changes in these fields count as Updated. Leave empty to watch every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Include in Output',
+				name: 'includeInOutput',
+				type: 'options',
+				options: [
+					{ name: 'New Version', value: 'new' },
+					{ name: 'Old Version', value: 'old', description: 'The watched fields as they were (for Left: the last known values)' },
+					{ name: 'Both Versions', value: 'both', description: 'Current, previous and a differences object' },
+				],
+				default: 'new',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'fixedCollection',
+				placeholder: 'Add Condition',
+				typeOptions: { multipleValues: true },
+				default: {},
+				options: [
+					{
+						displayName: 'Conditions',
+						name: 'conditions',
+						values: [
+							{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'YearGroup' },
+							{
+								displayName: 'Operator',
+								name: 'operator',
+								type: 'options',
+								options: [
+									{ name: 'Contains', value: 'contains' },
+									{ name: 'Equals', value: 'equals' },
+									{ name: 'Greater Than', value: 'greaterThan' },
+									{ name: 'Is Empty', value: 'isEmpty' },
+									{ name: 'Is In (Comma-Separated)', value: 'in' },
+									{ name: 'Is Not Empty', value: 'isNotEmpty' },
+									{ name: 'Less Than', value: 'lessThan' },
+									{ name: 'Not Equals', value: 'notEquals' },
+									{ name: 'Starts With', value: 'startsWith' },
+								],
+								default: 'equals',
+							},
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Accept Mass Change After Polls',
+						name: 'acceptAfterPolls',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'Emit a held mass change automatically once it has persisted for this many polls. 0 waits for an acknowledgement.',
+					},
+					{
+						displayName: 'Acknowledge Mass Change ID',
+						name: 'acknowledgeId',
+						type: 'string',
+						default: '',
+						description: 'Paste the ID of a massChange item here to release the held Left and Updated events on the next poll',
+					},
+					{
+						displayName: 'Emit Existing Records on First Run',
+						name: 'emitExisting',
+						type: 'boolean',
+						default: false,
+						description: 'Whether the first poll after activation emits every current record as New (for a first full sync) instead of quietly taking a baseline',
+					},
+					{
+						displayName: 'Mass-Change Guard',
+						name: 'guard',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to hold back Left and Updated events when too many records change at once (a term rollover, a revoked permission, a filter change) and emit one massChange warning instead',
+					},
+					{
+						displayName: 'Mass-Change Minimum Records',
+						name: 'minimumRecords',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 20,
+						description: 'The guard only applies when at least this many records are known',
+					},
+					{
+						displayName: 'Mass-Change Threshold (%)',
+						name: 'thresholdPercent',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 100 },
+						default: 20,
+						description: 'Share of known records that may leave or change in one poll before the guard holds them',
+					},
+					{
+						displayName: 'Raw Entity Filter',
+						name: 'rawFilter',
+						type: 'string',
+						default: '',
+						description: 'For experts: a Bromcom entityFilter (T-SQL condition) added with AND',
+					},
+					{
+						displayName: 'Remember Left Records (Days)',
+						name: 'tombstoneDays',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 400,
+						description: 'How long a record that left is remembered, so that its return is Restored rather than New',
+					},
+					{
+						displayName: 'Timeout (Seconds)',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 5 },
+						default: 600,
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: { getColumns },
+		listSearch: { searchEntities },
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const watch = this.getNodeParameter('watch', 'students') as string;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const rawSchool = String(this.getNodeParameter('schoolId', '') ?? '').trim();
+		const schoolId = rawSchool === '' ? undefined : Number(rawSchool);
+		if (schoolId !== undefined && (!Number.isInteger(schoolId) || schoolId <= 0)) {
+			throw new NodeOperationError(this.getNode(), `School ID "${rawSchool}" is not a whole number.`);
+		}
+		const settings: ItemSettings = { schoolId, timeoutMs: Number(options.timeout ?? 600) * 1000, attempts: 3 };
+		const spec = watchSpec(this, watch);
+		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[]).map(String).sort();
+		const includeInOutput = this.getNodeParameter('includeInOutput', 'new') as string;
+		const triggerOn = new Set(this.getNodeParameter('triggerOn', []) as string[]);
+		const detectedAt = new Date().toISOString();
+		const schemas = new SchemaCache(this);
+
+		let filter: string;
+		let records: Array<[string, Row]>;
+		try {
+			const conditions = (this.getNodeParameter('filters', {}) as { conditions?: ConditionParameter[] }).conditions ?? [];
+			const status = spec.dates ? (this.getNodeParameter('recordStatus', 'current') as RecordStatus) : 'all';
+			filter = combineFilters(spec.dates ? recordStatusFilter(status, spec.dates) : '', spec.extraFilter, await buildUserFilter(conditions, 'and', options.rawFilter, spec.entity, settings, schemas));
+			records = await fetchRecords(this, watch, spec, filter, settings, schemas);
+		} catch (error) {
+			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
+			throw toNodeError(this.getNode(), error, { action: `polling ${spec.entity} for school ${schoolId ?? 'from the credential'}` });
+		}
+
+		const entityLabel = watch === 'entity' ? spec.entity : watch;
+		const meta = (event: string, key: string) => ({ event, entity: entityLabel, schoolId: schoolId ?? null, key, detectedAt });
+
+		if (this.getMode() === 'manual') {
+			const sample = records.slice(0, SAMPLE_SIZE).map(([key, record]) => ({ json: { ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject }));
+			return [sample.length ? sample : [{ json: { ...meta('sample', ''), message: `No ${spec.entity} records match the trigger's settings in this school.` } }]];
+		}
+
+		const config: SnapshotConfig = {
+			fingerprint: hash53(JSON.stringify({ watch, entity: spec.entity, key: spec.key, schoolId: schoolId ?? 'credential', filter, fieldsToWatch, keepOld: includeInOutput !== 'new' })),
+			watch: fieldsToWatch,
+			keepOld: includeInOutput !== 'new',
+			guard: {
+				enabled: options.guard !== false,
+				thresholdPercent: Number(options.thresholdPercent ?? 20),
+				minimumRecords: Number(options.minimumRecords ?? 20),
+				acceptAfterPolls: Number(options.acceptAfterPolls ?? 0),
+				acknowledgeId: String(options.acknowledgeId ?? '').trim(),
+			},
+			tombstoneDays: Number(options.tombstoneDays ?? 400),
+		};
+		const staticData = this.getWorkflowStaticData('node');
+		const state = staticData[STATE_KEY] as SnapshotState | undefined;
+		const now = Math.floor(Date.now() / 1000);
+
+		if (!isCompatible(state, config)) {
+			// First run, or the entity, school, filter or watched fields changed: take a quiet baseline.
+			staticData[STATE_KEY] = baseline(records, config, now) as unknown as IDataObject;
+			if (state === undefined && options.emitExisting === true && triggerOn.has('new')) {
+				const items = records.map(([key, record]) => ({ json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject }));
+				return items.length ? [items] : null;
+			}
+			return null;
+		}
+
+		const result = diff(state, records, config, now);
+		const emitted = result.changes.filter((c) => triggerOn.has(c.event));
+		const left = emitted.filter((c) => c.event === 'left');
+		const latest = left.length ? await latestVersions(this, spec, left, settings) : new Map<string, Row>();
+		const items: INodeExecutionData[] = [];
+		if (result.massChange?.firstDetection) items.push({ json: massChangeItem(result.massChange, meta('massChange', '')) });
+		for (const change of emitted) items.push({ json: eventItem(change, includeInOutput, meta(change.event, change.key), latest.get(change.key)) });
+		staticData[STATE_KEY] = result.next as unknown as IDataObject;
+		return items.length ? [items] : null;
+	}
+}
+
+function watchSpec(ctx: IPollFunctions, watch: string): WatchSpec {
+	if (watch !== 'entity') {
+		const spec = WATCHES[watch];
+		if (!spec) throw new NodeOperationError(ctx.getNode(), `Unknown watch "${watch}".`);
+		return spec;
+	}
+	const entity = String(ctx.getNodeParameter('entity', '', { extractValue: true }) ?? '').trim();
+	const key = String(ctx.getNodeParameter('keyColumns', '') ?? '')
+		.split(',')
+		.map((k) => k.trim())
+		.filter(Boolean);
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(entity)) throw new NodeOperationError(ctx.getNode(), `"${entity}" is not a Bromcom entity name.`);
+	if (key.length === 0) throw new NodeOperationError(ctx.getNode(), 'Key Columns is empty: name the column(s) that identify a record, for example StudentID.');
+	return { entity, key };
+}
+
+function keyOf(record: Row, columns: string[]): string {
+	const keys = Object.keys(record);
+	return columns
+		.map((c) => {
+			const k = keys.find((x) => x.toLowerCase() === c.toLowerCase());
+			return k === undefined ? '' : String(record[k] ?? '');
+		})
+		.join(':');
+}
+
+async function fetchRecords(ctx: IPollFunctions, watch: string, spec: WatchSpec, filter: string, settings: ItemSettings, schemas: SchemaCache): Promise<Array<[string, Row]>> {
+	if (watch === 'contacts') {
+		const students = new Set((await getEntityData(ctx, 'Students', recordStatusFilter('current'), settings)).rows.map((r) => Number(r.StudentID)));
+		const contacts = await readContacts(ctx, settings, schemas, '', { personFilter: filter, students });
+		return contacts.map((c) => [String(c.PersonID), c as Row]);
+	}
+	const data = await getEntityData(ctx, spec.entity, filter, settings);
+	if (watch === 'entity') {
+		const missing = spec.key.filter((k) => !data.columns.some((c) => c.name.toLowerCase() === k.toLowerCase()));
+		if (missing.length) throw invalid(`Key column(s) ${missing.join(', ')} are not columns of ${spec.entity}.`);
+	}
+	return data.rows.map((row) => [keyOf(row, spec.key), row as Row]);
+}
+
+/** For Left events on single numeric keys: the record as it is now (a leaver still exists, with an end date). */
+async function latestVersions(ctx: IPollFunctions, spec: WatchSpec, left: Change[], settings: ItemSettings): Promise<Map<string, Row>> {
+	const out = new Map<string, Row>();
+	if (spec.key.length !== 1 || spec.entity === 'People') return out;
+	const ids = left.map((c) => Number(c.key)).filter((n) => Number.isInteger(n));
+	if (ids.length === 0) return out;
+	try {
+		for (const row of await readByIds(ctx, spec.entity, spec.key[0], ids, settings, spec.extraFilter === CURRENT_LINK ? '' : spec.extraFilter)) out.set(keyOf(row, spec.key), row as Row);
+	} catch {
+		// Best effort: without it, Left items carry the last known values.
+	}
+	return out;
+}
+
+function eventItem(change: Change, include: string, meta: IDataObject, latest: Row | undefined): IDataObject {
+	const reason = change.event === 'left' ? { reason: latest ? 'noLongerMatching' : 'notFound' } : {};
+	const current = change.current ?? latest ?? null;
+	let body: IDataObject;
+	if (include === 'both') body = { current: current as IDataObject, previous: (change.previous ?? null) as IDataObject, differences: (change.differences ?? {}) as IDataObject };
+	else if (include === 'old') body = ((change.previous ?? (change.event === 'left' ? latest : {})) ?? {}) as IDataObject;
+	else body = (current ?? change.previous ?? {}) as IDataObject;
+	return { ...meta, ...reason, ...body, ...meta };
+}
+
+function massChangeItem(m: MassChange, meta: IDataObject): IDataObject {
+	const held = m.counts.left + m.counts.updated;
+	return {
+		...meta,
+		id: m.id,
+		message: `${held} of ${m.known} known records would leave or change in one poll (more than ${m.thresholdPercent}%). Left and Updated events are held; New and Restored events still flow. This usually means a term rollover, a revoked permission or a changed filter in Bromcom.`,
+		howToRelease: `If the change is real, set Options › Acknowledge Mass Change ID to "${m.id}" (or let it persist for the configured number of polls). If not, fix the cause in Bromcom and the held events disappear.`,
+		knownRecords: m.known,
+		counts: m.counts,
+		thresholdPercent: m.thresholdPercent,
+		samples: m.samples,
+		pollsHeld: m.pollsHeld,
+	};
+}

@@ -1,0 +1,226 @@
+/**
+ * Change detection from snapshots. Bromcom has no change feed, no deletions feed and no webhooks
+ * (bromcom-soap-api.md §6.4), so the trigger compares each poll's records with a compact memory of
+ * the last accepted snapshot: per key, a digest of the watched fields (plus their old values only when
+ * the output needs them), and tombstones for records that left, so a return is "restored", not "new".
+ *
+ * Pure: plain data in, plain data out. The caller persists `next` only when the poll succeeded.
+ */
+
+export const STATE_VERSION = 1;
+
+export type ChangeEvent = 'new' | 'updated' | 'left' | 'restored';
+export type Row = Record<string, unknown>;
+
+export interface SnapshotState {
+	v: number;
+	/** Fingerprint of what is watched (entity, school, filter, key, fields): a change re-baselines. */
+	fp: string;
+	/** When the baseline was taken (epoch seconds). */
+	since: number;
+	/** key → digest of the watched fields. */
+	r: Record<string, string>;
+	/** key → watched-field values, only kept when Old Version output is on. */
+	o?: Record<string, Row>;
+	/** Left records: key → [digest, left at (epoch seconds)]. */
+	t: Record<string, [string, number]>;
+	/** A mass change on hold. */
+	hold?: MassChangeHold;
+}
+
+export interface MassChangeHold {
+	id: string;
+	detectedAt: number;
+	polls: number;
+	counts: Record<'updated' | 'left', number>;
+}
+
+export interface SnapshotConfig {
+	fingerprint: string;
+	/** Fields whose changes count as Updated; empty = every field. */
+	watch: string[];
+	keepOld: boolean;
+	guard: { enabled: boolean; thresholdPercent: number; minimumRecords: number; acceptAfterPolls: number; acknowledgeId: string };
+	tombstoneDays: number;
+}
+
+export interface Change {
+	event: ChangeEvent;
+	key: string;
+	current?: Row;
+	previous?: Row;
+	differences?: Record<string, { previous: unknown; current: unknown }>;
+}
+
+export interface MassChange {
+	id: string;
+	known: number;
+	counts: Record<ChangeEvent, number>;
+	thresholdPercent: number;
+	samples: Record<'updated' | 'left', string[]>;
+	pollsHeld: number;
+	firstDetection: boolean;
+}
+
+export interface DiffResult {
+	next: SnapshotState;
+	changes: Change[];
+	/** Present when Left/Updated events are held back by the guard. */
+	massChange?: MassChange;
+	baseline: boolean;
+}
+
+/** cyrb53: a fast 53-bit string hash. Digests compare one key's old and new values only, so 2^-53 per comparison. */
+export function hash53(text: string, seed = 0): string {
+	let h1 = 0xdeadbeef ^ seed;
+	let h2 = 0x41c6ce57 ^ seed;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ ch, 2654435761);
+		h2 = Math.imul(h2 ^ ch, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The watched part of a record, with field names matched case-insensitively. */
+export function watchedValues(record: Row, watch: string[]): Row {
+	if (watch.length === 0) return record;
+	const out: Row = {};
+	const keys = Object.keys(record);
+	for (const field of watch) {
+		const key = keys.find((k) => k.toLowerCase() === field.toLowerCase()) ?? field;
+		out[key] = record[key] ?? null;
+	}
+	return out;
+}
+
+function canonical(value: unknown): string {
+	if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+	const obj = value as Row;
+	return `{${Object.keys(obj)
+		.sort()
+		.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+		.join(',')}}`;
+}
+
+export function digest(record: Row, watch: string[]): string {
+	return hash53(canonical(watchedValues(record, watch)));
+}
+
+export function differences(previous: Row, current: Row): Record<string, { previous: unknown; current: unknown }> {
+	const out: Record<string, { previous: unknown; current: unknown }> = {};
+	for (const field of Object.keys(previous)) {
+		if (canonical(previous[field]) !== canonical(current[field] ?? null)) out[field] = { previous: previous[field], current: current[field] ?? null };
+	}
+	return out;
+}
+
+export function emptyState(fingerprint: string, now: number): SnapshotState {
+	return { v: STATE_VERSION, fp: fingerprint, since: now, r: {}, t: {} };
+}
+
+/** Whether a stored state can be diffed against under this configuration. */
+export function isCompatible(state: unknown, config: SnapshotConfig): state is SnapshotState {
+	const s = state as SnapshotState | undefined;
+	return !!s && s.v === STATE_VERSION && s.fp === config.fingerprint && typeof s.r === 'object' && (!config.keepOld || typeof s.o === 'object');
+}
+
+/**
+ * Takes a baseline: every current record becomes known, nothing is emitted (unless the caller asks
+ * for existing records on the very first run).
+ */
+export function baseline(records: Array<[string, Row]>, config: SnapshotConfig, now: number): SnapshotState {
+	const state = emptyState(config.fingerprint, now);
+	if (config.keepOld) state.o = {};
+	for (const [key, record] of records) {
+		state.r[key] = digest(record, config.watch);
+		if (state.o) state.o[key] = watchedValues(record, config.watch);
+	}
+	return state;
+}
+
+/**
+ * Compares the current records with the state. `now` in epoch seconds.
+ */
+export function diff(state: SnapshotState, records: Array<[string, Row]>, config: SnapshotConfig, now: number): DiffResult {
+	const next: SnapshotState = { v: STATE_VERSION, fp: state.fp, since: state.since, r: {}, t: { ...state.t } };
+	if (config.keepOld) next.o = {};
+	const fresh: Change[] = [];
+	const held: Change[] = [];
+	const seen = new Set<string>();
+	const counts: Record<ChangeEvent, number> = { new: 0, updated: 0, left: 0, restored: 0 };
+
+	for (const [key, record] of records) {
+		if (seen.has(key)) continue; // duplicate rows for one key (StudentFlatView can repeat): first wins
+		seen.add(key);
+		const d = digest(record, config.watch);
+		const known = state.r[key];
+		next.r[key] = d;
+		if (next.o) next.o[key] = watchedValues(record, config.watch);
+		if (known === undefined) {
+			const event: ChangeEvent = key in state.t ? 'restored' : 'new';
+			delete next.t[key];
+			counts[event]++;
+			fresh.push({ event, key, current: record });
+		} else if (known !== d) {
+			counts.updated++;
+			const change: Change = { event: 'updated', key, current: record };
+			const previous = state.o?.[key];
+			if (previous) {
+				change.previous = previous;
+				change.differences = differences(previous, watchedValues(record, config.watch));
+			}
+			held.push(change);
+		}
+	}
+	for (const key of Object.keys(state.r)) {
+		if (seen.has(key)) continue;
+		counts.left++;
+		next.t[key] = [state.r[key], now];
+		held.push({ event: 'left', key, previous: state.o?.[key] });
+	}
+	// Tombstones are kept long enough to recognise a return (a re-enrolment next year).
+	const cutoff = now - config.tombstoneDays * 86400;
+	for (const [key, [, leftAt]] of Object.entries(next.t)) if (leftAt < cutoff) delete next.t[key];
+
+	const known = Object.keys(state.r).length;
+	const disruptive = counts.updated + counts.left;
+	const tooMany = config.guard.enabled && known >= config.guard.minimumRecords && disruptive * 100 > config.guard.thresholdPercent * known;
+	if (!tooMany) return { next, changes: [...fresh, ...held], baseline: false };
+
+	const hold: MassChangeHold = state.hold ?? { id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8), detectedAt: now, polls: 0, counts: { updated: 0, left: 0 } };
+	const accepted = (config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) || (config.guard.acceptAfterPolls > 0 && hold.polls + 1 >= config.guard.acceptAfterPolls);
+	if (accepted) return { next, changes: [...fresh, ...held], baseline: false };
+
+	// Hold Left/Updated: keep the old digests (and values, and tombstones) for the held keys, so the same
+	// changes are found again next poll; New and Restored records are safe to apply and emit.
+	for (const change of held) {
+		if (change.event === 'updated') {
+			next.r[change.key] = state.r[change.key];
+			if (next.o && state.o) next.o[change.key] = state.o[change.key];
+		} else {
+			next.r[change.key] = state.r[change.key];
+			if (next.o && state.o && state.o[change.key]) next.o[change.key] = state.o[change.key];
+			if (change.key in state.t) next.t[change.key] = state.t[change.key];
+			else delete next.t[change.key];
+		}
+	}
+	next.hold = { ...hold, polls: hold.polls + 1, counts: { updated: counts.updated, left: counts.left } };
+	return {
+		next,
+		changes: fresh,
+		baseline: false,
+		massChange: {
+			id: hold.id,
+			known,
+			counts,
+			thresholdPercent: config.guard.thresholdPercent,
+			samples: { updated: held.filter((c) => c.event === 'updated').slice(0, 5).map((c) => c.key), left: held.filter((c) => c.event === 'left').slice(0, 5).map((c) => c.key) },
+			pollsHeld: hold.polls + 1,
+			firstDetection: state.hold === undefined,
+		},
+	};
+}

@@ -1,0 +1,192 @@
+/**
+ * Bromcom Trigger: real poll() through n8n-core's PollContext against the sandbox, driven by the
+ * sandbox's change API. The static data is serialised to JSON between polls, as n8n stores it, so
+ * every poll here behaves as if n8n had restarted in between.
+ */
+const { createSandbox } = require('../../sandbox/server');
+const { pollOnce, sandboxCredential, shutdown } = require('../helpers/n8n');
+
+let sandbox;
+let credentials;
+
+beforeAll(async () => {
+	sandbox = createSandbox({ size: 'small', seed: 21, now: '2026-11-18T10:30:00Z' });
+	credentials = sandboxCredential(await sandbox.start(0));
+});
+afterAll(async () => {
+	await sandbox.stop();
+	shutdown();
+});
+
+/** A watcher that carries the (JSON) state from poll to poll. */
+function watcher(parameters) {
+	let staticData = {};
+	return {
+		async poll(overrides = {}) {
+			const r = await pollOnce({ parameters: { ...parameters, ...overrides }, credentials, staticData });
+			if (r.error) throw r.error;
+			staticData = r.staticData;
+			return r.items;
+		},
+		async pollExpectingError(overrides = {}) {
+			const r = await pollOnce({ parameters: { ...parameters, ...overrides }, credentials, staticData });
+			expect(r.staticData).toEqual(staticData); // a failed poll changes nothing
+			return r.error;
+		},
+		get state() {
+			return staticData['node:Bromcom Trigger'].bromcom;
+		},
+		get staticData() {
+			return staticData;
+		},
+	};
+}
+
+const STUDENTS = { watch: 'students', schoolId: '20001', recordStatus: 'current', triggerOn: ['new', 'updated', 'left', 'restored'], includeInOutput: 'both', fieldsToWatch: ['LastName', 'YearGroup', 'TutorGroup'] };
+
+describe('students: new, updated, left, restored', () => {
+	const w = watcher(STUDENTS);
+
+	test('first run: a quiet baseline', async () => {
+		expect(await w.poll()).toEqual([]);
+		expect(Object.keys(w.state.r)).toHaveLength(sandbox.rows('Students', 20001, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').length);
+		expect(await w.poll()).toEqual([]);
+	});
+
+	let added;
+	test('add a student → exactly one New, with event, entity, schoolId, key, detectedAt', async () => {
+		added = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Zoë', lastName: "O'Brien", yearGroup: 7 }).studentId;
+		const items = await w.poll();
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ event: 'new', entity: 'students', schoolId: 20001, key: String(added), current: expect.objectContaining({ StudentID: added, FirstName: 'Zoë' }), previous: null });
+		expect(Date.parse(items[0].detectedAt)).toBeGreaterThan(0);
+		expect(await w.poll()).toEqual([]); // no duplicate on the next poll
+	});
+
+	test('edit a watched field → one Updated with correct differences; an unwatched field → nothing', async () => {
+		sandbox.changes.updateStudent({ schoolId: 20001, studentId: added, lastName: "O'Brien-Smith" });
+		const items = await w.poll();
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ event: 'updated', key: String(added), differences: { LastName: { previous: "O'Brien", current: "O'Brien-Smith" } } });
+		expect(Object.keys(items[0].differences)).toEqual(['LastName']);
+		sandbox.changes.updateStudent({ schoolId: 20001, studentId: added, preferredFirstName: 'Zo' });
+		expect(await w.poll()).toEqual([]);
+	});
+
+	test('mark leaver → one Left (no longer matching, with the end date); restore → one Restored', async () => {
+		sandbox.changes.markLeaver({ schoolId: 20001, studentId: added });
+		const left = await w.poll();
+		expect(left).toHaveLength(1);
+		expect(left[0]).toMatchObject({ event: 'left', key: String(added), reason: 'noLongerMatching', current: expect.objectContaining({ StudentID: added, EndDate: expect.stringMatching(/^\d{4}-/) }) });
+		expect(await w.poll()).toEqual([]);
+		sandbox.changes.restoreLeaver({ schoolId: 20001, studentId: added });
+		const back = await w.poll();
+		expect(back).toHaveLength(1);
+		expect(back[0]).toMatchObject({ event: 'restored', key: String(added), current: expect.objectContaining({ StudentID: added, EndDate: null }) });
+		expect(await w.poll()).toEqual([]);
+	});
+
+	test('Trigger On filters events without losing state', async () => {
+		sandbox.changes.markLeaver({ schoolId: 20001, studentId: added });
+		expect(await w.poll({ triggerOn: ['new'] })).toEqual([]);
+		sandbox.changes.restoreLeaver({ schoolId: 20001, studentId: added });
+		expect((await w.poll()).map((i) => i.event)).toEqual(['restored']);
+	});
+
+	test('permission revoked for the watched entity → a typed error, state unchanged, no Left events', async () => {
+		sandbox.changes.revokeEntity({ schoolId: 20001, entity: 'Students' });
+		try {
+			const error = await w.pollExpectingError();
+			expect(error.name).toBe('NodeApiError');
+			expect(error.message).toMatch(/permission to access entity 'Students'/);
+			expect(error.failure).toEqual({ cause: 'configuration-invalid' });
+		} finally {
+			sandbox.changes.grantEntity({ schoolId: 20001, entity: 'Students' });
+		}
+		expect(await w.poll()).toEqual([]);
+	});
+
+	test('a transient failure leaves the state alone; the next poll catches up', async () => {
+		const newcomer = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Siân', lastName: 'Jones', yearGroup: 8 }).studentId;
+		sandbox.injectFault({ kind: 'status503', match: { entity: 'Students' }, times: 3 });
+		const error = await w.pollExpectingError();
+		expect(error.failure).toEqual({ cause: 'temporarily-unavailable' });
+		const items = await w.poll();
+		expect(items.map((i) => [i.event, i.key])).toEqual([['new', String(newcomer)]]);
+	}, 20000);
+});
+
+describe('consent, rollover guard, re-baselining, manual mode', () => {
+	test('revoking consent with a consent filter → Left', async () => {
+		const w = watcher({ watch: 'entity', entity: { __rl: true, mode: 'name', value: 'StudentFlatView' }, keyColumns: 'StudentID', schoolId: '20002', triggerOn: ['new', 'left'], includeInOutput: 'new', filters: { conditions: [{ field: 'IsDataProcessingConsentGranted', operator: 'equals', value: 'true' }] } });
+		expect(await w.poll()).toEqual([]);
+		const student = sandbox.rows('StudentFlatView', 20002).find((r) => r.IsDataProcessingConsentGranted);
+		sandbox.changes.revokeConsent({ schoolId: 20002, personId: student.StudentID });
+		const items = await w.poll();
+		expect(items).toEqual([expect.objectContaining({ event: 'left', entity: 'StudentFlatView', key: String(student.StudentID), reason: 'noLongerMatching', IsDataProcessingConsentGranted: false })]);
+	});
+
+	test('September rollover → one massChange item, no mass Left; New intake still flows; acknowledging releases the held events once', async () => {
+		const w = watcher({ ...STUDENTS, schoolId: '20003', includeInOutput: 'new' });
+		expect(await w.poll()).toEqual([]);
+		const known = Object.keys(w.state.r).length;
+		const result = sandbox.changes.rollover({ schoolId: 20003 });
+		const first = await w.poll();
+		const mass = first.filter((i) => i.event === 'massChange');
+		expect(mass).toHaveLength(1);
+		expect(first.filter((i) => i.event === 'left' || i.event === 'updated')).toEqual([]);
+		expect(first.filter((i) => i.event === 'new')).toHaveLength(result.joined);
+		expect(mass[0]).toMatchObject({ knownRecords: known, thresholdPercent: 20, pollsHeld: 1 });
+		expect(mass[0].counts.left + mass[0].counts.updated).toBeGreaterThan(known * 0.2);
+		expect(mass[0].samples.updated.length).toBeGreaterThan(0);
+		expect(mass[0].howToRelease).toContain(mass[0].id);
+		// Still held on the next poll, without repeating the warning.
+		expect(await w.poll()).toEqual([]);
+		const released = await w.poll({ options: { acknowledgeId: mass[0].id } });
+		expect(released.filter((i) => i.event === 'left')).toHaveLength(mass[0].counts.left);
+		expect(released.filter((i) => i.event === 'updated')).toHaveLength(mass[0].counts.updated);
+		expect(await w.poll({ options: { acknowledgeId: mass[0].id } })).toEqual([]);
+	});
+
+	test('changing the filter or the school re-baselines quietly instead of emitting mass events', async () => {
+		const w = watcher({ ...STUDENTS, schoolId: '20001' });
+		expect(await w.poll()).toEqual([]);
+		expect(await w.poll({ filters: { conditions: [{ field: 'YearGroup', operator: 'equals', value: '8' }] } })).toEqual([]);
+		expect(await w.poll({ schoolId: '20002' })).toEqual([]);
+		expect(await w.poll({ schoolId: '20002' })).toEqual([]);
+	});
+
+	test('manual test returns a small marked sample and leaves the state untouched', async () => {
+		const staticData = { 'node:Bromcom Trigger': { bromcom: { v: 1, fp: 'x', since: 1, r: { 1: 'a' }, t: {} } } };
+		const r = await pollOnce({ parameters: STUDENTS, credentials, staticData, mode: 'manual' });
+		expect(r.error).toBeUndefined();
+		expect(r.items).toHaveLength(5);
+		expect(r.items.every((i) => i.event === 'sample' && i.StudentID > 0)).toBe(true);
+		expect(r.staticData).toEqual(staticData);
+	});
+
+	test('Emit Existing Records on First Run emits every current record once', async () => {
+		const w = watcher({ ...STUDENTS, schoolId: '20002', includeInOutput: 'new', options: { emitExisting: true } });
+		const items = await w.poll();
+		expect(items.map((i) => Number(i.key))).toEqual(sandbox.rows('Students', 20002, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').map((r) => r.StudentID));
+		expect(items.every((i) => i.event === 'new')).toBe(true);
+		expect(await w.poll()).toEqual([]);
+	});
+
+	test('contacts: an email change is one Updated with the new best email', async () => {
+		const w = watcher({ watch: 'contacts', schoolId: '20001', triggerOn: ['updated'], includeInOutput: 'both', fieldsToWatch: ['Email', 'Telephone'] });
+		expect(await w.poll()).toEqual([]);
+		const contact = Number(Object.keys(w.state.r)[0]);
+		sandbox.changes.editContactEmail({ schoolId: 20001, personId: contact, email: 'parent.new@example.com' });
+		const items = await w.poll();
+		expect(items).toEqual([expect.objectContaining({ event: 'updated', key: String(contact), differences: { Email: expect.objectContaining({ current: 'parent.new@example.com' }) } })]);
+	});
+
+	test('state is compact: bytes per record for New Version output', async () => {
+		const w = watcher({ ...STUDENTS, schoolId: '20001', includeInOutput: 'new', fieldsToWatch: [] });
+		await w.poll();
+		const bytes = JSON.stringify(w.staticData).length;
+		const records = Object.keys(w.state.r).length;
+		expect(bytes / records).toBeLessThanOrEqual(48);
+	});
+});

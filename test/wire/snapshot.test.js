@@ -1,0 +1,47 @@
+const { baseline, diff, digest, isCompatible } = require('../../nodes/Bromcom/helpers/snapshot');
+
+const config = (over = {}) => ({ fingerprint: 'fp', watch: [], keepOld: false, guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 0, acknowledgeId: '' }, tombstoneDays: 10, ...over });
+const recs = (n, f = (i) => ({ id: i, name: `n${i}` })) => Array.from({ length: n }, (_, i) => [String(i), f(i)]);
+
+test('digests ignore key order and respect Fields to Watch, case-insensitively', () => {
+	expect(digest({ a: 1, b: 2 }, [])).toBe(digest({ b: 2, a: 1 }, []));
+	expect(digest({ A: 1, b: 2 }, ['a'])).toBe(digest({ A: 1, b: 3 }, ['a']));
+	expect(digest({ A: 1, b: 2 }, ['a'])).not.toBe(digest({ A: 2, b: 2 }, ['a']));
+});
+
+test('tombstones expire after the retention period, then a return is New', () => {
+	let state = baseline(recs(10), config(), 1000);
+	let r = diff(state, recs(9), config(), 2000);
+	expect(r.changes.map((c) => c.event)).toEqual(['left']);
+	state = r.next;
+	r = diff(state, recs(10), config(), 2000 + 5 * 86400);
+	expect(r.changes.map((c) => c.event)).toEqual(['restored']);
+	r = diff(r.next, recs(9), config(), 3000);
+	r = diff(r.next, recs(9), config(), 3000 + 11 * 86400);
+	expect(r.next.t).toEqual({});
+	expect(diff(r.next, recs(10), config(), 3000 + 12 * 86400).changes.map((c) => c.event)).toEqual(['new']);
+});
+
+test('the guard holds Left/Updated, keeps the state, and can auto-accept after N polls', () => {
+	const state = baseline(recs(10), config(), 1);
+	const cfg = config({ guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 2, acknowledgeId: '' } });
+	const changed = recs(10, (i) => ({ id: i, name: i < 5 ? 'renamed' : `n${i}` })).concat([['99', { id: 99 }]]);
+	const first = diff(state, changed, cfg, 2);
+	expect(first.massChange).toMatchObject({ counts: { updated: 5, new: 1 }, pollsHeld: 1, firstDetection: true });
+	expect(first.changes.map((c) => c.event)).toEqual(['new']);
+	expect(first.next.r['0']).toBe(state.r['0']);
+	const second = diff(first.next, changed, cfg, 3);
+	expect(second.massChange).toBeUndefined();
+	expect(second.changes.map((c) => c.event)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated']);
+	expect(second.next.hold).toBeUndefined();
+});
+
+test('small changes below the threshold flow; duplicate rows for one key count once; config changes are incompatible', () => {
+	const state = baseline(recs(10), config(), 1);
+	const r = diff(state, [...recs(10), ['3', { id: 3, name: 'dup' }]], config(), 2);
+	expect(r.changes).toEqual([]);
+	expect(isCompatible(state, config())).toBe(true);
+	expect(isCompatible(state, config({ fingerprint: 'other' }))).toBe(false);
+	expect(isCompatible(state, config({ keepOld: true }))).toBe(false);
+	expect(isCompatible({ ...state, v: 0 }, config())).toBe(false);
+});
