@@ -3,3 +3,4 @@
 export { BromcomMisApi } from './credentials/BromcomMisApi.credentials';
 export { Bromcom } from './nodes/Bromcom/Bromcom.node';
 export { BromcomTrigger } from './nodes/Bromcom/BromcomTrigger.node';
+export { BromcomEligibility } from './nodes/Bromcom/BromcomEligibility.node';

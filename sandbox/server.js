@@ -95,7 +95,8 @@ function createSandbox(options = {}) {
 	const httpGetEnabled = options.httpGet !== false;
 	const messages = { ...DEFAULT_MESSAGES, ...(options.messages || {}) };
 	const accounts = (options.accounts || DEFAULT_ACCOUNTS).map((a) => ({ ...a }));
-	const schoolIds = options.schools || require('./data').SIZES[size].schools;
+	const { edgeCaseSchool, FIXTURE_SCHOOL_ID } = require('./fixtures');
+	const schoolIds = [...(options.schools || require('./data').SIZES[size].schools), ...(options.fixtures ? [FIXTURE_SCHOOL_ID] : [])];
 
 	const schools = new Map();
 	const revoked = new Map(); // `${schoolId}:${username}` → Set(entity lower)
@@ -107,7 +108,7 @@ function createSandbox(options = {}) {
 
 	function school(id) {
 		if (!schoolIds.includes(id)) return undefined;
-		if (!schools.has(id)) schools.set(id, buildSchool({ seed, schoolId: id, size, now: nowFn() }));
+		if (!schools.has(id)) schools.set(id, id === FIXTURE_SCHOOL_ID && options.fixtures ? edgeCaseSchool({ seed, now: nowFn() }) : buildSchool({ seed, schoolId: id, size, now: nowFn() }));
 		return schools.get(id);
 	}
 

@@ -8,9 +8,10 @@ const { WorkflowExecute, ExecutionLifecycleHooks, PollContext } = require('n8n-c
 
 const { Bromcom } = require('../../nodes/Bromcom/Bromcom.node');
 const { BromcomTrigger } = require('../../nodes/Bromcom/BromcomTrigger.node');
+const { BromcomEligibility } = require('../../nodes/Bromcom/BromcomEligibility.node');
 const { BromcomMisApi } = require('../../credentials/BromcomMisApi.credentials');
 
-const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom(), 'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger() };
+const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom(), 'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(), 'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility() };
 const CREDENTIAL_TYPES = { bromcomMisApi: new BromcomMisApi() };
 
 function registerNodeType(name, instance) {
