@@ -65,11 +65,13 @@ test('installed like n8n installs it (no dev or peer dependencies), it pulls in 
 		}
 		console.log(JSON.stringify(out));`;
 	const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') }, encoding: 'utf8' }));
-	expect(result).toEqual([
-		{ file: 'dist/nodes/Bromcom/Bromcom.node.js', name: 'Bromcom', id: 'bromcom' },
-		{ file: 'dist/credentials/BromcomMisApi.credentials.js', name: 'BromcomMisApi', id: 'bromcomMisApi' },
-	]);
-	expect(pkg.n8n.nodes.length + pkg.n8n.credentials.length).toBe(result.length);
+	// Every listed file exports the class named after it, whose type name is that name in lowerCamelCase.
+	const expected = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((file) => {
+		const name = path.basename(file).replace(/\.(node|credentials)\.js$/, '');
+		return { file, name, id: name[0].toLowerCase() + name.slice(1) };
+	});
+	expect(result).toEqual(expected);
+	expect(expected.map((e) => e.id)).toEqual(['bromcom', 'bromcomTrigger', 'bromcomEligibility', 'bromcomMisApi']);
 });
 
 test('the community scanner rules pass on the source and on the packed tarball', () => {
