@@ -6,9 +6,11 @@ import * as attendance from './actions/attendance/Attendance.resource';
 import * as behaviour from './actions/behaviour/Behaviour.resource';
 import * as bromcomClass from './actions/class/Class.resource';
 import * as contact from './actions/contact/Contact.resource';
+import * as dinnerMoney from './actions/dinnerMoney/DinnerMoney.resource';
 import * as entity from './actions/entity/Entity.resource';
 import { router } from './actions/router';
 import * as school from './actions/school/School.resource';
+import * as singleSignOn from './actions/singleSignOn/SingleSignOn.resource';
 import * as staff from './actions/staff/Staff.resource';
 import * as student from './actions/student/Student.resource';
 import * as timetable from './actions/timetable/Timetable.resource';
@@ -23,7 +25,7 @@ export class Bromcom implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Read students, contacts, staff, classes, attendance, timetables, assessment and behaviour from Bromcom MIS (UK schools) through its third-party API',
+			'Read students, contacts, staff, classes, attendance, timetables, assessment and behaviour from Bromcom MIS (UK schools), and write back assessment results, dinner money and single sign-on links safely',
 		defaults: { name: 'Bromcom' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -41,8 +43,10 @@ export class Bromcom implements INodeType {
 					{ name: 'Behaviour', value: 'behaviour', description: 'Behaviour events' },
 					{ name: 'Class', value: 'class', description: 'Classes, tutor groups, houses and year groups' },
 					{ name: 'Contact', value: 'contact', description: 'Parents, carers and other contacts of students' },
+					{ name: 'Dinner Money', value: 'dinnerMoney', description: 'Write dinner balances and transactions (write-back)' },
 					{ name: 'Entity', value: 'entity', description: 'Any Bromcom entity the account may read' },
 					{ name: 'School', value: 'school', description: 'The school\'s own details' },
+					{ name: 'Single Sign-On', value: 'singleSignOn', description: 'Link or detach Microsoft and Google accounts (write-back)' },
 					{ name: 'Staff', value: 'staff', description: 'Teachers and support staff' },
 					{ name: 'Student', value: 'student', description: 'Students (pupils)' },
 					{ name: 'Timetable', value: 'timetable', description: 'Timetabled lessons' },
@@ -54,8 +58,10 @@ export class Bromcom implements INodeType {
 			...behaviour.description,
 			...bromcomClass.description,
 			...contact.description,
+			...dinnerMoney.description,
 			...entity.description,
 			...school.description,
+			...singleSignOn.description,
 			...staff.description,
 			...student.description,
 			...timetable.description,

@@ -186,7 +186,7 @@ export class BromcomEligibility implements INodeType {
 					for (const entry of roster.excluded) excluded.push({ json: { kind: entry.kind, key: entry.key, ...entry.record, excludedReasons: entry.reasons as unknown as IDataObject[] }, pairedItem: { item: i } });
 				}
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, { itemIndex: i, action: operation === 'getRoster' ? 'building the eligible roster' : 'applying the rules' });
+				const nodeError = toNodeError(this.getNode(), error, { itemIndex: i, action: operation === 'getRoster' ? 'building the eligible roster' : 'applying the rules', school: operation === 'getRoster' ? String(this.getNodeParameter('schoolId', i, '') || 'from the credential') : undefined });
 				if (this.continueOnFail()) {
 					excluded.push({ json: { error: nodeError.message }, pairedItem: { item: i } });
 					continue;

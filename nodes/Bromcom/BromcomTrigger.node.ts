@@ -271,7 +271,7 @@ export class BromcomTrigger implements INodeType {
 			records = await fetchRecords(this, watch, spec, filter, settings, schemas);
 		} catch (error) {
 			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
-			throw toNodeError(this.getNode(), error, { action: `polling ${spec.entity} for school ${schoolId ?? 'from the credential'}` });
+			throw toNodeError(this.getNode(), error, { action: `polling ${spec.entity}`, school: String(schoolId ?? 'from the credential') });
 		}
 
 		const entityLabel = watch === 'entity' ? spec.entity : watch;

@@ -99,7 +99,7 @@ function additionalData(hooks, credentials) {
  * Returns { run, output, error, credentialsHelper } where output is the node's first output as json objects
  * (with pairedItem kept on `items`).
  */
-async function runNode({ parameters, items = [{}], credentials, continueOnFail = false, type = 'n8n-nodes-bromcom.bromcom', staticData }) {
+async function runNode({ parameters, items = [{}], credentials, continueOnFail = false, type = 'n8n-nodes-bromcom.bromcom', staticData, mode = 'manual' }) {
 	const node = {
 		id: 'node-1',
 		name: 'Bromcom',
@@ -112,18 +112,18 @@ async function runNode({ parameters, items = [{}], credentials, continueOnFail =
 		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};
 	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData });
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-exec', workflowData);
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: staticData ? JSON.parse(JSON.stringify(staticData)) : undefined });
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-exec', workflowData);
 	const done = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 	const data = additionalData(hooks, { 'cred-1': credentials });
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }] },
 	});
-	await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(data, mode, runExecutionData).processRunExecutionData(workflow);
 	const run = await done;
 	const taskData = run.data.resultData.runData.Bromcom?.[0];
 	const main = taskData?.data?.main?.[0] ?? [];
-	return { run, workflow, items: main, output: main.map((i) => i.json), error: run.data.resultData.error, credentialsHelper: data.credentialsHelper };
+	return { run, workflow, staticData: JSON.parse(JSON.stringify(workflow.staticData)), items: main, output: main.map((i) => i.json), error: run.data.resultData.error, credentialsHelper: data.credentialsHelper };
 }
 
 /**

@@ -45,3 +45,15 @@ describe('fault classifier', () => {
 		expect(redact('short ab', ['ab'])).toBe('short ab');
 	});
 });
+
+describe('messages survive n8n error wrapping', () => {
+	const { withoutErrorCodes, toNodeError } = require('../../nodes/Bromcom/transport');
+	const { BromcomError: E } = require('../../nodes/Bromcom/wire/errors');
+	const node = { id: '1', name: 'Bromcom', type: 'n8n-nodes-bromcom.bromcom', typeVersion: 1, position: [0, 0], parameters: {} };
+
+	test('socket error codes become words (n8n would otherwise replace the whole message)', () => {
+		expect(withoutErrorCodes('read ECONNRESET after 3 s; ERROR stays; UPN stays')).toBe('the connection was reset after 3 s; ERROR stays; UPN stays');
+		const error = toNodeError(node, new E({ kind: 'transient', message: 'The connection to Bromcom failed: read ECONNRESET' }), { school: '20001' });
+		expect(error.message).toBe('The connection to Bromcom failed: the connection was reset (school 20001).');
+	});
+});

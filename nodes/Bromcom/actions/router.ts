@@ -9,8 +9,10 @@ import * as attendance from './attendance/Attendance.resource';
 import * as behaviour from './behaviour/Behaviour.resource';
 import * as bromcomClass from './class/Class.resource';
 import * as contact from './contact/Contact.resource';
+import * as dinnerMoney from './dinnerMoney/DinnerMoney.resource';
 import * as entity from './entity/Entity.resource';
 import * as school from './school/School.resource';
+import * as singleSignOn from './singleSignOn/SingleSignOn.resource';
 import * as staff from './staff/Staff.resource';
 import * as student from './student/Student.resource';
 import * as timetable from './timetable/Timetable.resource';
@@ -23,10 +25,12 @@ const RESOURCES: Record<string, Record<string, Operation>> = {
 	class: { getMany: bromcomClass.getMany, getMembers: bromcomClass.getMembers },
 	attendance: { getMany: attendance.getMany },
 	timetable: { getMany: timetable.getMany },
-	assessment: { getMany: assessment.getMany },
+	assessment: { getMany: assessment.getMany, saveResult: assessment.saveResult },
 	behaviour: { getMany: behaviour.getMany },
 	school: { get: school.get },
 	entity: { getMany: entity.getMany, list: entity.list },
+	singleSignOn: { register: singleSignOn.register, deregister: singleSignOn.deregister },
+	dinnerMoney: { updateBalance: dinnerMoney.updateBalance, saveTransaction: dinnerMoney.saveTransaction },
 };
 
 /** Requests in flight at once: per school (politeness) and in total. */
@@ -46,12 +50,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	// Every item runs on its own: one school's failure never stops the others.
-	const outcomes = await mapGrouped(items, (_item, i) => schoolOf(i), PER_SCHOOL, OVERALL, async (_item, i) => {
+	// Writes go one at a time, in item order; reads run a few at a time per school.
+	const [perSchool, overall] = op.sequential ? [1, 1] : [PER_SCHOOL, OVERALL];
+	const outcomes = await mapGrouped(items, (_item, i) => schoolOf(i), perSchool, overall, async (_item, i) => {
 		try {
 			return { rows: await op.execute.call(this, i, shared) };
 		} catch (error) {
 			const school = schoolOf(i);
-			return { error: toNodeError(this.getNode(), error, { itemIndex: i, action: `${operation} on ${resource} for school ${school === 'credential' ? 'from the credential' : school}` }) };
+			return { error: toNodeError(this.getNode(), error, { itemIndex: i, school: school === 'credential' ? 'from the credential' : school }) };
 		}
 	});
 

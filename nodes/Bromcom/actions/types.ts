@@ -13,4 +13,6 @@ export type OperationExecute = (this: IExecuteFunctions, i: number, shared: Shar
 export interface Operation {
 	description: INodeProperties[];
 	execute: OperationExecute;
+	/** Writes run one item at a time, in order, so the ledger sees each before the next. */
+	sequential?: boolean;
 }

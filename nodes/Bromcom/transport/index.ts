@@ -69,25 +69,59 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ESO
 /** Failures before any byte of the request could have reached Bromcom. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 
+/**
+ * Socket error codes in words. n8n's NodeApiError replaces any message that merely contains a code
+ * such as ECONNRESET with its own generic text, so codes never appear in our messages.
+ */
+const CODE_WORDS: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection was aborted',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	EPIPE: 'the connection broke',
+	EAI_AGAIN: 'the DNS lookup failed',
+	ENOTFOUND: 'the host name was not found',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+	EADDRNOTAVAIL: 'the address is not available',
+	GETADDRINFO: 'the host name lookup failed',
+	UND_ERR_SOCKET: 'the connection failed',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
+	// The rest of n8n's list (n8n-workflow errors/abstract/node.error.js COMMON_ERRORS).
+	ERRADDRINUSE: 'the address is in use',
+	ENOENT: 'a file was not found',
+	EISDIR: 'a path is a directory',
+	ENOTDIR: 'a path is not a directory',
+	EACCES: 'access was denied',
+	EEXIST: 'it already exists',
+	EPERM: 'the operation was not permitted',
+};
+
+export function withoutErrorCodes(text: string): string {
+	return text.replace(/\b(?:read |write |connect |getaddrinfo )?([A-Z][A-Z_]{3,})\b/g, (whole, code: string) => CODE_WORDS[code] ?? whole);
+}
+
 function networkError(error: unknown, secrets: string[]): BromcomError {
 	const e = error as { cause?: { code?: string; message?: string }; code?: string; message?: string };
-	const code = e?.cause?.code ?? e?.code ?? '';
-	const detail = redact(String(e?.cause?.message ?? e?.message ?? 'unknown error'), secrets);
-	if (code === 'ENOTFOUND') {
-		return new BromcomError({ kind: 'unexpectedPayload', message: `The Bromcom host could not be found (${detail}).`, notSent: true });
+	const code = String(e?.cause?.code ?? e?.code ?? '');
+	const raw = String(e?.cause?.message ?? e?.message ?? 'unknown error');
+	const detail = withoutErrorCodes(redact(raw, secrets));
+	if (code === 'ENOTFOUND' || /ENOTFOUND|getaddrinfo/i.test(raw)) {
+		return new BromcomError({ kind: 'unexpectedPayload', message: 'The Bromcom host name could not be found. Check Hosting (or the Base URL) in the credential.', notSent: true });
 	}
-	if (/certificate|self.signed|CERT_/i.test(code + ' ' + detail)) {
+	if (/certificate|self.signed|CERT_/i.test(`${code} ${raw}`)) {
 		return new BromcomError({
 			kind: 'unexpectedPayload',
-			message: `The server's TLS certificate was not accepted (${code || detail}). For a self-hosted test install, enable "Ignore SSL Issues" in the credential.`,
+			message: 'The server\'s TLS certificate was not accepted. For a self-hosted test install, enable "Ignore SSL Issues" in the credential.',
 			notSent: true,
 		});
 	}
-	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(code + ' ' + detail);
-	if (TRANSIENT_CODES.has(code) || timedOut || /socket hang up|network/i.test(detail)) {
+	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${raw}`);
+	if (TRANSIENT_CODES.has(code) || timedOut || /socket hang up|network|ECONNRESET|EPIPE/i.test(raw)) {
 		return new BromcomError({
 			kind: 'transient',
-			message: timedOut ? 'Bromcom did not answer before the timeout.' : `The connection to Bromcom failed (${code || detail}).`,
+			message: timedOut ? 'Bromcom did not answer before the timeout.' : `The connection to Bromcom failed: ${CODE_WORDS[code] ?? detail}.`,
 			notSent: NOT_SENT_CODES.has(code),
 		});
 	}
@@ -200,8 +234,21 @@ export async function callOperation(
 	values: Record<string, ParamValue>,
 	options: CallOptions = {},
 ): Promise<SoapResult> {
-	const spec = OPERATIONS[operation] as OperationSpec;
-	return await withRetry(options.attempts ?? 3, async () => await exchange(ctx, spec.service, { operation, spec, values }, options));
+	return await callOperationAs(ctx, operation, OPERATIONS[operation] as OperationSpec, values, options);
+}
+
+/** Calls `wireName` with a catalogue operation's parameters (for operations whose real name is unsure). */
+export async function callOperationAs(
+	ctx: BromcomContext,
+	wireName: string,
+	spec: OperationSpec,
+	values: Record<string, ParamValue>,
+	options: CallOptions = {},
+): Promise<SoapResult> {
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(wireName)) {
+		throw new BromcomError({ kind: 'invalidInput', message: `"${wireName}" is not a valid SOAP operation name.`, notSent: true });
+	}
+	return await withRetry(options.attempts ?? 3, async () => await exchange(ctx, spec.service, { operation: wireName, spec, values }, options));
 }
 
 export async function getEntityData(
@@ -254,23 +301,27 @@ const FAILURE_CAUSE: Partial<Record<BromcomErrorKind, 'credential-invalid' | 'co
 
 export interface ErrorContext {
 	itemIndex?: number;
-	/** e.g. "reading Students for school 20001" */
+	/** The school the request was for ("from the credential" when the node left it empty). */
+	school?: string;
+	/** What the node was doing, for the description: "listing the entities this account may read". */
 	action?: string;
 }
 
 /**
- * Turns a BromcomError into the n8n error the user sees: what happened (with Bromcom's own text),
- * which screen or field fixes it, and `[item N]` through n8n's itemIndex. The error object holds
- * only this sanitised data.
+ * Turns a BromcomError into the n8n error the user sees: what happened (with Bromcom's own text) and
+ * for which school, which screen or field fixes it, and `[item N]` through n8n's itemIndex. The error
+ * object holds only this sanitised data.
  */
 export function toNodeError(node: INode, error: unknown, context: ErrorContext = {}): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof BromcomError)) {
 		return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex: context.itemIndex });
 	}
-	const what = context.action ? ` while ${context.action}` : '';
-	const message = `${error.message.replace(/\.$/, '')}${what}.`;
-	const description = `${FIX_HINTS[error.kind]}${error.faultText && error.faultText !== error.message ? `\n\nBromcom said: ${error.faultText}` : ''}`;
+	const where = context.school ? ` (school ${context.school})` : '';
+	const message = withoutErrorCodes(error.kind === 'invalidInput' ? error.message : `${error.message.replace(/\.$/, '')}${where}.`);
+	const description = [context.action ? `While ${context.action}.` : '', FIX_HINTS[error.kind], error.faultText && error.faultText !== error.message ? `Bromcom said: ${error.faultText}` : '']
+		.filter(Boolean)
+		.join('\n\n');
 	if (error.kind === 'invalidInput') {
 		return new NodeOperationError(node, message, { itemIndex: context.itemIndex, description });
 	}

@@ -60,6 +60,71 @@ export const OPERATIONS = {
 			['password', 'string'],
 		],
 	},
+	// Write service: parameter names and order from S1 (documented) and S7 (live client). Note `schoolId`.
+	updateDinnerBalance: {
+		service: 'write',
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['personId', 'int'],
+			['amount', 'decimal'],
+		],
+	},
+	saveDinnerTransaction: {
+		service: 'write',
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['personId', 'int'],
+			['transactionDetails', 'string'],
+			['amount', 'decimal'],
+			['remainingBalance', 'decimal'],
+			['instant', 'dateTime'],
+			['transactionType', 'string'],
+			['externalId', 'int'],
+		],
+	},
+	registerSingleSignOnUser: {
+		service: 'write',
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['userId', 'int'],
+			['emailAddress', 'string'],
+			['ssoProvider', 'string'],
+		],
+	},
+	deregisterSingleSignOnUser: {
+		service: 'write',
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['userId', 'int'],
+			['emailAddress', 'string'],
+		],
+	},
+	// The documented assessment write's name is UNKNOWN (§5); this one is assumed and can be
+	// overridden in the node (Options › SOAP Operation Name) once a real WSDL confirms it.
+	saveStudentAssessmentResult: {
+		service: 'write',
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['studentResultID', 'int'],
+			['studentID', 'int'],
+			['assessmentTypeID', 'int'],
+			['termID', 'int'],
+			['yearGroupID', 'int'],
+			['subjectID', 'int'],
+			['result', 'string'],
+			['resultDate', 'dateTime'],
+		],
+	},
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -87,6 +152,12 @@ function formatParam(name: string, type: ParamType, value: ParamValue): string {
 		return String(n);
 	}
 	const text = String(value);
+	if (type === 'decimal' && !/^-?\d+(\.\d+)?$/.test(text)) {
+		throw new BromcomError({ kind: 'invalidInput', message: `${name} must be a decimal number, got "${text}".`, notSent: true });
+	}
+	if (type === 'dateTime' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(text)) {
+		throw new BromcomError({ kind: 'invalidInput', message: `${name} must be a date and time (YYYY-MM-DDTHH:MM:SS), got "${text}".`, notSent: true });
+	}
 	if (hasInvalidXmlChars(text)) {
 		throw new BromcomError({ kind: 'invalidInput', message: `${name} contains a control character that cannot be sent in XML.`, notSent: true });
 	}

@@ -19,7 +19,8 @@ export type BromcomErrorKind =
 	| 'transient'
 	| 'unexpectedPayload'
 	| 'invalidInput'
-	| 'notFound';
+	| 'notFound'
+	| 'unknownOutcome';
 
 /** Where in Bromcom (or in the node) the user fixes each kind of error. */
 export const FIX_HINTS: Record<BromcomErrorKind, string> = {
@@ -43,6 +44,8 @@ export const FIX_HINTS: Record<BromcomErrorKind, string> = {
 	unexpectedPayload:
 		'The server did not answer like a Bromcom SOAP service. Check the Hosting / Base URL in the credential (for example https://cloudmis.bromcom.com) and that the school is hosted there.',
 	invalidInput: 'Correct the highlighted node field.',
+	unknownOutcome:
+		'Check in Bromcom whether the change is there (for example on the student\'s record or Modules > Setup > Third Party Access Permissions & Logs). Then re-run: the node checks Bromcom first where it can, and otherwise only resends if Options > Resend Unknown Outcome is on.',
 	notFound:
 		'Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school\'s permitted data are not visible to the third-party user.',
 };

@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { read } from '../../helpers/read';
+import { id, money, performWrite, validate } from '../../helpers/write';
+import { buildCondition } from '../../wire/filter';
+import { required, writeDescription } from '../write.descriptions';
+
+export const description = writeDescription('dinnerMoney', 'updateBalance', [
+	required('Person ID', 'personId', 'string', 'The Bromcom PersonID of the student'),
+	required('Balance', 'amount', 'string', 'The new dinner balance, with at most two decimal places (for example 12.50). This sets the balance; it does not add to it.', { placeholder: '12.50' }),
+]);
+
+const schema = z.object({ personId: id('Person ID'), amount: money('Balance', -9999.99, 9999.99) });
+
+export const sequential = true;
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	const input = validate(schema, { personId: this.getNodeParameter('personId', i), amount: this.getNodeParameter('amount', i) });
+	return [
+		await performWrite(this, i, {
+			catalog: 'updateDinnerBalance',
+			values: input,
+			target: { personId: input.personId },
+			readBack: async (settings) => {
+				const rows = (await read(this, 'StudentMeals', buildCondition({ field: 'PersonID', operator: 'equals', value: input.personId, type: 'number' }), settings)).rows;
+				return rows.length === 0 ? undefined : rows.some((r) => Number(r.DinnerBalance).toFixed(2) === input.amount);
+			},
+		}),
+	];
+}

@@ -1,0 +1,202 @@
+/**
+ * Write-back, the way the vendor guidance asks: validate strictly, record every attempted write under
+ * a deterministic idempotency key, never send the same logical write twice, and never resend blindly
+ * when the outcome is unknown (a timeout or reset after the request left): check first where the
+ * operation allows a read-back, otherwise stop and say so.
+ *
+ * The ledger lives in the workflow's static data. n8n saves it for active (production) executions; a
+ * manual run keeps it for that run only, which every output item states (`ledger`).
+ */
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { callOperationAs, credentialSchoolId, CREDENTIAL_TYPE, resolveBaseUrl } from '../transport';
+import { buildEnvelope, CREDENTIAL_PLACEHOLDERS, OPERATIONS, serviceUrl, soapAction, type OperationName, type OperationSpec, type ParamValue } from '../wire/envelope';
+import { BromcomError } from '../wire/errors';
+import { escapeXml, decodeEntities } from '../wire/xml';
+import { itemSettings, type ItemSettings } from './read';
+
+const LEDGER_LIMIT = 5000;
+
+export interface WriteRequest {
+	/** The operation in the catalogue (its parameter list). */
+	catalog: OperationName;
+	/** The SOAP operation name to call (normally the same; overridable where Bromcom's is unknown). */
+	wireName?: string;
+	values: Record<string, ParamValue>;
+	/** The record(s) written to, for the audit. */
+	target: IDataObject;
+	/** true when Bromcom visibly holds this write already; undefined when it cannot tell. */
+	readBack?: (settings: ItemSettings) => Promise<boolean | undefined>;
+}
+
+interface LedgerEntry {
+	s: 'sent' | 'unknown';
+	t: number;
+}
+
+// ---- Validation ------------------------------------------------------------------------------------
+
+export const id = (label: string) =>
+	z.coerce.number({ invalid_type_error: `${label} must be a number` }).int(`${label} must be a whole number`).positive(`${label} must be a positive Bromcom ID`).max(2147483647, `${label} is too large`);
+
+/** Money: at most two decimal places, sent as "%.2f" like the live client (S7). */
+export const money = (label: string, min: number, max: number) =>
+	z
+		.union([z.number(), z.string()])
+		.transform((v) => String(v).trim())
+		.refine((v) => /^-?\d+(\.\d{1,2})?$/.test(v), `${label} must be an amount with at most two decimal places, for example 12.50`)
+		.transform((v) => Number(v))
+		.refine((v) => v >= min && v <= max, `${label} must be between ${min} and ${max}`)
+		.transform((v) => v.toFixed(2));
+
+export const dateTime = (label: string) =>
+	z
+		.union([z.string(), z.date()])
+		.transform((v) => (v instanceof Date ? v.toISOString() : String(v).trim()))
+		.refine((v) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v.slice(0, 10))), `${label} must be a date, for example 2024-09-04 or 2024-09-04T12:30:00`)
+		.transform((v) => {
+			const [date, time = '00:00:00'] = v.replace(' ', 'T').replace(/(Z|[+-]\d{2}:?\d{2})$/, '').split('T');
+			return `${date}T${(time + ':00:00').slice(0, 8)}`;
+		});
+
+export function validate<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const issue = result.error.issues[0];
+	const field = issue.path.length ? String(issue.path[0]) : 'input';
+	throw new BromcomError({ kind: 'invalidInput', message: `Invalid ${field}: ${issue.message}. Nothing was sent to Bromcom.`, notSent: true });
+}
+
+// ---- Keys and ledger -------------------------------------------------------------------------------
+
+function stable(value: unknown): string {
+	if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+	return `{${Object.keys(value as IDataObject)
+		.sort()
+		.map((k) => `${JSON.stringify(k)}:${stable((value as IDataObject)[k])}`)
+		.join(',')}}`;
+}
+
+/** Deterministic key for one logical write: operation, school and the validated payload (which names the target). */
+export function idempotencyKey(operation: string, schoolId: number, values: Record<string, ParamValue>): string {
+	return `bw1-${createHash('sha256').update(stable({ operation, schoolId, values })).digest('hex').slice(0, 32)}`;
+}
+
+function ledgerOf(ctx: IExecuteFunctions): Record<string, LedgerEntry> {
+	const data = ctx.getWorkflowStaticData('node');
+	if (typeof data.writeLedger !== 'object' || data.writeLedger === null) data.writeLedger = {};
+	return data.writeLedger as unknown as Record<string, LedgerEntry>;
+}
+
+function record(ctx: IExecuteFunctions, key: string, s: LedgerEntry['s']) {
+	const ledger = ledgerOf(ctx);
+	ledger[key] = { s, t: Math.floor(Date.now() / 1000) };
+	const keys = Object.keys(ledger);
+	if (keys.length > LEDGER_LIMIT) {
+		for (const old of keys.sort((a, b) => ledger[a].t - ledger[b].t).slice(0, keys.length - LEDGER_LIMIT)) delete ledger[old];
+	}
+	ctx.getWorkflowStaticData('node').writeLedger = ledger as unknown as IDataObject;
+}
+
+// ---- Responses -------------------------------------------------------------------------------------
+
+/** The write service's return types are UNKNOWN (§5): read `<opResult>` as boolean, number or text, whatever it is. */
+export function parseWriteResult(body: string, operation: string): { value: boolean | number | string | null; raw: string } {
+	const m = new RegExp(`<(?:[\\w.-]+:)?${operation}Result(?:\\s[^>]*)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${operation}Result>)`).exec(body);
+	if (!m) return { value: null, raw: '' };
+	const raw = (decodeEntities(m[1] ?? '') ?? m[1] ?? '').trim();
+	if (raw === 'true' || raw === 'false') return { value: raw === 'true', raw };
+	if (/^-?\d+(\.\d+)?$/.test(raw)) return { value: Number(raw), raw };
+	return { value: raw === '' ? null : raw.slice(0, 500), raw: raw.slice(0, 500) };
+}
+
+// ---- The pipeline ----------------------------------------------------------------------------------
+
+function isUnknownOutcome(error: unknown): error is BromcomError {
+	return error instanceof BromcomError && error.kind === 'transient' && !error.notSent;
+}
+
+export async function performWrite(ctx: IExecuteFunctions, i: number, request: WriteRequest): Promise<IDataObject> {
+	const settings = itemSettings(ctx, i);
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const dryRun = ctx.getNodeParameter('dryRun', i, false) as boolean;
+	const spec = OPERATIONS[request.catalog] as OperationSpec;
+	const wireName = String(request.wireName || request.catalog);
+	const schoolId = settings.schoolId ?? (await credentialSchoolId(ctx));
+	const values = { ...request.values, schoolId };
+	const key = String(options.idempotencyKey ?? '').trim() || idempotencyKey(request.catalog, schoolId, values);
+	const manual = ctx.getMode() === 'manual';
+	const audit: IDataObject = { idempotencyKey: key, operation: wireName, schoolId, target: request.target, ledger: manual ? 'thisRunOnly' : 'workflow' };
+	const ledger = ledgerOf(ctx);
+	const previous = ledger[key];
+
+	if (previous?.s === 'sent') {
+		return { status: 'skippedDuplicate', ...audit, sentAt: new Date(previous.t * 1000).toISOString(), message: 'This write was already sent (same idempotency key): not sent again.' };
+	}
+
+	if (dryRun) {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const body = buildEnvelope(wireName, spec, values)
+			.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(String(credentials.username ?? '')))
+			.replace(CREDENTIAL_PLACEHOLDERS.password, '***');
+		return { status: 'dryRun', ...audit, request: { url: serviceUrl(resolveBaseUrl(credentials), spec.service), soapAction: soapAction(wireName), body }, message: 'Dry run: nothing was sent to Bromcom.' };
+	}
+
+	if (previous?.s === 'unknown') {
+		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
+		if (applied === true) {
+			record(ctx, key, 'sent');
+			return { status: 'skippedDuplicate', ...audit, confirmedBy: 'readBack', message: 'An earlier attempt had an unknown outcome; Bromcom shows it was applied, so it was not sent again.' };
+		}
+		if (applied === undefined && options.resendUnknown !== true) {
+			throw new BromcomError({
+				kind: 'unknownOutcome',
+				message: `An earlier attempt of this write (key ${key}) ended without an answer, and Bromcom cannot be checked for it. It was not sent again`,
+				notSent: true,
+			});
+		}
+	}
+
+	let body: string;
+	for (let attempt = 1; ; attempt++) {
+		let failure: unknown;
+		try {
+			({ body } = await callOperationAs(ctx, wireName, spec, values, { ...settings, attempts: 1 }));
+			break;
+		} catch (error) {
+			failure = error;
+		}
+		// Only failures where nothing reached Bromcom are retried.
+		if (failure instanceof BromcomError && failure.kind === 'transient' && failure.notSent && attempt < (settings.attempts ?? 3)) continue;
+		if (isUnknownOutcome(failure)) {
+			const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
+			if (applied === true) {
+				record(ctx, key, 'sent');
+				return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: 'The connection dropped after sending; Bromcom shows the write was applied.' };
+			}
+			record(ctx, key, 'unknown');
+			throw new BromcomError({
+				kind: 'unknownOutcome',
+				message: `${failure.message.replace(/\.$/, '')} after the write was sent, so Bromcom may or may not have applied it (key ${key}). It was not resent`,
+			});
+		}
+		throw failure;
+	}
+
+	const response = parseWriteResult(body, wireName);
+	if (response.value === false) {
+		throw new BromcomError({ kind: 'serviceFault', message: `Bromcom answered "false" to ${wireName}: the write was not applied (for example the record does not exist or there was nothing to change)` });
+	}
+	record(ctx, key, 'sent');
+	return { status: 'sent', ...audit, sentAt: new Date().toISOString(), response };
+}
+
+async function safeReadBack(request: WriteRequest, settings: ItemSettings): Promise<boolean | undefined> {
+	try {
+		return await request.readBack!(settings);
+	} catch {
+		return undefined; // the read-back entity is not readable: the outcome stays unknown
+	}
+}
