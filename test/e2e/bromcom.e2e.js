@@ -1,0 +1,214 @@
+/**
+ * End to end inside a real n8n (the version pinned in test/e2e/n8n-runtime), with this package
+ * installed from its packed tarball the way n8n installs community packages, against the Bromcom
+ * sandbox over HTTP. Run with `npm run test:e2e` (also part of .ci/run).
+ */
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const rt = require('../../scripts/n8n-runtime');
+const { createSandbox } = require('../../sandbox/server');
+
+const PASSWORD = 'E2e-Secr3t!pw&<x>';
+const PORT = Number(process.env.E2E_PORT || 5790);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-e2e-'));
+const home = path.join(work, 'home');
+let sandbox;
+let n8n;
+let server;
+let logs = '';
+let personId;
+
+function flattedParse(text) {
+	// n8n stores execution data in the "flatted" format; use n8n's own copy of the parser.
+	const flatted = require(require.resolve('flatted', { paths: [path.dirname(n8n.cli)] }));
+	return flatted.parse(text);
+}
+
+async function cli(...args) {
+	const r = await rt.n8nCli(n8n, args);
+	logs += r.stdout + r.stderr;
+	return r;
+}
+
+async function execute(id) {
+	const r = await cli('execute', `--id=${id}`, '--rawOutput');
+	const run = rt.parseExecuteOutput(r.stdout);
+	assert.equal(run.status ?? (run.finished ? 'success' : 'error'), 'success', `workflow ${id} failed: ${JSON.stringify(run.data?.resultData?.error ?? run).slice(0, 2000)}`);
+	return run;
+}
+
+const outputOf = (run, node, index = 0) => run.data.resultData.runData[node][0].data.main[index].map((i) => i.json);
+
+before(async () => {
+	sandbox = createSandbox({
+		size: 'small',
+		seed: 9,
+		fixtures: true,
+		accounts: [
+			{ username: 'e2e-user', password: PASSWORD, entities: '*', write: true, note: 'e2e' },
+			{ username: 'sandbox', password: 'sandbox', entities: '*', write: true, note: 'demo' },
+		],
+	});
+	const url = await sandbox.start(0);
+	const nodeBin = rt.ensureNode24();
+	const cliPath = rt.ensureN8n(nodeBin);
+	n8n = { nodeBin, cli: cliPath, env: rt.n8nEnv(home, PORT) };
+	const tarball = rt.packPackage(work);
+	rt.installPackage(home, tarball);
+	personId = sandbox.rows('Students', 20001, 'EndDate IS NULL')[0].StudentID;
+
+	const wfDir = path.join(work, 'workflows');
+	fs.mkdirSync(wfDir);
+	for (const file of fs.readdirSync(path.join(__dirname, 'workflows'))) {
+		fs.writeFileSync(path.join(wfDir, file), fs.readFileSync(path.join(__dirname, 'workflows', file), 'utf8').replace(/__PERSON_ID__/g, String(personId)));
+	}
+	const credentials = [{ id: 'bromcomSandbox01', name: 'Bromcom Sandbox', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: url, schoolId: 20001, username: 'e2e-user', password: PASSWORD, ignoreSslIssues: false } }];
+	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
+	const importedCredentials = await cli('import:credentials', `--input=${path.join(work, 'credentials.json')}`);
+	assert.equal(importedCredentials.code, 0, importedCredentials.stderr);
+	const importedWorkflows = await cli('import:workflow', '--separate', `--input=${wfDir}`);
+	assert.equal(importedWorkflows.code, 0, importedWorkflows.stderr);
+});
+
+after(async () => {
+	if (server) await server.stop();
+	if (sandbox) await sandbox.stop();
+	fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('Students Get Many (Current) in real n8n returns the sandbox\'s current students, typed', async () => {
+	const run = await execute('e2eStudents0000001');
+	const rows = outputOf(run, 'Bromcom');
+	const expected = sandbox.rows('Students', 20001, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
+	assert.deepEqual(rows.map((r) => r.StudentID), expected.map((r) => r.StudentID));
+	assert.equal(typeof rows[0].StudentID, 'number');
+	assert.equal(typeof rows[0].YearGroup, 'string');
+	assert.match(rows[0].StartDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+	assert.equal(rows[0].EndDate, null);
+});
+
+test('Eligibility roster in real n8n: the edge-case school\'s kept and excluded counts', async () => {
+	const run = await execute('e2eRoster000000001');
+	const kept = outputOf(run, 'Eligibility', 0);
+	const excluded = outputOf(run, 'Eligibility', 1);
+	const count = (rows, kind) => rows.filter((r) => r.kind === kind).length;
+	assert.deepEqual([count(kept, 'student'), count(kept, 'contact'), count(kept, 'teacher'), count(kept, 'class')], [2, 2, 1, 2]);
+	assert.deepEqual([count(excluded, 'student'), count(excluded, 'contact'), count(excluded, 'teacher'), count(excluded, 'class')], [2, 5, 3, 2]);
+	assert.ok(excluded.every((r) => r.excludedReasons.length > 0));
+});
+
+test('Write-back in real n8n: the dry run sends nothing, the real write shows once in the audit log', async () => {
+	sandbox.clearAudit();
+	const dry = outputOf(await execute('e2eWriteDry0000001'), 'Bromcom');
+	assert.equal(dry[0].status, 'dryRun');
+	assert.match(dry[0].request.body, /<password>\*\*\*<\/password>/);
+	assert.equal(sandbox.audit().length, 0);
+	const real = outputOf(await execute('e2eWriteReal000001'), 'Bromcom');
+	assert.equal(real[0].status, 'sent');
+	assert.equal(real[0].idempotencyKey, dry[0].idempotencyKey);
+	const audit = sandbox.audit();
+	assert.equal(audit.length, 1);
+	assert.deepEqual({ operation: audit[0].operation, personId: audit[0].params.personId, externalId: audit[0].params.externalId }, { operation: 'saveDinnerTransaction', personId, externalId: 4242 });
+});
+
+test('Credential test through n8n: succeeds, and fails with an actionable message for a wrong password', async () => {
+	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
+	const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
+	const testCredential = async (password) => {
+		const res = await fetch(`${server.base}/rest/credentials/test`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie },
+			body: JSON.stringify({ credentials: { id: '', name: 'Bromcom check', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: sandbox.url, schoolId: 20001, username: 'e2e-user', password, ignoreSslIssues: false } } }),
+		});
+		const body = await res.json();
+		return body.data ?? body;
+	};
+	try {
+		const ok = await testCredential(PASSWORD);
+		assert.equal(ok.status, 'OK', JSON.stringify(ok));
+		const bad = await testCredential('wrong-password');
+		assert.equal(bad.status, 'Error', JSON.stringify(bad));
+		assert.match(bad.message, /Check the School ID, Username and Password.*Modules > Setup > System Users/);
+	} finally {
+		await server.stop();
+		server = undefined;
+	}
+});
+
+async function triggerExecutions(cookie) {
+	const q = encodeURIComponent(JSON.stringify({ workflowId: 'e2eTrigger00000001' }));
+	const res = await fetch(`${server.base}/rest/executions?filter=${q}`, { headers: { cookie } });
+	const body = await res.json();
+	return (body.data?.results ?? body.results ?? []).filter((e) => e.mode === 'trigger');
+}
+
+async function executionItems(cookie, id) {
+	const res = await fetch(`${server.base}/rest/executions/${id}`, { headers: { cookie } });
+	const body = await res.json();
+	const data = flattedParse((body.data ?? body).data);
+	return data.resultData.runData['Bromcom Trigger'][0].data.main[0].map((i) => i.json);
+}
+
+async function waitFor(what, fn, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs.slice(-3000)}`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
+const studentPolls = () => sandbox.requests().filter((q) => q.entity === 'Students' && q.username === 'e2e-user' && q.status === 200).length;
+
+test('Trigger in real n8n: one execution per change; a restart between polls loses nothing and duplicates nothing', async () => {
+	try {
+		await triggerScenario();
+	} finally {
+		if (server) await server.stop();
+		server = undefined;
+	}
+});
+
+async function triggerScenario() {
+	assert.equal((await cli('publish:workflow', '--id=e2eTrigger00000001')).code, 0);
+	sandbox.clearRequests();
+	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
+	const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
+	// Activation polls at once: that poll takes the quiet baseline.
+	await waitFor('the activation poll', () => studentPolls() >= 1, 60000);
+	const first = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Zoë', lastName: "O'Brien", yearGroup: 7 }).studentId;
+	const one = await waitFor('the first trigger execution', async () => ((await triggerExecutions(cookie)).length >= 1 ? await triggerExecutions(cookie) : null), 150000);
+	assert.equal(one.length, 1);
+	const items1 = await executionItems(cookie, one[0].id);
+	assert.deepEqual(items1.map((i) => [i.event, i.key]), [['new', String(first)]]);
+
+	// Stop n8n; change Bromcom while it is down; start it again.
+	await server.stop();
+	const second = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Siân', lastName: 'Jones', yearGroup: 8 }).studentId;
+	sandbox.changes.markLeaver({ schoolId: 20001, studentId: first });
+	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
+	const two = await waitFor('the trigger execution after the restart', async () => ((await triggerExecutions(cookie)).length >= 2 ? await triggerExecutions(cookie) : null), 150000);
+	const latest = two.sort((a, b) => Number(b.id) - Number(a.id))[0];
+	const items2 = await executionItems(cookie, latest.id);
+	assert.deepEqual(items2.map((i) => [i.event, i.key]).sort(), [['left', String(first)], ['new', String(second)]].sort());
+	// One more scheduled poll: nothing new, so no third execution.
+	const polled = studentPolls();
+	await waitFor('another scheduled poll', () => studentPolls() > polled, 150000);
+	await new Promise((r) => setTimeout(r, 3000));
+	assert.equal((await triggerExecutions(cookie)).length, 2);
+}
+
+test('The password never appears in n8n\'s stored data or logs', () => {
+	const db = fs.readFileSync(path.join(home, '.n8n', 'database.sqlite'));
+	for (const form of [PASSWORD, PASSWORD.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]) {
+		assert.equal(db.includes(Buffer.from(form)), false, 'password found in database.sqlite');
+		assert.equal(logs.includes(form), false, 'password found in n8n output');
+	}
+	const wal = path.join(home, '.n8n', 'database.sqlite-wal');
+	if (fs.existsSync(wal)) assert.equal(fs.readFileSync(wal).includes(Buffer.from(PASSWORD)), false);
+});
