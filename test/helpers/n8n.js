@@ -6,10 +6,12 @@
 const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
 const { WorkflowExecute, ExecutionLifecycleHooks, PollContext } = require('n8n-core');
 
-const { Bromcom } = require('../../nodes/Bromcom/Bromcom.node');
-const { BromcomTrigger } = require('../../nodes/Bromcom/BromcomTrigger.node');
-const { BromcomEligibility } = require('../../nodes/Bromcom/BromcomEligibility.node');
-const { BromcomMisApi } = require('../../credentials/BromcomMisApi.credentials');
+// Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package.
+const from = process.env.BROMCOM_FROM_DIST ? '../../dist/' : '../../';
+const { Bromcom } = require(`${from}nodes/Bromcom/Bromcom.node`);
+const { BromcomTrigger } = require(`${from}nodes/Bromcom/BromcomTrigger.node`);
+const { BromcomEligibility } = require(`${from}nodes/Bromcom/BromcomEligibility.node`);
+const { BromcomMisApi } = require(`${from}credentials/BromcomMisApi.credentials`);
 
 const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom(), 'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(), 'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility() };
 const CREDENTIAL_TYPES = { bromcomMisApi: new BromcomMisApi() };

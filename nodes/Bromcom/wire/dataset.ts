@@ -191,6 +191,11 @@ function isSpace(c: number): boolean {
 	return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
+/** What may follow an element name in a tag: whitespace, `>` or `/` (NaN past the end: not yet). */
+function isNameEnd(c: number): boolean {
+	return c === 62 || c === 47 || c === 32 || c === 10 || c === 13 || c === 9;
+}
+
 /**
  * Incremental reader. Feed text with `write()` (any chunking, including mid-tag), collect the rows
  * it returns, then call `end()`. `parseDataSet()` is the one-shot form.
@@ -327,16 +332,19 @@ export class DataSetReader {
 				return pos + this.dsCloseTag.length;
 			}
 			const rowStart = pos;
-			// Row element name.
-			let p = pos + 1;
-			while (p < len) {
-				const c = buf.charCodeAt(p);
-				if (isSpace(c) || c === 62 /* > */ || c === 47 /* / */) break;
-				p++;
-			}
-			if (p >= len) return rowStart;
-			const tableName = buf.slice(pos + 1, p);
-			if (tableName !== cachedName) {
+			// Row element name: nearly always the same table as the previous row, so compare in place.
+			let p: number;
+			if (cachedName !== '' && buf.startsWith(cachedName, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + cachedName.length))) {
+				p = pos + 1 + cachedName.length;
+			} else {
+				p = pos + 1;
+				while (p < len) {
+					const c = buf.charCodeAt(p);
+					if (isSpace(c) || c === 62 /* > */ || c === 47 /* / */) break;
+					p++;
+				}
+				if (p >= len) return rowStart;
+				const tableName = buf.slice(pos + 1, p);
 				cached = this.tablesByXmlName.get(tableName);
 				if (cached === undefined) throw payloadError(`The Bromcom response has a row element <${tableName}> that its schema does not declare.`);
 				cachedName = tableName;
@@ -350,7 +358,7 @@ export class DataSetReader {
 			let extra: Record<string, CellValue> | undefined;
 			pos = gt + 1;
 			if (buf.charCodeAt(gt - 1) !== 47 /* not <Table/> */) {
-				const closeRow = `</${tableName}>`;
+				const closeRow = `</${cachedName}>`;
 				let expect = 0;
 				let complete = false;
 				for (;;) {
@@ -364,15 +372,31 @@ export class DataSetReader {
 						complete = true;
 						break;
 					}
-					// Column element name.
-					let q = pos + 1;
-					while (q < len) {
-						const c = buf.charCodeAt(q);
-						if (isSpace(c) || c === 62 || c === 47) break;
-						q++;
+					// Column element name: columns come in schema order with NULLs left out, so the next
+					// column is usually the expected one; compare in place before slicing anything.
+					let q = -1;
+					let ci = -1;
+					let name = '';
+					for (let k = expect; k < ncol && k < expect + 3; k++) {
+						const candidate = columns[k].xmlName;
+						if (buf.startsWith(candidate, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + candidate.length))) {
+							ci = k;
+							name = candidate;
+							q = pos + 1 + candidate.length;
+							break;
+						}
 					}
-					if (q >= len) break;
-					const name = buf.slice(pos + 1, q);
+					if (ci === -1) {
+						q = pos + 1;
+						while (q < len) {
+							const c = buf.charCodeAt(q);
+							if (isSpace(c) || c === 62 || c === 47) break;
+							q++;
+						}
+						if (q >= len) break;
+						name = buf.slice(pos + 1, q);
+						ci = index.get(name) ?? -1;
+					}
 					const tagEnd = buf.indexOf('>', q);
 					if (tagEnd === -1) break;
 					let text: string;
@@ -402,15 +426,6 @@ export class DataSetReader {
 							after = lt + nlen + 3;
 						}
 					}
-					// Columns arrive in schema order with NULLs omitted, so the next one is usually it.
-					let ci = -1;
-					for (let k = expect; k < ncol; k++) {
-						if (columns[k].xmlName === name) {
-							ci = k;
-							break;
-						}
-					}
-					if (ci === -1) ci = index.get(name) ?? -1;
 					if (ci === -1) {
 						(extra ??= {})[decodeXmlName(name)] = text;
 					} else {
