@@ -183,11 +183,11 @@ async function insideN8n(sandboxUrl) {
 	for (const w of workflows) {
 		const samples = [];
 		for (let r = 0; r < Math.min(RUNS, 3); r++) {
-			const child = spawn(path.join(nodeBin, 'node'), [n8n.cli, 'execute', `--id=${w.id}`, '--rawOutput'], { env: n8n.env, stdio: ['ignore', 'pipe', 'pipe'] });
-			let stdout = '';
+			// stdout to a file: n8n exits right after printing, and a pipe would lose the tail of a large run.
+			const outFile = path.join(work, `${w.id}-${r}.out`);
+			const fd = fs.openSync(outFile, 'w');
+			const child = spawn(path.join(nodeBin, 'node'), [n8n.cli, 'execute', `--id=${w.id}`, '--rawOutput'], { env: n8n.env, stdio: ['ignore', fd, 'ignore'] });
 			let peak = 0;
-			child.stdout.on('data', (d) => (stdout += d));
-			child.stderr.on('data', () => {});
 			const timer = setInterval(() => {
 				try {
 					const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -198,7 +198,9 @@ async function insideN8n(sandboxUrl) {
 			}, 50);
 			await new Promise((resolve) => child.on('close', resolve));
 			clearInterval(timer);
-			const run = rt.parseExecuteOutput(stdout);
+			fs.closeSync(fd);
+			const run = rt.parseExecuteOutput(fs.readFileSync(outFile, 'utf8'));
+			fs.rmSync(outFile);
 			const runData = run.data.resultData.runData;
 			const nodes = Object.fromEntries(Object.entries(runData).map(([name, tasks]) => [name, { ms: tasks[0].executionTime, items: tasks[0].data?.main?.[0]?.length ?? 0 }]));
 			const last = w.nodes[w.nodes.length - 1].name;

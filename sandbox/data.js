@@ -161,30 +161,10 @@ function guid(r) {
 	return `${part(8)}-${part(4)}-4${part(3)}-${'89ab'[Math.floor(r.next() * 4)]}${part(3)}-${part(12)}`;
 }
 
-/**
- * Builds the core model of one school: people, links, groups, memberships.
- */
-function buildSchool({ seed, schoolId, size, now }) {
-	const cfg = SIZES[size];
-	if (!cfg) throw new Error(`Unknown sandbox size "${size}" (small, medium, large).`);
-	const r = rng(seed, schoolId, 'core');
-	const index = cfg.schools.indexOf(schoolId);
-	const name = SCHOOL_NAMES[(index >= 0 ? index : schoolId) % SCHOOL_NAMES.length];
-	const domain = `${name.split(' ')[0].toLowerCase().replace(/[^a-z]/g, '')}.sch.uk`;
-	const yearStart = academicYearStart(now);
-	const school = {
-		id: schoolId,
-		seed,
-		size,
-		now,
-		cfg,
-		name,
-		domain,
+/** An empty school model: the shape every school (generated or hand-written) has. */
+function newSchoolModel(fields) {
+	return {
 		lawfulBasis: 'Consent',
-		establishmentNumber: String(4000 + (schoolId % 1000)),
-		urn: String(130000 + (schoolId % 100000)),
-		yearStart,
-		nextId: schoolId * 100 + 1,
 		people: new Map(),
 		students: [],
 		contacts: [],
@@ -202,7 +182,34 @@ function buildSchool({ seed, schoolId, size, now }) {
 		assessmentWrites: new Map(),
 		version: 0,
 		cache: new Map(),
+		...fields,
 	};
+}
+
+/**
+ * Builds the core model of one school: people, links, groups, memberships.
+ */
+function buildSchool({ seed, schoolId, size, now }) {
+	const cfg = SIZES[size];
+	if (!cfg) throw new Error(`Unknown sandbox size "${size}" (small, medium, large).`);
+	const r = rng(seed, schoolId, 'core');
+	const index = cfg.schools.indexOf(schoolId);
+	const name = SCHOOL_NAMES[(index >= 0 ? index : schoolId) % SCHOOL_NAMES.length];
+	const domain = `${name.split(' ')[0].toLowerCase().replace(/[^a-z]/g, '')}.sch.uk`;
+	const yearStart = academicYearStart(now);
+	const school = newSchoolModel({
+		id: schoolId,
+		seed,
+		size,
+		now,
+		cfg,
+		name,
+		domain,
+		establishmentNumber: String(4000 + (schoolId % 1000)),
+		urn: String(130000 + (schoolId % 100000)),
+		yearStart,
+		nextId: schoolId * 100 + 1,
+	});
 	const newId = () => school.nextId++;
 	let linkId = 1;
 	let emailId = 1;
@@ -522,6 +529,7 @@ function lessonOccurrences(school) {
 
 module.exports = {
 	DAY,
+	newSchoolModel,
 	SIZES,
 	PERIODS,
 	DAY_NAMES,

@@ -14,7 +14,7 @@
  * P5 Mr Ned Nocon, Father of S2 (the child without consent); P6 Mrs Gina Gran, Grandmother of S3 with PR
  * (the child without classes); P7 Mr Carl Nocon, Father of S1 with PR but NO consent.
  */
-const { academicYearStart } = require('./data');
+const { academicYearStart, newSchoolModel } = require('./data');
 
 const FIXTURE_SCHOOL_ID = 30001;
 
@@ -22,7 +22,7 @@ function edgeCaseSchool({ seed, now }) {
 	const yearStart = academicYearStart(now);
 	const start = yearStart;
 	const end = Date.UTC(new Date(yearStart).getUTCFullYear() + 1, 7, 31);
-	const school = {
+	const school = newSchoolModel({
 		id: FIXTURE_SCHOOL_ID,
 		seed,
 		size: 'fixture',
@@ -30,34 +30,16 @@ function edgeCaseSchool({ seed, now }) {
 		cfg: { years: [6], perYear: 4, setsPerSubject: 1, subjects: 3, schools: [FIXTURE_SCHOOL_ID], attendanceDays: 'academicYear' },
 		name: 'Edge Case Primary',
 		domain: 'edgecase.sch.uk',
-		lawfulBasis: 'Consent',
 		establishmentNumber: '2999',
 		urn: '199999',
 		yearStart,
 		nextId: 3000500,
-		people: new Map(),
-		students: [],
-		contacts: [],
-		staff: [],
-		links: [],
-		emails: [],
-		phones: [],
-		collections: [],
-		associates: [],
-		executives: [],
-		subjectClasses: [],
-		meals: new Map(),
-		transactions: [],
-		ssoUsers: [],
-		assessmentWrites: new Map(),
-		version: 0,
-		cache: new Map(),
 		subjects: [
 			{ code: 'Ma', name: 'Mathematics', lessons: 8 },
 			{ code: 'Ar', name: 'Art', lessons: 4 },
 			{ code: 'Mu', name: 'Music', lessons: 4 },
 		],
-	};
+	});
 	const add = (p) => {
 		school.people.set(p.personId, { guid: `00000000-0000-4000-8000-${String(p.personId).padStart(12, '0')}`, middle: null, dob: null, ...p });
 		return school.people.get(p.personId);

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { entityProperty } from './actions/entity/getMany.operation';
 import { CURRENT_LINK, readContacts } from './helpers/joins';
 import { buildUserFilter, invalid, readByIds, SchemaCache, type ConditionParameter, type ItemSettings } from './helpers/read';
 import { baseline, diff, hash53, isCompatible, type Change, type MassChange, type Row, type SnapshotConfig, type SnapshotState } from './helpers/snapshot';
@@ -55,18 +56,7 @@ export class BromcomTrigger implements INodeType {
 				],
 				default: 'students',
 			},
-			{
-				displayName: 'Entity',
-				name: 'entity',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				required: true,
-				displayOptions: { show: { watch: ['entity'] } },
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEntities', searchable: true } },
-					{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. StudentFlatView' },
-				],
-			},
+			{ ...entityProperty, displayOptions: { show: { watch: ['entity'] } } },
 			{
 				displayName: 'Key Columns',
 				name: 'keyColumns',

@@ -4,7 +4,7 @@
  * expressions, pairedItem and continueOnFail — everything but the n8n server around it.
  */
 const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, PollContext } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, PollContext, LoadOptionsContext } = require('n8n-core');
 
 // Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package.
 const from = process.env.BROMCOM_FROM_DIST ? '../../dist/' : '../../';
@@ -157,6 +157,21 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 	return { result, error, items: result ? result[0].map((i) => i.json) : [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
 }
 
+/**
+ * Calls a node's loadOptions / listSearch method through n8n-core's LoadOptionsContext, the context
+ * the editor's pickers use, with `parameters` as the node's current parameters.
+ */
+async function loadOptions({ type = 'n8n-nodes-bromcom.bromcom', kind, method, parameters, credentials, filter }) {
+	const node = { id: 'lo-1', name: 'Picker', type, typeVersion: 1, position: [0, 0], parameters, credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } } };
+	const workflowData = { id: 'wf-lo', name: 'lo', nodes: [node], connections: {}, active: false, settings: {} };
+	const workflow = new Workflow({ ...workflowData, nodeTypes });
+	const data = additionalData(new ExecutionLifecycleHooks('internal', 'lo', workflowData), { 'cred-1': credentials });
+	data.currentNodeParameters = parameters;
+	const ctx = new LoadOptionsContext(workflow, node, data, 'parameters');
+	const fn = NODE_TYPES[type].methods[kind][method];
+	return kind === 'listSearch' ? await fn.call(ctx, filter) : await fn.call(ctx);
+}
+
 function shutdown() {
 	// n8n-core's SSH client manager keeps a 60 s interval alive once a node context exists.
 	try {
@@ -168,4 +183,4 @@ function shutdown() {
 	}
 }
 
-module.exports = { pollOnce, runNode, sandboxCredential, shutdown, nodeTypes, registerNodeType, TestCredentialsHelper, additionalData, CREDENTIAL_TYPES, NODE_TYPES };
+module.exports = { loadOptions, pollOnce, runNode, sandboxCredential, shutdown, nodeTypes, registerNodeType, TestCredentialsHelper, additionalData, CREDENTIAL_TYPES, NODE_TYPES };

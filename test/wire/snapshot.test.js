@@ -45,3 +45,12 @@ test('small changes below the threshold flow; duplicate rows for one key count o
 	expect(isCompatible(state, config({ keepOld: true }))).toBe(false);
 	expect(isCompatible({ ...state, v: 0 }, config())).toBe(false);
 });
+
+test('the fast digester gives the same digests as digest(), whatever the key order or shape', () => {
+	const { digester } = require('../../nodes/Bromcom/helpers/snapshot');
+	const d = digester([]);
+	const rows = [{ b: 1, a: 'x', c: null }, { a: 'y', b: 2, c: { z: 1, y: [1, 'two'] } }, { a: 'z' }, { b: 1, a: 'x', c: null, extra: true }, { c: null, b: 1, a: 'x' }];
+	for (const row of rows) expect(d(row)).toBe(digest(row, []));
+	const w = digester(['a']);
+	expect(w({ a: 1, b: 2 })).toBe(digest({ a: 1, b: 3 }, ['a']));
+});

@@ -110,6 +110,30 @@ export function digest(record: Row, watch: string[]): string {
 	return hash53(canonical(watchedValues(record, watch)));
 }
 
+/**
+ * Digests for many records of one entity. Rows of a DataSet share their columns, so the sorted field
+ * list is worked out once and reused while a record has exactly those fields; anything else takes the
+ * general path. Same digests as `digest` (tested), a fraction of the work.
+ */
+export function digester(watch: string[]): (record: Row) => string {
+	let fields: string[] | undefined;
+	let names: string[] = [];
+	return (record) => {
+		if (watch.length > 0) return digest(record, watch);
+		const keys = Object.keys(record);
+		if (fields === undefined || keys.length !== fields.length || !fields.every((f) => f in record)) {
+			fields = keys.slice().sort();
+			names = fields.map((f) => JSON.stringify(f));
+		}
+		let text = '{';
+		for (let k = 0; k < fields.length; k++) {
+			const value = record[fields[k]];
+			text += `${k ? ',' : ''}${names[k]}:${value !== null && typeof value === 'object' ? canonical(value) : JSON.stringify(value ?? null)}`;
+		}
+		return hash53(`${text}}`);
+	};
+}
+
 export function differences(previous: Row, current: Row): Record<string, { previous: unknown; current: unknown }> {
 	const out: Record<string, { previous: unknown; current: unknown }> = {};
 	for (const field of Object.keys(previous)) {
@@ -135,8 +159,9 @@ export function isCompatible(state: unknown, config: SnapshotConfig): state is S
 export function baseline(records: Array<[string, Row]>, config: SnapshotConfig, now: number): SnapshotState {
 	const state = emptyState(config.fingerprint, now);
 	if (config.keepOld) state.o = {};
+	const digestOf = digester(config.watch);
 	for (const [key, record] of records) {
-		state.r[key] = digest(record, config.watch);
+		state.r[key] = digestOf(record);
 		if (state.o) state.o[key] = watchedValues(record, config.watch);
 	}
 	return state;
@@ -152,11 +177,12 @@ export function diff(state: SnapshotState, records: Array<[string, Row]>, config
 	const held: Change[] = [];
 	const seen = new Set<string>();
 	const counts: Record<ChangeEvent, number> = { new: 0, updated: 0, left: 0, restored: 0 };
+	const digestOf = digester(config.watch);
 
 	for (const [key, record] of records) {
 		if (seen.has(key)) continue; // duplicate rows for one key (StudentFlatView can repeat): first wins
 		seen.add(key);
-		const d = digest(record, config.watch);
+		const d = digestOf(record);
 		const known = state.r[key];
 		next.r[key] = d;
 		if (next.o) next.o[key] = watchedValues(record, config.watch);
