@@ -25,6 +25,8 @@ const CAPTURES = path.join(__dirname, 'captures');
 const RESULTS = path.join(__dirname, 'results');
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const SKIP_N8N = process.argv.includes('--skip-n8n');
+// Re-measure only the real-n8n section, keeping the other sections of the last full run.
+const ONLY_N8N = process.argv.includes('--only-n8n');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const median = (xs) => {
 	const s = xs.slice().sort((a, b) => a - b);
@@ -65,6 +67,14 @@ async function main() {
 	const attendanceRows = sandbox.rows('Attendances', 20001).length;
 	log(`large dataset (school 20001: ${attendanceRows.toLocaleString()} attendance rows) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 	const url = await sandbox.start(0);
+	if (ONLY_N8N) {
+		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+		previous.n8n = await insideN8n(url).catch((e) => ({ error: e.message }));
+		previous.command = `${previous.command} (section 3: npm run bench -- --only-n8n, ${new Date().toISOString().slice(0, 10)})`;
+		await sandbox.stop();
+		writeReport(previous);
+		return;
+	}
 	const wsdl = path.join(CAPTURES, 'TPReadOnlyDataService.wsdl');
 	fs.writeFileSync(wsdl, await (await fetch(`${url}/Nucleus/WebServices/ThirdParty/TPReadOnlyDataService.asmx?wsdl`)).text());
 
@@ -167,9 +177,9 @@ async function insideN8n(sandboxUrl) {
 			name: 'bench http xml split',
 			nodes: [
 				manual,
-				{ id: 'h', name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [200, 0], parameters: { method: 'POST', url: `${sandboxUrl}/Nucleus/WebServices/ThirdParty/TPReadOnlyDataService.asmx`, sendHeaders: true, headerParameters: { parameters: [{ name: 'SOAPAction', value: '"http://tempuri.org/getEntityDataBySchoolID"' }] }, sendBody: true, contentType: 'raw', rawContentType: 'text/xml; charset=utf-8', body: soapEnvelope('Attendances', 'AttendanceID <= 100000'), options: { response: { response: { responseFormat: 'text' } } } } },
+				{ id: 'h', name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [200, 0], parameters: { method: 'POST', url: `${sandboxUrl}/Nucleus/WebServices/ThirdParty/TPReadOnlyDataService.asmx`, sendHeaders: true, headerParameters: { parameters: [{ name: 'SOAPAction', value: '"http://tempuri.org/getEntityDataBySchoolID"' }] }, sendBody: true, contentType: 'raw', rawContentType: 'text/xml; charset=utf-8', body: soapEnvelope('Attendances', 'AttendanceID <= 100000'), options: {} } },
 				{ id: 'x', name: 'XML', type: 'n8n-nodes-base.xml', typeVersion: 1, position: [400, 0], parameters: { mode: 'xmlToJson', dataPropertyName: 'data', options: {} } },
-				{ id: 's', name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [600, 0], parameters: { fieldToSplitOut: '["soap:Envelope"]["soap:Body"].getEntityDataBySchoolIDResponse.getEntityDataBySchoolIDResult["diffgr:diffgram"].NewDataSet.Table', options: {} } },
+				{ id: 's', name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [600, 0], parameters: { fieldToSplitOut: 'soap:Envelope.soap:Body.getEntityDataBySchoolIDResponse.getEntityDataBySchoolIDResult.diffgr:diffgram.NewDataSet.Table', options: {} } },
 			],
 			connections: { Start: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] }, 'HTTP Request': { main: [[{ node: 'XML', type: 'main', index: 0 }]] }, XML: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] } },
 		},
@@ -251,7 +261,8 @@ function writeReport(r) {
 		}
 		const a = r.n8n.benchBromcomNode01;
 		const b = r.n8n.benchHttpXmlSplit1;
-		if (a && b) lines.push('', `Bromcom node: ${fmt(b.totalMs / a.totalMs, 1)}× faster, ${fmt((100 * a.peakMB) / b.peakMB, 0)}% of the peak memory.`, '');
+		if (a && b && !a.error && !b.error) lines.push('', `Bromcom node: ${fmt(b.totalMs / a.totalMs, 1)}× faster, ${fmt((100 * a.peakMB) / b.peakMB, 0)}% of the peak memory.`, '');
+		else lines.push('', 'No ratio: one of the workflows failed (see its row).', '');
 	}
 	lines.push('## 4. Trigger', '', `One poll's diff over ${r.trigger.records.toLocaleString('en-GB')} records with 1% changed (${r.trigger.changed.toLocaleString('en-GB')} Updated): **${fmt(r.trigger.ms, 0)} ms** (median); state **${fmt(r.trigger.bytesPerRecord, 1)} bytes per record** (New Version output).`, '');
 	const big = r.parse.filter((p) => p.capture.name === 'attendance-500k');
@@ -261,10 +272,39 @@ function writeReport(r) {
 		const size = mb(ours.capture.bytes);
 		lines.push('## 5. Memory bound (500,000 attendance rows)', '', `Response ${fmt(size)} MB. Whole response held as text plus every row object: peak growth ${fmt(ours.rss, 0)} MB over the loaded text, i.e. ${fmt((size + ours.rss) / size, 2)}× the response size.${stream ? ` Streaming 1 MB chunks with rows dropped as produced: peak growth ${fmt(stream.rss, 0)} MB (${fmt(stream.rss / size, 2)}× the response size).` : ''}`, '');
 	}
+	lines.push(...targets(r));
 	const text = `${lines.join('\n')}\n`;
 	fs.writeFileSync(path.join(RESULTS, 'latest.md'), text);
+	fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(r, null, 2));
 	fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), text);
 	process.stdout.write(text);
+}
+
+/** The product's goals (issue #9), each met or missed with the measured figure. */
+function targets(r) {
+	const find = (capture, contender) => r.parse.find((p) => p.capture.name === capture && p.contender === contender && !p.error);
+	const ours = find('attendance-500k', 'ours');
+	const row = (goal, ok, measured, why = '') => `| ${goal} | ${ok === undefined ? '–' : ok ? 'met' : '**missed**'} | ${measured} | ${ok === false ? why : ''} |`;
+	const out = ['## Against the targets', '', '| target | result | measured | what dominates / what would close the gap |', '|---|---|---|---|'];
+	if (ours) {
+		const mbps = mb(ours.capture.bytes) / (ours.ms / 1000);
+		const soap = find('attendance-500k', 'soap');
+		const floor = find('attendance-500k', 'indexOf');
+		out.push(row('Parse ≥ 100 MB/s (500k rows)', mbps >= 100, `${fmt(mbps)} MB/s`, 'building one object per row (14 property stores) and slicing every value dominate; a column-major or lazily decoded row would remove most of it'));
+		if (soap) out.push(row('Parse ≥ 10× faster than the soap client', soap.ms / ours.ms >= 10, `${fmt(soap.ms / ours.ms)}×`));
+		if (floor) out.push(row('Parse within 10× of a bare indexOf scan', ours.ms / floor.ms <= 10, `${fmt(ours.ms / floor.ms)}× the floor`, 'the floor allocates nothing; ours creates 500,000 row objects and about 7 million value strings and numbers, which n8n needs as items anyway. Closing it means not materialising values until used (lazy rows) — possible inside the node, not once rows become n8n JSON items'));
+		out.push(row('Peak memory ≤ 3× the response (500k rows)', (mb(ours.capture.bytes) + ours.rss) / mb(ours.capture.bytes) <= 3, `${fmt((mb(ours.capture.bytes) + ours.rss) / mb(ours.capture.bytes), 2)}× (response text + rows)`));
+	}
+	const a = r.n8n && r.n8n.benchBromcomNode01;
+	const b = r.n8n && r.n8n.benchHttpXmlSplit1;
+	if (a && b && !a.error && !b.error) {
+		out.push(row('Inside n8n ≥ 5× faster than HTTP Request → XML → Split Out', b.totalMs / a.totalMs >= 5, `${fmt(b.totalMs / a.totalMs)}×`));
+		out.push(row('Inside n8n ≤ 50% of its peak memory', a.peakMB / b.peakMB <= 0.5, `${fmt((100 * a.peakMB) / b.peakMB, 0)}%`, 'the n8n process holds the 100,000 output items (and, with `n8n execute`, the run printed as JSON) whichever way they were produced; the parse itself is a small part of the peak'));
+	}
+	out.push(row('Trigger: 100,000-record diff < 1 s', r.trigger.ms < 1000, `${fmt(r.trigger.ms, 0)} ms`, 'hashing every record\'s watched fields (one string per record) dominates; hashing fields incrementally without building the string would roughly halve it'));
+	out.push(row('Trigger: state ≤ 48 bytes per record (New Version)', r.trigger.bytesPerRecord <= 48, `${fmt(r.trigger.bytesPerRecord)} bytes`));
+	out.push('');
+	return out;
 }
 
 main().catch((e) => {

@@ -200,7 +200,10 @@ async function ownerSession(base, owner) {
 function parseExecuteOutput(stdout) {
 	const start = stdout.search(/^\{/m);
 	if (start === -1) throw new Error(`No run JSON in n8n output:\n${stdout.slice(-3000)}`);
-	return JSON.parse(stdout.slice(start));
+	// The JSON is pretty-printed, so its closing brace is the first "}" alone at the start of a line;
+	// n8n may log more lines after it.
+	const end = stdout.indexOf('\n}', start);
+	return JSON.parse(end === -1 ? stdout.slice(start) : stdout.slice(start, end + 2));
 }
 
 module.exports = { ROOT, CACHE, PACKAGE_NAME, ensureNode24, ensureN8n, packPackage, installPackage, n8nEnv, n8nCli, startN8n, ownerSession, parseExecuteOutput, log };

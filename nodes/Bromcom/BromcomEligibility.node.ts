@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { schoolIdProperty } from './actions/common.descriptions';
 import { evaluate, lawfulBasisIsConsent, present, type Facts, type Preset, type RecordKind, type RuleOptions } from './helpers/eligibility';
 import { CURRENT_LINK } from './helpers/joins';
 import { CANDIDATES, field } from './helpers/people';
@@ -99,15 +100,7 @@ export class BromcomEligibility implements INodeType {
 				displayOptions: show('filterItems'),
 			},
 			...MAPPINGS,
-			{
-				displayName: 'School ID',
-				name: 'schoolId',
-				type: 'string',
-				default: '',
-				placeholder: 'From the credential',
-				description: 'Bromcom School ID to build the roster for. Leave empty to use the credential\'s.',
-				displayOptions: show('getRoster'),
-			},
+			{ ...schoolIdProperty, description: 'Bromcom School ID to build the roster for. Leave empty to use the credential\'s.', displayOptions: show('getRoster') },
 			{
 				displayName: 'Return',
 				name: 'kinds',

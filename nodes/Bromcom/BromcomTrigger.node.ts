@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { schoolIdProperty } from './actions/common.descriptions';
 import { entityProperty } from './actions/entity/getMany.operation';
 import { CURRENT_LINK, readContacts } from './helpers/joins';
 import { buildUserFilter, invalid, readByIds, SchemaCache, type ConditionParameter, type ItemSettings } from './helpers/read';
@@ -67,14 +68,7 @@ export class BromcomTrigger implements INodeType {
 				description: 'Comma-separated columns that identify a record (its primary key)',
 				displayOptions: { show: { watch: ['entity'] } },
 			},
-			{
-				displayName: 'School ID',
-				name: 'schoolId',
-				type: 'string',
-				default: '',
-				placeholder: 'From the credential',
-				description: 'Bromcom School ID to watch. Leave empty to use the credential\'s School ID.',
-			},
+			{ ...schoolIdProperty, description: 'Bromcom School ID to watch. Leave empty to use the credential\'s School ID.' },
 			{
 				displayName: 'Record Status',
 				name: 'recordStatus',
