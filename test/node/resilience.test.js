@@ -100,7 +100,7 @@ describe('retries', () => {
 		sandbox.injectFault({ kind: 'html500', match: { entity: 'Staff' }, times: 0 });
 		const { error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true, options: { attempts: 2 } }, credentials });
 		expect(sandbox.requests().filter((q) => q.entity === 'Staff')).toHaveLength(2);
-		expect(error.message).toMatch(/HTTP 500 and no SOAP fault/);
+		expect(error.message).toMatch(/HTTP 500 and an error page/);
 		expect(error.description).toMatch(/temporarily unavailable/);
 	});
 
@@ -115,7 +115,7 @@ describe('retries', () => {
 	test('a timeout is reported as such', async () => {
 		sandbox.injectFault({ kind: 'delay', ms: 8000, match: { entity: 'Staff' }, times: 0 });
 		const { error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true, options: { timeout: 5, attempts: 1 } }, credentials });
-		expect(error.message).toMatch(/did not answer before the timeout|connection to Bromcom failed/);
+		expect(error.message).toMatch(/did not finish answering within the timeout \(5 s, Options > Timeout\)/);
 	}, 20000);
 });
 

@@ -9,6 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	fieldsOption,
 	itemSettings,
+	limitedSettings,
 	limitRows,
 	read,
 	requiredId,
@@ -62,7 +63,7 @@ export function makeGetMany(spec: GetManySpec): Operation {
 				spec.extraFilter ? spec.extraFilter(this, i) : '',
 				await userFilter(this, i, spec.entity, settings, shared.schemas),
 			);
-			const data = await read(this, spec.entity, filter, settings);
+			const data = await read(this, spec.entity, filter, limitedSettings(this, i, settings));
 			let rows = limitRows(this, i, data.rows as IDataObject[]);
 			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);
 			return selectFields(rows, fieldsOption(this, i));

@@ -71,7 +71,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			throw error;
 		}
-		returnData.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows ?? []), { itemData: { item: i } }));
+		// One push per row: spreading a large array into push() overflows the call stack (~120k rows).
+		const list = rows ?? [];
+		for (let k = 0; k < list.length; k++) returnData.push({ json: list[k], pairedItem: { item: i } });
 	}
 	return [returnData];
 }

@@ -5,8 +5,8 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getEntityData, DEFAULT_TIMEOUT_MS, type BromcomContext, type CallOptions } from '../transport';
-import type { ColumnKind, DataSetColumn, DataSetRow, ParsedDataSet } from '../wire/dataset';
+import { getEntityData, DEFAULT_TIMEOUT_MS, type BromcomContext, type CallOptions, type StreamedDataSet } from '../transport';
+import type { ColumnKind, DataSetColumn, DataSetRow } from '../wire/dataset';
 import { BromcomError } from '../wire/errors';
 import {
 	buildFilter,
@@ -23,6 +23,8 @@ import {
 
 export interface ItemSettings extends CallOptions {
 	schoolId?: number;
+	/** Stop reading once this many rows arrived (Return All off): Limit limits the download too. */
+	maxRows?: number;
 }
 
 export function invalid(message: string): BromcomError {
@@ -62,7 +64,7 @@ export class SchemaCache {
 		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
 		let pending = this.cache.get(key);
 		if (!pending) {
-			pending = getEntityData(this.ctx, entity, '1=0', settings).then((ds) => ds.columns);
+			pending = getEntityData(this.ctx, entity, '1=0', { ...settings, maxRows: undefined }).then((ds) => ds.columns);
 			this.cache.set(key, pending);
 			pending.catch(() => this.cache.delete(key));
 		}
@@ -135,14 +137,25 @@ export function fieldsOption(ctx: IExecuteFunctions, i: number): string[] {
 	return [];
 }
 
-export function limitRows<T>(ctx: IExecuteFunctions, i: number, rows: T[]): T[] {
+/** Limit for item `i`, or undefined with Return All. */
+export function rowLimit(ctx: IExecuteFunctions, i: number): number | undefined {
 	const returnAll = ctx.getNodeParameter('returnAll', i, true) as boolean;
-	if (returnAll) return rows;
-	const limit = Number(ctx.getNodeParameter('limit', i, 50));
-	return rows.slice(0, Math.max(0, limit));
+	if (returnAll) return undefined;
+	return Math.max(0, Math.floor(Number(ctx.getNodeParameter('limit', i, 50))));
 }
 
-export async function read(ctx: BromcomContext, entity: string, filter: string, settings: ItemSettings): Promise<ParsedDataSet> {
+export function limitRows<T>(ctx: IExecuteFunctions, i: number, rows: T[]): T[] {
+	const limit = rowLimit(ctx, i);
+	return limit === undefined || rows.length <= limit ? rows : rows.slice(0, limit);
+}
+
+/** Item settings with Limit as the read's row cap, for reads whose rows all reach the output. */
+export function limitedSettings(ctx: IExecuteFunctions, i: number, settings: ItemSettings): ItemSettings {
+	const limit = rowLimit(ctx, i);
+	return limit === undefined ? settings : { ...settings, maxRows: limit };
+}
+
+export async function read(ctx: BromcomContext, entity: string, filter: string, settings: ItemSettings): Promise<StreamedDataSet> {
 	return await getEntityData(ctx, entity, filter, { ...settings, action: `reading ${entity}` });
 }
 
@@ -163,7 +176,8 @@ export async function readByIds(ctx: BromcomContext, entity: string, column: str
 	const rows: DataSetRow[] = [];
 	for (const chunk of idChunks(ids)) {
 		if (chunk.length === 0) continue;
-		rows.push(...(await read(ctx, entity, combineFilters(inFilter(column, chunk), extraFilter), settings)).rows);
+		const part = (await read(ctx, entity, combineFilters(inFilter(column, chunk), extraFilter), settings)).rows;
+		for (let k = 0; k < part.length; k++) rows.push(part[k]);
 	}
 	return rows;
 }

@@ -35,16 +35,29 @@ export function dateWindows(from: unknown, to: unknown, windowDays: number): Arr
 }
 
 export async function readWindows(ctx: IExecuteFunctions, entity: string, dateColumn: string, windows: Array<[string, string]>, filter: string, settings: ItemSettings, concurrency = 2): Promise<DataSetRow[]> {
-	const parts = await mapLimit(windows, concurrency, async ([from, to]) => {
-		const window = buildFilter({
-			combinator: 'and',
-			conditions: [
-				{ field: dateColumn, operator: 'greaterThanOrEqual', value: from, type: 'date' },
-				{ field: dateColumn, operator: 'lessThan', value: to, type: 'date' },
-			],
-		});
-		return (await read(ctx, entity, combineFilters(window, filter), settings)).rows;
-	});
+	const windowFilter = ([from, to]: [string, string]) =>
+		combineFilters(
+			buildFilter({
+				combinator: 'and',
+				conditions: [
+					{ field: dateColumn, operator: 'greaterThanOrEqual', value: from, type: 'date' },
+					{ field: dateColumn, operator: 'lessThan', value: to, type: 'date' },
+				],
+			}),
+			filter,
+		);
+	if (settings.maxRows !== undefined) {
+		// Limit: windows in date order, one at a time, each read stopping once the limit is reached.
+		const rows: DataSetRow[] = [];
+		for (const window of windows) {
+			const remaining = settings.maxRows - rows.length;
+			if (remaining <= 0) break;
+			const part = (await read(ctx, entity, windowFilter(window), { ...settings, maxRows: remaining })).rows;
+			for (let k = 0; k < part.length; k++) rows.push(part[k]);
+		}
+		return rows;
+	}
+	const parts = await mapLimit(windows, concurrency, async (window) => (await read(ctx, entity, windowFilter(window), settings)).rows);
 	return parts.flat();
 }
 

@@ -11,9 +11,10 @@ import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { callOperationAs, credentialSchoolId, CREDENTIAL_TYPE, resolveBaseUrl } from '../transport';
+import { callWrite, credentialSchoolId, CREDENTIAL_TYPE, resolveBaseUrl } from '../transport';
 import { buildEnvelope, CREDENTIAL_PLACEHOLDERS, OPERATIONS, serviceUrl, soapAction, type OperationName, type OperationSpec, type ParamValue } from '../wire/envelope';
 import { BromcomError } from '../wire/errors';
+import { elementContent, faultToError, findOpenTag, notADataSet, parseFault } from '../wire/fault';
 import { escapeXml, decodeEntities } from '../wire/xml';
 import { itemSettings, type ItemSettings } from './read';
 
@@ -102,14 +103,19 @@ function record(ctx: IExecuteFunctions, key: string, s: LedgerEntry['s']) {
 
 // ---- Responses -------------------------------------------------------------------------------------
 
-/** The write service's return types are UNKNOWN (§5): read `<opResult>` as boolean, number or text, whatever it is. */
-export function parseWriteResult(body: string, operation: string): { value: boolean | number | string | null; raw: string } {
-	const m = new RegExp(`<(?:[\\w.-]+:)?${operation}Result(?:\\s[^>]*)?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${operation}Result>)`).exec(body);
-	if (!m) return { value: null, raw: '' };
-	const raw = (decodeEntities(m[1] ?? '') ?? m[1] ?? '').trim();
-	if (raw === 'true' || raw === 'false') return { value: raw === 'true', raw };
-	if (/^-?\d+(\.\d+)?$/.test(raw)) return { value: Number(raw), raw };
-	return { value: raw === '' ? null : raw.slice(0, 500), raw: raw.slice(0, 500) };
+/**
+ * The write service's return types are UNKNOWN (§5): read `<opResult>` as boolean, number or text,
+ * whatever it is. `recognised` is false when the body holds no `<opResponse>` element at all (a login
+ * page, a proxy's page, junk): such an answer proves nothing about the write. Linear in the body.
+ */
+export function parseWriteResult(body: string, operation: string): { value: boolean | number | string | null; raw: string; recognised: boolean } {
+	const recognised = findOpenTag(body, `${operation}Response`) !== undefined;
+	const content = elementContent(body, `${operation}Result`);
+	if (content === undefined) return { value: null, raw: '', recognised };
+	const raw = (decodeEntities(content) ?? content).trim();
+	if (raw === 'true' || raw === 'false') return { value: raw === 'true', raw, recognised };
+	if (/^-?\d+(\.\d+)?$/.test(raw)) return { value: Number(raw), raw, recognised };
+	return { value: raw === '' ? null : raw.slice(0, 500), raw: raw.slice(0, 500), recognised };
 }
 
 // ---- The pipeline ----------------------------------------------------------------------------------
@@ -159,33 +165,44 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		}
 	}
 
-	let body: string;
-	for (let attempt = 1; ; attempt++) {
-		let failure: unknown;
-		try {
-			({ body } = await callOperationAs(ctx, wireName, spec, values, { ...settings, attempts: 1 }));
-			break;
-		} catch (error) {
-			failure = error;
+	let body: string | undefined;
+	let failure: unknown;
+	try {
+		// The client's write policy: retried only while nothing can have reached Bromcom.
+		body = await callWrite(ctx, wireName, spec, values, settings);
+	} catch (error) {
+		failure = error;
+	}
+	if (body === undefined) {
+		if (!isUnknownOutcome(failure)) throw failure;
+		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
+		if (applied === true) {
+			record(ctx, key, 'sent');
+			return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: 'The connection dropped after sending; Bromcom shows the write was applied.' };
 		}
-		// Only failures where nothing reached Bromcom are retried.
-		if (failure instanceof BromcomError && failure.kind === 'transient' && failure.notSent && attempt < (settings.attempts ?? 3)) continue;
-		if (isUnknownOutcome(failure)) {
-			const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
-			if (applied === true) {
-				record(ctx, key, 'sent');
-				return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: 'The connection dropped after sending; Bromcom shows the write was applied.' };
-			}
-			record(ctx, key, 'unknown');
-			throw new BromcomError({
-				kind: 'unknownOutcome',
-				message: `${failure.message.replace(/\.$/, '')} after the write was sent, so Bromcom may or may not have applied it (key ${key}). It was not resent`,
-			});
-		}
-		throw failure;
+		record(ctx, key, 'unknown');
+		throw new BromcomError({
+			kind: 'unknownOutcome',
+			message: `${failure.message.replace(/\.$/, '')} after the write was sent, so Bromcom may or may not have applied it (key ${key}). It was not resent`,
+		});
 	}
 
 	const response = parseWriteResult(body, wireName);
+	if (!response.recognised) {
+		// HTTP 200, but not Bromcom's answer to this write: it may or may not have been applied.
+		const fault = parseFault(body);
+		if (fault) throw faultToError(fault, 200);
+		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
+		if (applied === true) {
+			record(ctx, key, 'sent');
+			return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: 'The answer was not a Bromcom write response; Bromcom shows the write was applied.' };
+		}
+		record(ctx, key, 'unknown');
+		throw new BromcomError({
+			kind: 'unknownOutcome',
+			message: `Bromcom's answer to ${wireName} was not a write response (${notADataSet(body).message.replace(/\.$/, '')}), so it may or may not have applied it (key ${key}). It was not resent`,
+		});
+	}
 	if (response.value === false) {
 		throw new BromcomError({ kind: 'serviceFault', message: `Bromcom answered "false" to ${wireName}: the write was not applied (for example the record does not exist or there was nothing to change)` });
 	}

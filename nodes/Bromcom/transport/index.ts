@@ -18,10 +18,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { parseDataSet, type ParsedDataSet } from '../wire/dataset';
+import { DataSetReader, type DataSetRow, type ParsedDataSet } from '../wire/dataset';
 import { BromcomError, FIX_HINTS, redact, type BromcomErrorKind } from '../wire/errors';
-import { buildEnvelope, OPERATIONS, serviceUrl, soapAction, type OperationName, type OperationSpec, type ParamValue, type ServiceName } from '../wire/envelope';
+import { buildEnvelope, OPERATIONS, serviceUrl, soapAction, type OperationSpec, type ParamValue, type ServiceName } from '../wire/envelope';
 import { faultToError, notADataSet, parseFault } from '../wire/fault';
+import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from './policy';
 
 export const CREDENTIAL_TYPE = 'bromcomMisApi';
 
@@ -52,11 +53,6 @@ export interface CallOptions {
 	attempts?: number;
 	/** What the user was doing, for messages: "reading Students". */
 	action?: string;
-}
-
-export interface SoapResult {
-	body: string;
-	statusCode: number;
 }
 
 interface CallTarget {
@@ -129,14 +125,19 @@ function networkError(error: unknown, secrets: string[]): BromcomError {
 }
 
 /** Classifies a non-DataSet answer by HTTP status and body. */
-export function responseError(statusCode: number, body: string): BromcomError {
+export function responseError(statusCode: number, body: string, headers: Record<string, unknown> = {}): BromcomError {
 	const fault = parseFault(body);
 	if (fault) return faultToError(fault, statusCode);
+	const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
 	if (statusCode === 503 || statusCode === 502 || statusCode === 504 || statusCode === 429) {
-		return new BromcomError({ kind: 'transient', message: `Bromcom is temporarily unavailable (HTTP ${statusCode}).`, httpCode: statusCode });
+		const wait = retryAfterMs === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`;
+		const what = statusCode === 429 ? 'Bromcom is limiting requests (HTTP 429).' : `Bromcom is temporarily unavailable (HTTP ${statusCode}).`;
+		return new BromcomError({ kind: 'transient', message: `${what}${wait}`, httpCode: statusCode, retryAfterMs });
 	}
 	if (statusCode >= 500) {
-		return new BromcomError({ kind: 'transient', message: `Bromcom's server failed with HTTP ${statusCode} and no SOAP fault (an error page).`, httpCode: statusCode });
+		const page = notADataSet(body);
+		const what = /web page|login page/.test(page.message) ? 'an error page' : 'no SOAP fault';
+		return new BromcomError({ kind: 'transient', message: `Bromcom's server failed with HTTP ${statusCode} and ${what}.`, httpCode: statusCode, retryAfterMs });
 	}
 	if (statusCode === 404) {
 		return new BromcomError({ kind: 'unexpectedPayload', message: 'No Bromcom web service answers at this address (HTTP 404).', httpCode: statusCode });
@@ -147,23 +148,119 @@ export function responseError(statusCode: number, body: string): BromcomError {
 	return notADataSet(body);
 }
 
+function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
+	return undefined;
+}
+
+/** A 3xx is never followed: the SOAP body holds the password, and another host's answer is not Bromcom's. */
+function redirectError(statusCode: number, headers: Record<string, unknown>, requestUrl: string): BromcomError {
+	const location = headerOf(headers, 'location');
+	let where = 'another address';
+	if (location) {
+		try {
+			const target = new URL(location, requestUrl);
+			target.username = '';
+			target.password = '';
+			where = `${target.origin}${target.pathname}`;
+		} catch {
+			where = 'an unreadable address';
+		}
+	}
+	return new BromcomError({
+		kind: 'unexpectedPayload',
+		message: `The Base URL redirects (HTTP ${statusCode}) to ${where}: check Hosting (or the Base URL) in the credential. Redirects are not followed, so nothing was sent there.`,
+		httpCode: statusCode,
+	});
+}
+
 async function credentialsOf(ctx: BromcomContext): Promise<ICredentialDataDecryptedObject> {
 	return (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 }
 
-function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
+/** What the client redacts from every text it surfaces. */
+export function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
 	return [String(credentials.password ?? '')];
 }
 
-/** One HTTP exchange, no retries. Throws BromcomError only. */
-async function exchange(ctx: BromcomContext, service: ServiceName, target: CallTarget, options: CallOptions): Promise<SoapResult> {
+/** The body of an HTTP response as n8n's helper hands it over with `encoding: 'stream'`. */
+interface BodyStream extends AsyncIterable<Uint8Array | string> {
+	destroy?: (error?: Error) => void;
+}
+
+/** Error and non-DataSet bodies are read up to this size, enough for any fault or error page. */
+const ERROR_BODY_CAP = 1024 * 1024;
+/** A 200 whose first bytes hold no DataSet schema after this much text is not a DataSet. */
+const SCHEMA_SEARCH_CAP = 16 * 1024 * 1024;
+/** No single row, tag or schema may make the reader hold more than this. */
+const PENDING_CAP = 256 * 1024 * 1024;
+
+type Decoder = InstanceType<typeof TextDecoder>;
+
+function decoderFor(headers: Record<string, unknown>): Decoder {
+	const charset = /charset\s*=\s*"?([\w-]+)/i.exec(headerOf(headers, 'content-type') ?? '')?.[1];
+	try {
+		return new TextDecoder(charset ?? 'utf-8');
+	} catch {
+		return new TextDecoder('utf-8');
+	}
+}
+
+/** Decoded text chunks of a body; multi-byte characters split across chunks decode whole. */
+async function* textChunks(body: BodyStream, decoder: Decoder): AsyncGenerator<string> {
+	for await (const chunk of body) {
+		const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+		if (text.length > 0) yield text;
+	}
+	const rest = decoder.decode();
+	if (rest.length > 0) yield rest;
+}
+
+async function readText(body: BodyStream, decoder: Decoder, cap: number): Promise<string> {
+	let text = '';
+	for await (const chunk of textChunks(body, decoder)) {
+		text += chunk;
+		if (text.length >= cap) break;
+	}
+	return text.slice(0, cap);
+}
+
+/** What one exchange hands to its consumer: the decoded body, chunk by chunk. */
+export interface ResponseBody {
+	statusCode: number;
+	chunks: AsyncIterable<string>;
+	/** Stops reading: the connection is closed and nothing more is downloaded. */
+	stop(): void;
+}
+
+function deadlineError(timeoutMs: number): BromcomError {
+	return new BromcomError({
+		kind: 'transient',
+		message: `Bromcom did not finish answering within the timeout (${Math.round(timeoutMs / 1000)} s, Options > Timeout).`,
+	});
+}
+
+/** Any failure as a BromcomError: nothing untyped leaves the client. */
+function asBromcomError(error: unknown, secrets: string[]): BromcomError {
+	if (error instanceof BromcomError) return error;
+	return networkError(error, secrets);
+}
+
+/**
+ * One HTTP exchange, no retries. The response is streamed: `consume` reads the decoded body chunk by
+ * chunk (and may stop early); the whole text is never held. Redirects are not followed. Options >
+ * Timeout is a deadline for the whole exchange, connection to last byte. Every error is a
+ * BromcomError with the credential's secrets removed, at any HTTP status.
+ */
+async function exchange<T>(ctx: BromcomContext, service: ServiceName, target: CallTarget, options: CallOptions, consume: (body: ResponseBody) => Promise<T>): Promise<T> {
 	const credentials = await credentialsOf(ctx);
 	const secrets = secretsOf(credentials);
 	const baseUrl = resolveBaseUrl(credentials);
 	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
 		throw new BromcomError({
 			kind: 'invalidInput',
-			message: `The credential's Base URL "${baseUrl}" is not an http(s) address.`,
+			message: `The credential's Base URL "${redact(baseUrl, secrets)}" is not an http(s) address.`,
 			notSent: true,
 		});
 	}
@@ -171,49 +268,94 @@ async function exchange(ctx: BromcomContext, service: ServiceName, target: CallT
 	if (options.schoolId !== undefined) {
 		for (const [name] of target.spec.params) if (name === 'schoolID' || name === 'schoolId') values[name] = options.schoolId;
 	}
+	const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+	const url = serviceUrl(baseUrl, service);
 	const request: IHttpRequestOptions = {
 		method: 'POST',
-		url: serviceUrl(baseUrl, service),
+		url,
 		headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: soapAction(target.operation) },
 		body: buildEnvelope(target.operation, target.spec, values),
-		encoding: 'text',
+		encoding: 'stream',
 		json: false,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		timeout: timeoutMs,
 	};
-	let response: { body: unknown; statusCode: number };
-	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)) as { body: unknown; statusCode: number };
-	} catch (error) {
-		throw networkError(error, secrets);
-	}
-	const body = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body ?? '');
-	if (response.statusCode >= 300) {
-		const error = responseError(response.statusCode, body);
-		throw redactError(error, secrets);
-	}
-	return { body, statusCode: response.statusCode };
-}
 
-function redactError(error: BromcomError, secrets: string[]): BromcomError {
-	return new BromcomError({
-		kind: error.kind,
-		message: redact(error.message, secrets),
-		faultText: error.faultText === undefined ? undefined : redact(error.faultText, secrets),
-		faultCode: error.faultCode,
-		httpCode: error.httpCode,
-		notSent: error.notSent,
+	let stream: BodyStream | undefined;
+	let expiredAlready = false;
+	const stop = () => {
+		try {
+			stream?.destroy?.();
+		} catch {
+			// already closed
+		}
+	};
+	const deadline = AbortSignal.timeout(timeoutMs);
+	let onDeadline: () => void = () => undefined;
+	const expired = new Promise<never>((_resolve, reject) => {
+		onDeadline = () => {
+			expiredAlready = true;
+			stop();
+			reject(deadlineError(timeoutMs));
+		};
+		deadline.addEventListener('abort', onDeadline, { once: true });
 	});
+	expired.catch(() => undefined);
+
+	const work = (async () => {
+		let response: { body: unknown; statusCode: number; headers?: Record<string, unknown> };
+		try {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)) as typeof response;
+		} catch (error) {
+			throw networkError(error, secrets);
+		}
+		const body = response.body as BodyStream | string | Buffer | undefined;
+		stream = body !== null && typeof body === 'object' && Symbol.asyncIterator in body ? (body as BodyStream) : undefined;
+		if (expiredAlready) {
+			stop();
+			throw deadlineError(timeoutMs);
+		}
+		const source: BodyStream = stream ?? (async function* () {
+			yield typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+		})();
+		const headers = response.headers ?? {};
+		const decoder = decoderFor(headers);
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			stop();
+			throw redirectError(response.statusCode, headers, url);
+		}
+		if (response.statusCode >= 300) {
+			let text = '';
+			try {
+				text = await readText(source, decoder, ERROR_BODY_CAP);
+			} catch {
+				// A broken error body still tells its status.
+			}
+			throw responseError(response.statusCode, text, headers);
+		}
+		try {
+			return await consume({ statusCode: response.statusCode, chunks: textChunks(source, decoder), stop });
+		} catch (error) {
+			throw asBromcomError(error, secrets);
+		}
+	})();
+	work.catch(() => undefined);
+
+	try {
+		return await Promise.race([work, expired]);
+	} catch (error) {
+		throw asBromcomError(error, secrets).mapText((text) => withoutErrorCodes(redact(text, secrets)));
+	} finally {
+		deadline.removeEventListener('abort', onDeadline);
+		stop();
+	}
 }
 
-/** Backoff with full jitter: 1 s, 2 s, 4 s … capped at 30 s. */
-export function backoffMs(attempt: number, baseMs = 1000): number {
-	const ceiling = Math.min(30_000, baseMs * 2 ** (attempt - 1));
-	return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
-export async function withRetry<T>(attempts: number, fn: () => Promise<T>, baseMs = 1000): Promise<T> {
+/** Runs `fn` under the one failure policy: reads retry transient failures, writes only unsent ones. */
+async function withPolicy<T>(kind: CallKind, attempts: number, fn: () => Promise<T>): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		let failure: unknown;
 		try {
@@ -221,65 +363,98 @@ export async function withRetry<T>(attempts: number, fn: () => Promise<T>, baseM
 		} catch (error) {
 			failure = error;
 		}
-		// Internal BromcomErrors travel up to the operation, which turns them into n8n errors per item.
-		if (!(failure instanceof BromcomError) || !failure.retryable || attempt >= attempts) throw failure;
-		await sleep(backoffMs(attempt, baseMs));
+		// BromcomErrors travel up to the operation, which turns them into n8n errors per item.
+		if (!(failure instanceof BromcomError) || !shouldRetry(kind, failure, attempt, attempts)) throw failure;
+		await sleep(delayMs(attempt, failure));
 	}
 }
 
-/** Calls an operation and returns the raw response body (after fault handling), with retries. */
-export async function callOperation(
-	ctx: BromcomContext,
-	operation: OperationName,
-	values: Record<string, ParamValue>,
-	options: CallOptions = {},
-): Promise<SoapResult> {
-	return await callOperationAs(ctx, operation, OPERATIONS[operation] as OperationSpec, values, options);
-}
-
-/** Calls `wireName` with a catalogue operation's parameters (for operations whose real name is unsure). */
-export async function callOperationAs(
-	ctx: BromcomContext,
-	wireName: string,
-	spec: OperationSpec,
-	values: Record<string, ParamValue>,
-	options: CallOptions = {},
-): Promise<SoapResult> {
+function checkedTarget(wireName: string, spec: OperationSpec, values: Record<string, ParamValue>): CallTarget {
 	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(wireName)) {
 		throw new BromcomError({ kind: 'invalidInput', message: `"${wireName}" is not a valid SOAP operation name.`, notSent: true });
 	}
-	return await withRetry(options.attempts ?? 3, async () => await exchange(ctx, spec.service, { operation: wireName, spec, values }, options));
+	return { operation: wireName, spec, values };
 }
 
-export async function getEntityData(
-	ctx: BromcomContext,
-	entityName: string,
-	entityFilter: string,
-	options: CallOptions = {},
-): Promise<ParsedDataSet> {
-	// A cut-off body is retried like any transient failure: re-reading is safe.
-	return await withRetry(options.attempts ?? 3, async () => {
-		const { body } = await callOperation(ctx, 'getEntityDataBySchoolID', { entityName, entityFilter }, { ...options, attempts: 1 });
-		return parseBody(body);
+/**
+ * Calls a write operation (`wireName` with a catalogue operation's parameters) and returns the
+ * response text. Never re-sent once any byte may have reached Bromcom (policy `write`).
+ */
+export async function callWrite(ctx: BromcomContext, wireName: string, spec: OperationSpec, values: Record<string, ParamValue>, options: CallOptions = {}): Promise<string> {
+	const target = checkedTarget(wireName, spec, values);
+	return await withPolicy('write', options.attempts ?? POLICY.attempts, async () =>
+		await exchange(ctx, spec.service, target, options, async (body) => {
+			let text = '';
+			for await (const chunk of body.chunks) {
+				text += chunk;
+				if (text.length > ERROR_BODY_CAP) break;
+			}
+			return text;
+		}),
+	);
+}
+
+export interface ReadOptions extends CallOptions {
+	/** Stop reading (and close the connection) once this many rows have been parsed. */
+	maxRows?: number;
+	/** Called with each batch of rows as they are parsed; when given, rows are not kept. */
+	onRows?: (rows: DataSetRow[]) => void;
+}
+
+export interface StreamedDataSet extends ParsedDataSet {
+	/** True when Limit stopped the read before the end of the data. */
+	truncated: boolean;
+}
+
+/** Reads a DataSet operation's answer as it streams in, one attempt. */
+async function readDataSetOnce(ctx: BromcomContext, target: CallTarget, options: ReadOptions): Promise<StreamedDataSet> {
+	return await exchange(ctx, target.spec.service, target, options, async (body) => {
+		const reader = new DataSetReader();
+		const rows: DataSetRow[] = [];
+		const max = options.maxRows ?? Infinity;
+		let kept = 0;
+		let truncated = false;
+		let seen = 0;
+		for await (const chunk of body.chunks) {
+			seen += chunk.length;
+			const batch = reader.write(chunk);
+			if (batch.length > 0) {
+				const room = max - kept;
+				const take = batch.length > room ? batch.slice(0, room) : batch;
+				if (options.onRows) options.onRows(take);
+				else for (let k = 0; k < take.length; k++) rows.push(take[k]);
+				kept += take.length;
+				if (kept >= max) {
+					truncated = true;
+					body.stop();
+					break;
+				}
+			}
+			if (reader.awaitingSchema && seen > SCHEMA_SEARCH_CAP) {
+				body.stop();
+				throw notADataSet(reader.pendingText.slice(0, ERROR_BODY_CAP));
+			}
+			if (reader.buffered > PENDING_CAP) {
+				body.stop();
+				throw new BromcomError({ kind: 'unexpectedPayload', message: 'The Bromcom response holds a single row or tag larger than 256 MB: it is not a DataSet this node can read.' });
+			}
+		}
+		if (!truncated) reader.end();
+		const schema = reader.schema;
+		if (!schema) throw notADataSet(reader.pendingText.slice(0, ERROR_BODY_CAP));
+		return { ...schema, columns: schema.tables[0]?.columns ?? [], rows, truncated };
 	});
 }
 
-function parseBody(body: string): ParsedDataSet {
-	let failure: BromcomError;
-	try {
-		return parseDataSet(body);
-	} catch (error) {
-		failure = error as BromcomError;
-	}
-	if (failure instanceof BromcomError && failure.kind === 'unexpectedPayload' && /cut off|ended before/.test(failure.message)) {
-		throw new BromcomError({ kind: 'transient', message: failure.message });
-	}
-	throw failure;
+/** Reads an entity (getEntityDataBySchoolID), streamed, with the read policy. */
+export async function getEntityData(ctx: BromcomContext, entityName: string, entityFilter: string, options: ReadOptions = {}): Promise<StreamedDataSet> {
+	const target = checkedTarget('getEntityDataBySchoolID', OPERATIONS.getEntityDataBySchoolID as OperationSpec, { entityName, entityFilter });
+	return await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(ctx, target, options));
 }
 
 export async function findEntities(ctx: BromcomContext, options: CallOptions = {}): Promise<string[]> {
-	const { body } = await callOperation(ctx, 'findEntitiesBySchoolID', {}, options);
-	const data = parseBody(body);
+	const target = checkedTarget('findEntitiesBySchoolID', OPERATIONS.findEntitiesBySchoolID as OperationSpec, {});
+	const data = await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(ctx, target, options));
 	return data.rows.map((r) => String(r.EntityName ?? '')).filter((n) => n.length > 0);
 }
 

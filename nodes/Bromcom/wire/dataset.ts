@@ -101,6 +101,17 @@ function payloadError(message: string): BromcomError {
 	return new BromcomError({ kind: 'unexpectedPayload', message });
 }
 
+/** Whatever a malformed document makes the reader throw, the caller sees a typed error. */
+function typed(error: unknown): BromcomError {
+	if (error instanceof BromcomError) return error;
+	return payloadError(`The Bromcom response could not be read (${error instanceof Error ? error.message : String(error)}).`);
+}
+
+/** A body that stopped in the middle: reading it again can succeed. */
+function cutOff(message: string): BromcomError {
+	return new BromcomError({ kind: 'transient', message });
+}
+
 const ATTR_RE = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 function attributes(tag: string): Record<string, string> {
@@ -125,7 +136,8 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 	const tables: DataSetTable[] = [];
 	let pendingColumn: DataSetColumn | null = null;
 	let m: RegExpExecArray | null;
-	const elementDepth = () => stack.filter((s) => s.elementName !== null).length;
+	// Open `element`s on the stack, kept as a count so the schema parse stays linear in its size.
+	let depth = 0;
 	while ((m = TAG_RE.exec(schemaXml)) !== null) {
 		const [, closing, prefix = '', local, rest, selfClosing] = m;
 		const qname = prefix + local;
@@ -134,13 +146,13 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 			if (top === undefined || top.qname !== qname) {
 				throw payloadError(`The inline schema of the Bromcom response is malformed (unexpected </${qname}>).`);
 			}
+			if (top.elementName !== null) depth--;
 			if (top.elementName !== null && top.local === 'element') pendingColumn = null;
 			continue;
 		}
 		if (local === 'element') {
 			const attrs = attributes(rest);
 			const xmlName = attrs.name ?? '';
-			const depth = elementDepth();
 			if (depth === 0) {
 				dataSetName = xmlName;
 			} else if (depth === 1) {
@@ -157,7 +169,10 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 				tables[tables.length - 1].columns.push(column);
 				pendingColumn = attrs.type === undefined ? column : null;
 			}
-			if (!selfClosing) stack.push({ qname, local, elementName: xmlName });
+			if (!selfClosing) {
+				stack.push({ qname, local, elementName: xmlName });
+				depth++;
+			}
 		} else {
 			// A column without a `type` attribute declares it in a nested simpleType restriction.
 			if (local === 'restriction' && pendingColumn !== null) {
@@ -217,20 +232,46 @@ export class DataSetReader {
 	write(chunk: string): DataSetRow[] {
 		this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
 		const rows: DataSetRow[] = [];
-		let pos = this.advance(0, rows);
+		let pos: number;
+		try {
+			pos = this.advance(0, rows);
+		} catch (error) {
+			throw typed(error);
+		}
 		if (pos > 0) this.buf = pos >= this.buf.length ? '' : this.buf.slice(pos);
-		pos = 0;
 		return rows;
 	}
 
-	/** Validates that the document was complete. Throws a typed error if it was not. */
+	/** Text held back waiting for the rest of a tag, row or schema (bounded by the caller). */
+	get buffered(): number {
+		return this.buf.length;
+	}
+
+	/** Whether the inline schema has not been seen yet (the body may not be a DataSet at all). */
+	get awaitingSchema(): boolean {
+		return this.phase === Phase.Schema;
+	}
+
+	/** The text held back, for describing a body that turned out not to be a DataSet. */
+	get pendingText(): string {
+		return this.buf;
+	}
+
+	/**
+	 * Validates that the document was complete. Throws a typed error if it was not: `transient` when the
+	 * data stopped in the middle (cut off in transit: a re-read can fix it), `unexpectedPayload` when the
+	 * answer was complete but is not a DataSet (a re-read cannot).
+	 */
 	end(): void {
 		if (this.phase === Phase.Done) return;
-		if (this.phase === Phase.AfterRows) {
-			throw payloadError('The Bromcom response ended before the end of the data (the diffgram was not closed); it was probably cut off in transit.');
-		}
 		if (this.phase === Phase.Schema) throw notADataSet(this.buf);
-		throw payloadError(
+		if (this.phase === Phase.Diffgram && /<\/([\w.-]+:)?Envelope\s*>/.test(this.buf)) {
+			throw payloadError('The Bromcom response had a schema but no data section (no diffgram).');
+		}
+		if (this.phase === Phase.AfterRows) {
+			throw cutOff('The Bromcom response ended before the end of the data (the diffgram was not closed); it was probably cut off in transit.');
+		}
+		throw cutOff(
 			`The Bromcom response was cut off after ${this.rowCount} row(s): the data did not finish. This usually means the connection dropped or a proxy truncated a large response.`,
 		);
 	}

@@ -63,6 +63,8 @@ export interface BromcomErrorDetails {
 	httpCode?: number;
 	/** `false` when the request may have reached Bromcom (matters for writes). */
 	notSent?: boolean;
+	/** The server's Retry-After, in milliseconds, when it sent one. */
+	retryAfterMs?: number;
 }
 
 export class BromcomError extends Error {
@@ -71,6 +73,7 @@ export class BromcomError extends Error {
 	readonly faultCode?: string;
 	readonly httpCode?: number;
 	readonly notSent: boolean;
+	readonly retryAfterMs?: number;
 
 	constructor(details: BromcomErrorDetails) {
 		super(details.message);
@@ -80,6 +83,20 @@ export class BromcomError extends Error {
 		this.faultCode = details.faultCode;
 		this.httpCode = details.httpCode;
 		this.notSent = details.notSent ?? false;
+		this.retryAfterMs = details.retryAfterMs;
+	}
+
+	/** The same error with `edit` applied to every text it carries (for redaction). */
+	mapText(edit: (text: string) => string): BromcomError {
+		return new BromcomError({
+			kind: this.kind,
+			message: edit(this.message),
+			faultText: this.faultText === undefined ? undefined : edit(this.faultText),
+			faultCode: this.faultCode === undefined ? undefined : edit(this.faultCode),
+			httpCode: this.httpCode,
+			notSent: this.notSent,
+			retryAfterMs: this.retryAfterMs,
+		});
 	}
 
 	get retryable(): boolean {
@@ -163,18 +180,39 @@ export function stripAsmxPrefix(text: string): string {
 }
 
 /**
- * Removes every occurrence of the given secrets (and their XML-escaped forms) from a text.
- * Defence in depth: a server could echo a parameter back in its fault.
+ * Removes every occurrence of the given secrets from a text, in every form a server could echo them
+ * in: as typed, XML-escaped, as decimal or hexadecimal character references, URL-encoded (with `%20`
+ * or `+` for spaces, either hex case) and JSON-escaped. Defence in depth: a fault that echoes a
+ * parameter back must not carry the password into an error, a log line or execution data.
  */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
 	let out = text;
 	for (const secret of secrets) {
 		if (!secret || secret.length < 3) continue;
-		for (const form of new Set([secret, escapeForRedaction(secret)])) {
-			out = out.split(form).join('***');
-		}
+		const forms = secretForms(secret).sort((a, b) => b.length - a.length);
+		for (const form of forms) if (out.indexOf(form) !== -1) out = out.split(form).join('***');
 	}
 	return out;
+}
+
+/** The spellings of a secret that `redact` removes. */
+export function secretForms(secret: string): string[] {
+	const chars = [...secret];
+	const url = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	const forms = new Set<string>([
+		secret,
+		escapeForRedaction(secret),
+		escapeForRedaction(secret).replace(/&apos;/g, '&#39;').replace(/&quot;/g, '&#34;'),
+		chars.map((c) => `&#${c.codePointAt(0)};`).join(''),
+		chars.map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
+		chars.map((c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`).join(''),
+		encodeURIComponent(secret),
+		url,
+		url.replace(/%20/g, '+'),
+		url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+		JSON.stringify(secret).slice(1, -1),
+	]);
+	return [...forms].filter((f) => f.length >= 3);
 }
 
 function escapeForRedaction(value: string): string {

@@ -17,23 +17,85 @@ export interface SoapFault {
 	version: '1.1' | '1.2';
 }
 
+/** Longest fault text kept: a verbose .NET trace is trimmed, never passed on whole. */
+const FAULT_TEXT_CAP = 8000;
+
+/**
+ * Where the first element named `local` (any prefix) opens and its content starts, in linear time:
+ * one pass over the `<` positions, with the next `>` remembered so that many unclosed tags never
+ * make it rescan (a hostile body must not cost more than its length).
+ */
+export function findOpenTag(xml: string, local: string, from = 0): { at: number; contentStart: number; selfClosing: boolean } | undefined {
+	let nextGt = -1;
+	let lt = xml.indexOf('<', from);
+	while (lt !== -1) {
+		let p = lt + 1;
+		const nameStart = p;
+		while (p < xml.length && isNameChar(xml.charCodeAt(p))) p++;
+		const qname = xml.slice(nameStart, p);
+		const colon = qname.indexOf(':');
+		const name = colon === -1 ? qname : qname.slice(colon + 1);
+		if (name === local && p < xml.length) {
+			const c = xml.charCodeAt(p);
+			if (c === 62 /* > */ || c === 47 /* / */ || c === 32 || c === 9 || c === 10 || c === 13) {
+				if (nextGt < p) nextGt = xml.indexOf('>', p);
+				if (nextGt === -1) return undefined;
+				return { at: lt, contentStart: nextGt + 1, selfClosing: xml.charCodeAt(nextGt - 1) === 47 };
+			}
+		}
+		lt = xml.indexOf('<', Math.max(p, lt + 1));
+	}
+	return undefined;
+}
+
+function isNameChar(c: number): boolean {
+	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || c === 58 || c > 127;
+}
+
+/** Where the first close tag of `local` (any prefix) at or after `from` starts, in linear time. */
+function findCloseTag(xml: string, local: string, from: number): number {
+	let at = xml.indexOf('</', from);
+	while (at !== -1) {
+		let p = at + 2;
+		const nameStart = p;
+		while (p < xml.length && isNameChar(xml.charCodeAt(p))) p++;
+		const qname = xml.slice(nameStart, p);
+		const colon = qname.indexOf(':');
+		if ((colon === -1 ? qname : qname.slice(colon + 1)) === local) return at;
+		at = xml.indexOf('</', Math.max(p, at + 2));
+	}
+	return -1;
+}
+
+/** The raw (undecoded) content of the first `local` element, or undefined. Linear in the text. */
+export function elementContent(xml: string, local: string): string | undefined {
+	const open = findOpenTag(xml, local);
+	if (open === undefined) return undefined;
+	if (open.selfClosing) return '';
+	const close = findCloseTag(xml, local, open.contentStart);
+	if (close === -1) return undefined;
+	return xml.slice(open.contentStart, close);
+}
+
 function innerText(xml: string, local: string): string | undefined {
-	const m = new RegExp(`<(?:[\\w.-]+:)?${local}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}>`).exec(xml);
-	if (!m) return undefined;
-	return decodeEntities(m[1].replace(/<[^>]*>/g, '').trim()) ?? m[1].trim();
+	const raw = elementContent(xml, local);
+	if (raw === undefined) return undefined;
+	const text = raw.replace(/<[^>]*>/g, '').trim();
+	const decoded = decodeEntities(text) ?? text;
+	return decoded.length > FAULT_TEXT_CAP ? `${decoded.slice(0, FAULT_TEXT_CAP)}…` : decoded;
 }
 
 /** Reads a SOAP 1.1 (`faultcode`/`faultstring`) or 1.2 (`Code/Value`, `Reason/Text`) fault. */
 export function parseFault(body: string): SoapFault | undefined {
-	const m = /<([\w.-]+:)?Fault[\s>]/.exec(body);
-	if (!m) return undefined;
-	const fault = body.slice(m.index);
+	const open = findOpenTag(body, 'Fault');
+	if (open === undefined) return undefined;
+	const fault = body.slice(open.at);
 	const faultString = innerText(fault, 'faultstring');
 	if (faultString !== undefined) {
 		return { version: '1.1', code: innerText(fault, 'faultcode') ?? '', text: faultString, detail: innerText(fault, 'detail') || undefined };
 	}
 	const reason = innerText(fault, 'Reason');
-	const codeBlock = /<(?:[\w.-]+:)?Code[\s>][\s\S]*?<\/(?:[\w.-]+:)?Code>/.exec(fault)?.[0] ?? '';
+	const codeBlock = elementContent(fault, 'Code') ?? '';
 	return {
 		version: '1.2',
 		code: innerText(codeBlock, 'Value') ?? '',
@@ -54,15 +116,19 @@ export function notADataSet(body: string): BromcomError {
 	if (fault) return faultToError(fault);
 	const trimmed = body.trimStart();
 	if (trimmed.length === 0) return payloadError('Bromcom returned an empty response.');
-	if (/^<(!doctype\s+html|html)[\s>]/i.test(trimmed) || /<html[\s>]/i.test(trimmed.slice(0, 2000))) {
-		const login = /log\s?in|sign\s?in|password/i.test(trimmed);
+	const head = trimmed.slice(0, 64 * 1024);
+	if (head.startsWith('{') || head.startsWith('[')) {
+		return payloadError('The server answered with JSON instead of SOAP data: the Base URL points at a REST API, not Bromcom\'s third-party web services (for the Partner API use its own credential).');
+	}
+	if (/^<(!doctype\s+html|html)[\s>]/i.test(head) || /<html[\s>]/i.test(head.slice(0, 2000))) {
+		const login = /log\s?in|sign\s?in|password/i.test(head);
 		return payloadError(
 			login
 				? 'The server answered with a web login page instead of SOAP data: the Base URL probably points at the Bromcom web application rather than its third-party web services.'
 				: 'The server answered with a web page instead of SOAP data.',
 		);
 	}
-	if (/<([\w.-]+:)?Envelope[\s>]/.test(trimmed)) {
+	if (findOpenTag(head, 'Envelope') !== undefined) {
 		return payloadError('The Bromcom response had no DataSet in it (the SOAP body was empty or cut off).');
 	}
 	return payloadError('The Bromcom response was not a SOAP DataSet (malformed or cut-off XML).');

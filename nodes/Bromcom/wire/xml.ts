@@ -63,9 +63,11 @@ export function decodeEntities(text: string): string | undefined {
  */
 export function decodeXmlName(name: string): string {
 	if (name.indexOf('_x') === -1) return name;
-	return name.replace(/_x([0-9A-Fa-f]{4}|[0-9A-Fa-f]{8})_/g, (_m, hex: string) =>
-		String.fromCodePoint(parseInt(hex, 16)),
-	);
+	// A code point past U+10FFFF (or a lone surrogate) is no character: the name stays as sent.
+	return name.replace(/_x([0-9A-Fa-f]{4}|[0-9A-Fa-f]{8})_/g, (whole, hex: string) => {
+		const code = parseInt(hex, 16);
+		return code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? whole : String.fromCodePoint(code);
+	});
 }
 
 /** Encodes a name the way XmlConvert.EncodeLocalName does, for the sandbox and for tests. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fieldsOption, itemSettings, limitRows, requiredId, selectFields, userFilter } from '../../helpers/read';
+import { fieldsOption, itemSettings, limitedSettings, limitRows, requiredId, selectFields, userFilter } from '../../helpers/read';
 import { dateRangeProperties, dateWindows, readWindows, windowDays, windowDaysOption } from '../../helpers/windows';
 import { buildCondition, combineFilters } from '../../wire/filter';
 import { filtersProperty, limitProperty, readOptionsProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
@@ -42,6 +42,6 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 				? buildCondition({ field: 'CollectionID', operator: 'equals', value: requiredId(this, i, 'collectionId', 'Class ID'), type: 'number' })
 				: '';
 	const filter = combineFilters(target, await userFilter(this, i, 'Attendances', settings, shared.schemas));
-	const rows = await readWindows(this, 'Attendances', 'CalendarStartDate', windows, filter, settings);
+	const rows = await readWindows(this, 'Attendances', 'CalendarStartDate', windows, filter, limitedSettings(this, i, settings));
 	return selectFields(limitRows(this, i, rows as IDataObject[]), fieldsOption(this, i));
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fieldsOption, invalid, itemSettings, limitRows, read, selectFields, userFilter } from '../../helpers/read';
+import { fieldsOption, invalid, itemSettings, limitedSettings, limitRows, read, selectFields, userFilter } from '../../helpers/read';
 import { combineFilters, recordStatusFilter, type RecordStatus } from '../../wire/filter';
 import { filtersProperty, limitProperty, readOptionsProperty, recordStatusProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
 import type { Shared } from '../types';
@@ -50,6 +50,6 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 		statusPart = recordStatusFilter(status, { start: names.find((n) => n.toLowerCase() === pair[0])!, end: names.find((n) => n.toLowerCase() === pair[1])! });
 	}
 	const filter = combineFilters(statusPart, await userFilter(this, i, entity, settings, shared.schemas));
-	const data = await read(this, entity, filter, settings);
+	const data = await read(this, entity, filter, limitedSettings(this, i, settings));
 	return selectFields(limitRows(this, i, data.rows as IDataObject[]), fieldsOption(this, i));
 }

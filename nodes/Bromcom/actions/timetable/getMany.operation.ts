@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fieldsOption, invalid, itemSettings, limitRows, requiredId, selectFields, userFilter } from '../../helpers/read';
+import { fieldsOption, invalid, itemSettings, limitedSettings, limitRows, requiredId, selectFields, userFilter } from '../../helpers/read';
 import { dateRangeProperties, dateWindows, readWindows, windowDays, windowDaysOption } from '../../helpers/windows';
 import { buildCondition, combineFilters } from '../../wire/filter';
 import { filtersProperty, limitProperty, readOptionsProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
@@ -51,6 +51,6 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 		target = buildCondition({ field: 'LocationName', operator: 'equals', value: room, type: 'string' });
 	}
 	const filter = combineFilters(target, await userFilter(this, i, entity, settings, shared.schemas));
-	const rows = await readWindows(this, entity, 'PeriodStartDate', windows, filter, settings);
+	const rows = await readWindows(this, entity, 'PeriodStartDate', windows, filter, limitedSettings(this, i, settings));
 	return selectFields(limitRows(this, i, rows as IDataObject[]), fieldsOption(this, i));
 }
