@@ -9,6 +9,7 @@ import { baseline, diff, hash53, isCompatible, type Change, type MassChange, typ
 import { getColumns, searchEntities } from './methods';
 import { getEntityData, toNodeError } from './transport';
 import { combineFilters, recordStatusFilter, type RecordStatus } from './wire/filter';
+import { WATCH_ENTITY } from './catalog';
 
 interface WatchSpec {
 	entity: string;
@@ -18,11 +19,11 @@ interface WatchSpec {
 }
 
 const WATCHES: Record<string, WatchSpec> = {
-	students: { entity: 'Students', key: ['StudentID'], dates: { start: 'StartDate', end: 'EndDate' } },
-	staff: { entity: 'Staff', key: ['StaffID'], dates: { start: 'StartDate', end: 'EndDate' } },
-	classes: { entity: 'Collections', key: ['CollectionID'], dates: { start: 'StartDate', end: 'EndDate' }, extraFilter: "CollectionTypeName IN ('CLASS', 'TUTORGRP')" },
-	memberships: { entity: 'CollectionAssociates', key: ['PersonID', 'CollectionID'], extraFilter: CURRENT_LINK },
-	contacts: { entity: 'People', key: ['PersonID'] },
+	students: { entity: WATCH_ENTITY.students.name, key: [...WATCH_ENTITY.students.key], dates: WATCH_ENTITY.students.dates },
+	staff: { entity: WATCH_ENTITY.staff.name, key: [...WATCH_ENTITY.staff.key], dates: WATCH_ENTITY.staff.dates },
+	classes: { entity: WATCH_ENTITY.classes.name, key: [...WATCH_ENTITY.classes.key], dates: WATCH_ENTITY.classes.dates, extraFilter: "CollectionTypeName IN ('CLASS', 'TUTORGRP')" },
+	memberships: { entity: WATCH_ENTITY.memberships.name, key: [...WATCH_ENTITY.memberships.key], extraFilter: CURRENT_LINK },
+	contacts: { entity: WATCH_ENTITY.contacts.name, key: [...WATCH_ENTITY.contacts.key] },
 };
 
 const STATE_KEY = 'bromcom';
@@ -238,7 +239,7 @@ export class BromcomTrigger implements INodeType {
 		if (schoolId !== undefined && (!Number.isInteger(schoolId) || schoolId <= 0)) {
 			throw new NodeOperationError(this.getNode(), `School ID "${rawSchool}" is not a whole number.`);
 		}
-		const settings: ItemSettings = { schoolId, timeoutMs: Number(options.timeout ?? 600) * 1000, attempts: 3 };
+		const settings: ItemSettings = { schoolId, timeoutMs: Number(options.timeout ?? 600) * 1000 };
 		const spec = watchSpec(this, watch);
 		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[]).map(String).sort();
 		const includeInOutput = this.getNodeParameter('includeInOutput', 'new') as string;

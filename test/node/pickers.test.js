@@ -38,3 +38,18 @@ test('column pickers come from a 1=0 schema probe, for resources, any entity and
 test('a picker error says what to fix', async () => {
 	await expect(loadOptions({ kind: 'listSearch', method: 'searchEntities', parameters: { resource: 'entity' }, credentials: { ...credentials, password: 'nope' } })).rejects.toThrow(/Invalid username or password/);
 });
+
+test('the Timetable column picker reads the entity the operation reads (one catalogue): StudentTimeTables for a student, TimeTable otherwise', async () => {
+	sandbox.clearRequests();
+	await loadOptions({ kind: 'loadOptions', method: 'getColumns', parameters: { resource: 'timetable', scope: 'student' }, credentials });
+	await loadOptions({ kind: 'loadOptions', method: 'getColumns', parameters: { resource: 'timetable', scope: 'class' }, credentials });
+	expect(sandbox.requests().map((r) => r.entity)).toEqual(['StudentTimeTables', 'TimeTable']);
+});
+
+test('a picker error that echoes the password at HTTP 200 carries no password', async () => {
+	sandbox.injectFault({ kind: 'fault', message: 'Login failed for sandbox/sandbox', match: { entity: 'Students' } });
+	const error = await loadOptions({ kind: 'loadOptions', method: 'getColumns', parameters: { resource: 'student' }, credentials }).catch((e) => e);
+	expect(error.message).toMatch(/Login failed for \*\*\*\/\*\*\*/);
+	expect(JSON.stringify({ message: error.message, description: error.description })).not.toContain('sandbox/sandbox');
+	sandbox.clearFaults();
+});

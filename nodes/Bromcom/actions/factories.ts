@@ -17,6 +17,7 @@ import {
 	statusFilter,
 	userFilter,
 } from '../helpers/read';
+import type { EntitySpec } from '../catalog';
 import { BromcomError } from '../wire/errors';
 import { buildCondition, combineFilters, type DateColumns } from '../wire/filter';
 import {
@@ -33,9 +34,8 @@ import type { Operation, Shared } from './types';
 export interface GetManySpec {
 	resource: string;
 	operation?: string;
-	entity: string;
-	/** Start/end columns for the Record Status preset; omit when the entity has none. */
-	dates?: DateColumns;
+	/** The entity, from the catalogue; its start/end columns (if any) drive the Record Status preset. */
+	entity: EntitySpec;
 	simplify?: (row: IDataObject) => IDataObject;
 	/** Extra parameters shown before the filters, and how they narrow the filter. */
 	extraProperties?: INodeProperties[];
@@ -47,7 +47,7 @@ export function makeGetMany(spec: GetManySpec): Operation {
 	const properties: INodeProperties[] = [
 		schoolIdProperty,
 		...(spec.extraProperties ?? []),
-		...(spec.dates ? [recordStatusProperty] : []),
+		...(spec.entity.dates ? [recordStatusProperty] : []),
 		returnAllProperty,
 		limitProperty,
 		filtersProperty,
@@ -58,12 +58,13 @@ export function makeGetMany(spec: GetManySpec): Operation {
 		description: updateDisplayOptions({ show }, properties),
 		async execute(this: IExecuteFunctions, i: number, shared: Shared) {
 			const settings = itemSettings(this, i);
+			const dates: DateColumns | undefined = spec.entity.dates;
 			const filter = combineFilters(
-				spec.dates ? statusFilter(this, i, spec.dates) : '',
+				dates ? statusFilter(this, i, dates) : '',
 				spec.extraFilter ? spec.extraFilter(this, i) : '',
-				await userFilter(this, i, spec.entity, settings, shared.schemas),
+				await userFilter(this, i, spec.entity.name, settings, shared.schemas),
 			);
-			const data = await read(this, spec.entity, filter, limitedSettings(this, i, settings));
+			const data = await read(this, spec.entity.name, filter, limitedSettings(this, i, settings));
 			let rows = limitRows(this, i, data.rows as IDataObject[]);
 			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);
 			return selectFields(rows, fieldsOption(this, i));
@@ -73,9 +74,9 @@ export function makeGetMany(spec: GetManySpec): Operation {
 
 export interface GetSpec {
 	resource: string;
-	entity: string;
+	/** The entity, from the catalogue; its first key column is the ID looked up. */
+	entity: EntitySpec;
 	idParameter: string;
-	idColumn: string;
 	label: string;
 	simplify?: (row: IDataObject) => IDataObject;
 }
@@ -91,7 +92,7 @@ export function notFound(message: string): BromcomError {
 export function makeGet(spec: GetSpec): Operation {
 	const show = { resource: [spec.resource], operation: ['get'] };
 	const properties: INodeProperties[] = [
-		idProperty(spec.idParameter, spec.label, `The Bromcom ${spec.idColumn} of the record`),
+		idProperty(spec.idParameter, spec.label, `The Bromcom ${spec.entity.key[0]} of the record`),
 		schoolIdProperty,
 		...(spec.simplify ? [simplifyProperty] : []),
 		singleRecordOptions(),
@@ -101,9 +102,10 @@ export function makeGet(spec: GetSpec): Operation {
 		async execute(this: IExecuteFunctions, i: number) {
 			const settings = itemSettings(this, i);
 			const id = requiredId(this, i, spec.idParameter, spec.label);
-			const data = await read(this, spec.entity, buildCondition({ field: spec.idColumn, operator: 'equals', value: id, type: 'number' }), settings);
+			const idColumn = spec.entity.key[0];
+			const data = await read(this, spec.entity.name, buildCondition({ field: idColumn, operator: 'equals', value: id, type: 'number' }), settings);
 			if (data.rows.length === 0) {
-				throw notFound(`No ${spec.entity} record with ${spec.idColumn} ${id} in school ${settings.schoolId ?? '(from the credential)'}.`);
+				throw notFound(`No ${spec.entity.name} record with ${idColumn} ${id} in school ${settings.schoolId ?? '(from the credential)'}.`);
 			}
 			let rows = data.rows as IDataObject[];
 			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);

@@ -5,29 +5,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { RESOURCE_ENTITY, WATCH_ENTITY } from '../catalog';
 import { findEntities, getEntityData, toNodeError } from '../transport';
-
-/** The entity behind each curated resource, for its column pickers. */
-const RESOURCE_ENTITIES: Record<string, string> = {
-	student: 'Students',
-	contact: 'People',
-	staff: 'Staff',
-	class: 'Collections',
-	attendance: 'Attendances',
-	timetable: 'TimeTable',
-	assessment: 'AssociationAssessmentResults',
-	behaviour: 'BehaviourEventRecords',
-	school: 'Schools',
-};
-
-/** The entity behind each thing the trigger can watch. */
-const WATCH_ENTITIES: Record<string, string> = {
-	students: 'Students',
-	staff: 'Staff',
-	classes: 'Collections',
-	memberships: 'CollectionAssociates',
-	contacts: 'People',
-};
 
 function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
 	const raw = String(ctx.getCurrentNodeParameter('schoolId') ?? '').trim();
@@ -47,9 +26,12 @@ export async function searchEntities(this: ILoadOptionsFunctions, filter?: strin
 }
 
 export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const resource = String(this.getCurrentNodeParameter('resource') ?? this.getCurrentNodeParameter('watch') ?? '');
-	let entity = RESOURCE_ENTITIES[resource] ?? WATCH_ENTITIES[resource];
-	if (resource === 'entity') {
+	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
+	const watch = String(this.getCurrentNodeParameter('watch') ?? '');
+	const curated = RESOURCE_ENTITY[resource];
+	const byParameter = curated?.byParameter ? curated.byParameter.values[String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')] : undefined;
+	let entity: string | undefined = (byParameter ?? curated?.entity ?? WATCH_ENTITY[watch])?.name;
+	if (resource === 'entity' || (resource === '' && watch === 'entity')) {
 		const locator = this.getCurrentNodeParameter('entity', { extractValue: true }) as unknown;
 		entity = String(typeof locator === 'object' && locator !== null ? (locator as IDataObject).value ?? '' : locator ?? '');
 	}

@@ -6,6 +6,7 @@ import { dateRangeProperties, dateWindows, readWindows, windowDays, windowDaysOp
 import { buildCondition, combineFilters } from '../../wire/filter';
 import { filtersProperty, limitProperty, readOptionsProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
 import type { Shared } from '../types';
+import { ENTITIES } from '../../catalog';
 
 const properties: INodeProperties[] = [
 	schoolIdProperty,
@@ -41,7 +42,7 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 			: scope === 'class'
 				? buildCondition({ field: 'CollectionID', operator: 'equals', value: requiredId(this, i, 'collectionId', 'Class ID'), type: 'number' })
 				: '';
-	const filter = combineFilters(target, await userFilter(this, i, 'Attendances', settings, shared.schemas));
-	const rows = await readWindows(this, 'Attendances', 'CalendarStartDate', windows, filter, limitedSettings(this, i, settings));
+	const filter = combineFilters(target, await userFilter(this, i, ENTITIES.attendances.name, settings, shared.schemas));
+	const rows = await readWindows(this, ENTITIES.attendances.name, ENTITIES.attendances.rangeColumn, windows, filter, limitedSettings(this, i, settings));
 	return selectFields(limitRows(this, i, rows as IDataObject[]), fieldsOption(this, i));
 }

@@ -3,10 +3,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { buildCondition, combineFilters } from '../../wire/filter';
 import { makeGetMany } from '../factories';
 import { optionalIdFilter } from '../optionalId';
+import { ENTITIES } from '../../catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'behaviour',
-	entity: 'BehaviourEventRecords',
+	entity: ENTITIES.behaviourEvents,
 	extraProperties: [
 		{ displayName: 'Student ID', name: 'studentId', type: 'string', default: '', description: 'Only this student\'s events. Leave empty for all students.' },
 		{

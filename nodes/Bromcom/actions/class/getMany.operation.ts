@@ -3,11 +3,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { GROUP_TYPES } from '../../helpers/joins';
 import { buildCondition } from '../../wire/filter';
 import { makeGetMany } from '../factories';
+import { ENTITIES } from '../../catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'class',
-	entity: 'Collections',
-	dates: { start: 'StartDate', end: 'EndDate' },
+	entity: ENTITIES.collections,
 	extraProperties: [
 		{
 			displayName: 'Types',

@@ -1,11 +1,11 @@
 import { simplifyStaff } from '../../helpers/people';
 import { makeGet } from '../factories';
+import { ENTITIES } from '../../catalog';
 
 export const { description, execute } = makeGet({
 	resource: 'staff',
-	entity: 'Staff',
+	entity: ENTITIES.staff,
 	idParameter: 'staffId',
-	idColumn: 'StaffID',
 	label: 'Staff ID',
 	simplify: simplifyStaff,
 });

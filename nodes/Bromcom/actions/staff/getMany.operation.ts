@@ -1,9 +1,9 @@
 import { simplifyStaff } from '../../helpers/people';
 import { makeGetMany } from '../factories';
+import { ENTITIES } from '../../catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'staff',
-	entity: 'Staff',
-	dates: { start: 'StartDate', end: 'EndDate' },
+	entity: ENTITIES.staff,
 	simplify: simplifyStaff,
 });

@@ -1,11 +1,11 @@
 import { simplifyStudent } from '../../helpers/people';
 import { makeGet } from '../factories';
+import { ENTITIES } from '../../catalog';
 
 export const { description, execute } = makeGet({
 	resource: 'student',
-	entity: 'Students',
+	entity: ENTITIES.students,
 	idParameter: 'studentId',
-	idColumn: 'StudentID',
 	label: 'Student ID',
 	simplify: simplifyStudent,
 });

@@ -1,9 +1,9 @@
 import { simplifyStudent } from '../../helpers/people';
 import { makeGetMany } from '../factories';
+import { ENTITIES } from '../../catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'student',
-	entity: 'Students',
-	dates: { start: 'StartDate', end: 'EndDate' },
+	entity: ENTITIES.students,
 	simplify: simplifyStudent,
 });

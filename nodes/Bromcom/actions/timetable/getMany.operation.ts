@@ -6,6 +6,7 @@ import { dateRangeProperties, dateWindows, readWindows, windowDays, windowDaysOp
 import { buildCondition, combineFilters } from '../../wire/filter';
 import { filtersProperty, limitProperty, readOptionsProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
 import type { Shared } from '../types';
+import { timetableEntity } from '../../catalog';
 
 const properties: INodeProperties[] = [
 	schoolIdProperty,
@@ -40,7 +41,8 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 	const windows = dateWindows(this.getNodeParameter('from', i), this.getNodeParameter('to', i), windowDays(this, i, 7));
 	const scope = this.getNodeParameter('scope', i, 'staff') as string;
 	// Students have their own timetable entity (S6); everyone else reads the lesson view.
-	const entity = scope === 'student' ? 'StudentTimeTables' : 'TimeTable';
+	const spec = timetableEntity(scope);
+	const entity = spec.name;
 	let target = '';
 	if (scope === 'staff') target = buildCondition({ field: 'StaffID', operator: 'equals', value: requiredId(this, i, 'staffId', 'Staff ID'), type: 'number' });
 	else if (scope === 'student') target = buildCondition({ field: 'StudentID', operator: 'equals', value: requiredId(this, i, 'studentId', 'Student ID'), type: 'number' });
@@ -51,6 +53,6 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 		target = buildCondition({ field: 'LocationName', operator: 'equals', value: room, type: 'string' });
 	}
 	const filter = combineFilters(target, await userFilter(this, i, entity, settings, shared.schemas));
-	const rows = await readWindows(this, entity, 'PeriodStartDate', windows, filter, limitedSettings(this, i, settings));
+	const rows = await readWindows(this, entity, spec.rangeColumn, windows, filter, limitedSettings(this, i, settings));
 	return selectFields(limitRows(this, i, rows as IDataObject[]), fieldsOption(this, i));
 }
