@@ -537,6 +537,7 @@ function createSandbox(options = {}) {
 		record.status = 200;
 		record.rows = result.rows ? result.rows.length : undefined;
 		if (rule && rule.kind === 'resetAfterApply') return req.socket.destroy();
+		if (rule && rule.kind === 'loginPageAfterApply') return send(res, 200, 'text/html; charset=utf-8', [LOGIN_PAGE]);
 		const chunks = asmx.responseChunks(binding, operation, result, offsetMode);
 		return send(res, 200, contentTypeFor(binding), chunks, rule);
 	}
@@ -645,7 +646,7 @@ function createSandbox(options = {}) {
 			requests.length = 0;
 		},
 		injectFault: (rule) => {
-			const known = ['delay', 'drip', 'html500', 'status503', 'malformed', 'truncate', 'reset', 'resetAfterApply', 'loginPage', 'fault'];
+			const known = ['delay', 'drip', 'html500', 'status503', 'malformed', 'truncate', 'reset', 'resetAfterApply', 'loginPageAfterApply', 'loginPage', 'fault'];
 			if (!known.includes(rule.kind)) throw new Error(`Unknown fault kind "${rule.kind}". Known: ${known.join(', ')}`);
 			faults.push({ times: 1, ...rule });
 			return { ok: true, pending: faults.length };

@@ -177,3 +177,50 @@ describe('no value changes the shape of the predicate', () => {
 		);
 	});
 });
+
+describe('raw filter guard, tokenised as SQL Server reads it', () => {
+	test('bracketed and double-quoted identifiers cannot hide ";", "--" or ")"', () => {
+		expect(() => validateRawFilter("[a'] = 1; DROP TABLE Students; SELECT [']")).toThrow(/may not contain ";"/);
+		expect(() => validateRawFilter('"a\'" = 1 -- \'')).toThrow(/comments/);
+		expect(() => validateRawFilter("[x'] = 1) OR (1=1 OR [']")).toThrow(/without a matching/);
+		expect(() => validateRawFilter('[Year Group = 7')).toThrow(/unclosed \[bracketed\] name/);
+		expect(validateRawFilter("[Year;Group] = '7' AND \"a--b\" = 'x'")).toBe("[Year;Group] = '7' AND \"a--b\" = 'x'");
+		expect(validateRawFilter("[a]]b] = 'c''d'")).toBe("[a]]b] = 'c''d'");
+	});
+
+	// An oracle written apart from the product's tokenizer: one sticky regex over SQL Server's lexical rules.
+	const LEX = /'(?:[^']|'')*'|\[(?:[^\]]|\]\])*\]|"(?:[^"]|"")*"|--|\/\*|[;()]|[^'"[\];()\-/]+|[\s\S]/y;
+	function oracleSafe(text) {
+		LEX.lastIndex = 0;
+		let depth = 0;
+		while (LEX.lastIndex < text.length) {
+			const at = LEX.lastIndex;
+			const m = LEX.exec(text);
+			const tok = m[0];
+			if (tok === ';' || tok === '--' || tok === '/*') return false;
+			if ((tok === "'" || tok === '[' || tok === '"') && at === text.length - 1) return false;
+			if (tok === "'" || tok === '[' || tok === '"') return false; // an opening quote the regex could not close
+			if (tok === '(') depth++;
+			if (tok === ')' && --depth < 0) return false;
+		}
+		return depth === 0;
+	}
+
+	test('property: no accepted raw filter holds a second statement, a comment or an unbalanced bracket or quote', () => {
+		const piece = fc.constantFrom('a', 'b', '1', ' ', '=', "'", "''", '[', ']', '"', ';', '-', '--', '/', '*', '/*', '(', ')', 'DROP', 'N');
+		fc.assert(
+			fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+				const text = pieces.join('').trim();
+				let accepted;
+				try {
+					accepted = validateRawFilter(text);
+				} catch (e) {
+					if (!(e instanceof FilterError)) throw e;
+					return true;
+				}
+				return accepted === '' || oracleSafe(accepted);
+			}),
+			{ numRuns: 5000 },
+		);
+	});
+});

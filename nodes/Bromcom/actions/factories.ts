@@ -66,8 +66,9 @@ export function makeGetMany(spec: GetManySpec): Operation {
 			);
 			const data = await read(this, spec.entity.name, filter, limitedSettings(this, i, settings));
 			let rows = limitRows(this, i, data.rows as IDataObject[]);
-			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);
-			return selectFields(rows, fieldsOption(this, i));
+			const simplified = spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean);
+			if (simplified) rows = rows.map(spec.simplify!);
+			return selectFields(rows, fieldsOption(this, i), simplified ? [] : data.columns.map((c) => c.name));
 		},
 	};
 }

@@ -49,17 +49,40 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return String(value ?? '').trim() || 'credential';
 	};
 
-	// Every item runs on its own: one school's failure never stops the others.
-	// Writes go one at a time, in item order; reads run a few at a time per school.
-	const [perSchool, overall] = op.sequential ? [1, 1] : [PER_SCHOOL, OVERALL];
-	const outcomes = await mapGrouped(items, (_item, i) => schoolOf(i), perSchool, overall, async (_item, i) => {
+	const run = async (i: number) => {
 		try {
 			return { rows: await op.execute.call(this, i, shared) };
 		} catch (error) {
 			const school = schoolOf(i);
 			return { error: toNodeError(this.getNode(), error, { itemIndex: i, school: school === 'credential' ? 'from the credential' : school }) };
 		}
-	});
+	};
+	type Outcome = Awaited<ReturnType<typeof run>>;
+
+	let outcomes: Outcome[];
+	if (op.sequential) {
+		// Writes go one at a time, in item order. Without Continue On Fail, the first failure stops the
+		// writes after it, and the error keeps the record of the writes that did happen before it.
+		outcomes = [];
+		for (let i = 0; i < items.length; i++) {
+			const outcome = await run(i);
+			outcomes.push(outcome);
+			if (outcome.error && !this.continueOnFail()) {
+				const sent = outcomes.flatMap((o, k) => (o.rows ?? []).filter((r) => r.status === 'sent').map((r) => `item ${k}: ${String(r.operation)} ${JSON.stringify(r.target)} (key ${String(r.idempotencyKey)})`));
+				const left = items.length - i - 1;
+				const record = [
+					sent.length > 0 ? `Written to Bromcom in this run before this item failed: ${sent.join('; ')}.` : 'Nothing was written to Bromcom in this run before this item failed.',
+					left > 0 ? `The ${left} item(s) after it were not sent.` : '',
+				].filter(Boolean).join(' ');
+				outcome.error.description = [outcome.error.description, record].filter(Boolean).join('\n\n');
+				break;
+			}
+		}
+	} else {
+		// Every item runs on its own: one school's failure never stops the others; reads run a few at a
+		// time per school.
+		outcomes = await mapGrouped(items, (_item, i) => schoolOf(i), PER_SCHOOL, OVERALL, async (_item, i) => await run(i));
+	}
 
 	const returnData: INodeExecutionData[] = [];
 	for (let i = 0; i < outcomes.length; i++) {

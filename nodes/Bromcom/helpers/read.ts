@@ -36,7 +36,8 @@ export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
 	const raw = String(ctx.getNodeParameter('schoolId', i, '') ?? '').trim();
 	let schoolId: number | undefined;
 	if (raw !== '') {
-		schoolId = Number(raw);
+		// Digits only: Number() would read "0x4E21" or "2e4" as school 20001 / 20000.
+		schoolId = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
 		if (!Number.isInteger(schoolId) || schoolId <= 0 || schoolId > 2147483647) {
 			throw invalid(`School ID "${raw}" is not a whole number. Use the numeric Bromcom School ID, or leave the field empty to use the credential's.`);
 		}
@@ -88,7 +89,17 @@ export async function buildUserFilter(
 	settings: ItemSettings,
 	schemas: SchemaCache,
 ): Promise<string> {
-	const conditions = conditionParameters.filter((c) => String(c.field ?? '').trim() !== '');
+	// A condition without a field is never dropped silently: the node would run unfiltered (switching
+	// the credential clears Field and keeps Value, so this happens without the user touching the filter).
+	conditionParameters.forEach((c, k) => {
+		if (String(c.field ?? '').trim() === '') {
+			const value = String(c.value ?? '').trim();
+			throw invalid(
+				`Filters > condition ${k + 1} has no Field${value ? ` (its value is "${value.slice(0, 40)}")` : ''}: choose a column, or remove the condition. Nothing was read.`,
+			);
+		}
+	});
+	const conditions = conditionParameters;
 	let guided = '';
 	if (conditions.length > 0) {
 		const columns: FilterColumn[] = (await schemas.columns(entity, settings)).map((c) => ({ name: c.name, type: literalType(c.kind) }));
@@ -115,9 +126,23 @@ export function statusFilter(ctx: IExecuteFunctions, i: number, dates: DateColum
 	return recordStatusFilter(status, dates);
 }
 
-/** Keeps only the chosen columns (case-insensitive), in the chosen order. */
-export function selectFields(rows: IDataObject[], fields: string[]): IDataObject[] {
+/**
+ * Keeps only the chosen columns (case-insensitive), in the chosen order. A name that is not a column
+ * is an error listing the columns there are (it would otherwise turn every item into `{}`). Columns
+ * are known from the rows, or from the entity's schema (`known`) when no row came back.
+ */
+export function selectFields(rows: IDataObject[], fields: string[], known: string[] = []): IDataObject[] {
 	if (fields.length === 0) return rows;
+	const available = rows.length > 0 ? Object.keys(rows[0]) : known;
+	if (available.length > 0) {
+		const lower = new Set(available.map((k) => k.toLowerCase()));
+		const unknown = fields.filter((f) => !lower.has(f.toLowerCase()));
+		if (unknown.length > 0) {
+			throw invalid(
+				`Options > Fields to Return names ${unknown.length === 1 ? 'a column' : 'columns'} that ${unknown.length === 1 ? 'is' : 'are'} not in the result: ${unknown.map((f) => `"${f}"`).join(', ')}. Available columns: ${available.join(', ')}.`,
+			);
+		}
+	}
 	return rows.map((row) => {
 		const keys = Object.keys(row);
 		const out: IDataObject = {};
@@ -185,8 +210,9 @@ export async function readByIds(ctx: BromcomContext, entity: string, column: str
 export function requiredId(ctx: IExecuteFunctions, i: number, name: string, label: string): number {
 	const raw = ctx.getNodeParameter(name, i, '') as unknown;
 	const value = typeof raw === 'object' && raw !== null && 'value' in (raw as IDataObject) ? (raw as IDataObject).value : raw;
-	const n = Number(String(value ?? '').trim());
-	if (String(value ?? '').trim() === '' || !Number.isInteger(n) || n <= 0) {
+	const text = String(value ?? '').trim();
+	const n = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+	if (!Number.isInteger(n) || n <= 0 || n > 2147483647) {
 		throw invalid(`${label} "${String(value ?? '')}" is not a valid Bromcom ID: it must be a positive whole number.`);
 	}
 	return n;

@@ -39,8 +39,15 @@ interface LedgerEntry {
 
 // ---- Validation ------------------------------------------------------------------------------------
 
+/** A Bromcom ID: decimal digits only ("1e3" or "0x10" would silently address person 1000 or 16). */
 export const id = (label: string) =>
-	z.coerce.number({ invalid_type_error: `${label} must be a number` }).int(`${label} must be a whole number`).positive(`${label} must be a positive Bromcom ID`).max(2147483647, `${label} is too large`);
+	z
+		.union([z.number(), z.string()], { invalid_type_error: `${label} must be a number` })
+		.transform((v) => (typeof v === 'number' ? (Number.isSafeInteger(v) ? String(v) : 'x') : v.trim()))
+		.refine((v) => /^\d{1,10}$/.test(v), `${label} must be a whole number written in digits only, for example 2000101`)
+		.transform((v) => Number(v))
+		.refine((v) => v > 0, `${label} must be a positive Bromcom ID`)
+		.refine((v) => v <= 2147483647, `${label} is too large`);
 
 /** Money: at most two decimal places, sent as "%.2f" like the live client (S7). */
 export const money = (label: string, min: number, max: number) =>
@@ -52,11 +59,26 @@ export const money = (label: string, min: number, max: number) =>
 		.refine((v) => v >= min && v <= max, `${label} must be between ${min} and ${max}`)
 		.transform((v) => v.toFixed(2));
 
+/** Whether `date` (YYYY-MM-DD) and `time` (HH:MM[:SS[.fff]]) name a real moment: 2024-02-30 and 25:61 do not. */
+export function realDateTime(date: string, time?: string): boolean {
+	const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+	if (!d) return false;
+	const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+	const probe = new Date(Date.UTC(y, m - 1, day));
+	if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== day || y < 1753) return false;
+	if (time === undefined) return true;
+	const t = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(time);
+	return t !== null && Number(t[1]) <= 23 && Number(t[2]) <= 59 && Number(t[3] ?? 0) <= 59;
+}
+
 export const dateTime = (label: string) =>
 	z
 		.union([z.string(), z.date()])
-		.transform((v) => (v instanceof Date ? v.toISOString() : String(v).trim()))
-		.refine((v) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v.slice(0, 10))), `${label} must be a date, for example 2024-09-04 or 2024-09-04T12:30:00`)
+		.transform((v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? '' : v.toISOString()) : String(v).trim()))
+		.refine((v) => {
+			const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(v);
+			return m !== null && realDateTime(m[1], m[2]);
+		}, `${label} must be a real date (and time), for example 2024-09-04 or 2024-09-04T12:30:00`)
 		.transform((v) => {
 			const [date, time = '00:00:00'] = v.replace(' ', 'T').replace(/(Z|[+-]\d{2}:?\d{2})$/, '').split('T');
 			return `${date}T${(time + ':00:00').slice(0, 8)}`;

@@ -291,29 +291,85 @@ export function validateRawFilter(raw: string): string {
 	if (text.length === 0) return '';
 	if (hasInvalidXmlChars(text)) throw new FilterError('The raw filter contains a control character that cannot be sent to Bromcom.');
 	let depth = 0;
-	let inString = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i];
-		if (inString) {
-			if (c === "'") {
-				if (text[i + 1] === "'") i++;
-				else inString = false;
-			}
-			continue;
+	for (const token of tokenizeTsql(text)) {
+		if (token.kind === 'unclosed') {
+			throw new FilterError(
+				token.text === "'"
+					? 'The raw filter has an unclosed quote. Write a quote inside a value as two quotes: \'O\'\'Brien\'.'
+					: `The raw filter has an unclosed ${token.text === '[' ? '[bracketed]' : '"quoted"'} name.`,
+			);
 		}
-		if (c === "'") inString = true;
-		else if (c === '(') depth++;
-		else if (c === ')') {
+		if (token.kind === 'comment') throw new FilterError('The raw filter may not contain SQL comments (-- or /*).');
+		if (token.kind !== 'symbol') continue;
+		if (token.text === '(') depth++;
+		else if (token.text === ')') {
 			depth--;
 			if (depth < 0) throw new FilterError('The raw filter has a ")" without a matching "(".');
-		} else if (c === ';') throw new FilterError('The raw filter may not contain ";": it must be a single condition, for example YearGroup = \'7\'.');
-		else if ((c === '-' && text[i + 1] === '-') || (c === '/' && text[i + 1] === '*')) {
-			throw new FilterError('The raw filter may not contain SQL comments (-- or /*).');
-		}
+		} else if (token.text === ';') throw new FilterError('The raw filter may not contain ";": it must be a single condition, for example YearGroup = \'7\'.');
 	}
-	if (inString) throw new FilterError('The raw filter has an unclosed quote. Write a quote inside a value as two quotes: \'O\'\'Brien\'.');
 	if (depth !== 0) throw new FilterError('The raw filter has a "(" without a matching ")".');
 	return text;
+}
+
+export interface TsqlToken {
+	kind: 'string' | 'identifier' | 'comment' | 'symbol' | 'word' | 'unclosed';
+	text: string;
+}
+
+/**
+ * T-SQL tokens as SQL Server reads them: string literals `'…'` (with `''` inside), bracketed `[…]`
+ * (with `]]`) and double-quoted `"…"` (with `""`) identifiers, both comment forms, and everything
+ * else as words and single-character symbols. A `;`, `--` or `)` inside a literal or an identifier
+ * is data, outside it is syntax: the raw-filter guard decides on tokens, never on characters.
+ */
+export function tokenizeTsql(text: string): TsqlToken[] {
+	const tokens: TsqlToken[] = [];
+	let i = 0;
+	const quoted = (open: string, close: string, kind: TsqlToken['kind']): boolean => {
+		let j = i + 1;
+		for (;;) {
+			const at = text.indexOf(close, j);
+			if (at === -1) {
+				tokens.push({ kind: 'unclosed', text: open });
+				i = text.length;
+				return false;
+			}
+			if (text[at + 1] === close) {
+				j = at + 2;
+				continue;
+			}
+			tokens.push({ kind, text: text.slice(i, at + 1) });
+			i = at + 1;
+			return true;
+		}
+	};
+	while (i < text.length) {
+		const c = text[i];
+		if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+			i++;
+		} else if (c === "'") {
+			if (!quoted("'", "'", 'string')) break;
+		} else if (c === '[') {
+			if (!quoted('[', ']', 'identifier')) break;
+		} else if (c === '"') {
+			if (!quoted('"', '"', 'identifier')) break;
+		} else if (c === '-' && text[i + 1] === '-') {
+			tokens.push({ kind: 'comment', text: text.slice(i) });
+			break;
+		} else if (c === '/' && text[i + 1] === '*') {
+			tokens.push({ kind: 'comment', text: text.slice(i) });
+			break;
+		} else if (/[A-Za-z0-9_@#$.]/.test(c)) {
+			let j = i + 1;
+			while (j < text.length && /[A-Za-z0-9_@#$.]/.test(text[j])) j++;
+			tokens.push({ kind: 'word', text: text.slice(i, j) });
+			i = j;
+		} else {
+			tokens.push({ kind: 'symbol', text: c });
+			i++;
+		}
+	}
+	return tokens;
 }
 
 /** Joins filter parts with AND, each in parentheses, skipping empty ones. */

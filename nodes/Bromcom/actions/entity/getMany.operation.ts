@@ -51,5 +51,5 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 	}
 	const filter = combineFilters(statusPart, await userFilter(this, i, entity, settings, shared.schemas));
 	const data = await read(this, entity, filter, limitedSettings(this, i, settings));
-	return selectFields(limitRows(this, i, data.rows as IDataObject[]), fieldsOption(this, i));
+	return selectFields(limitRows(this, i, data.rows as IDataObject[]), fieldsOption(this, i), data.columns.map((c) => c.name));
 }
