@@ -140,8 +140,13 @@ function createSandbox(options = {}) {
 		return entityNames().filter((e) => permitted(s, account, e));
 	}
 
+	// Schema changes between polls (Bromcom adds and removes columns over time): per sandbox instance.
+	const addedColumns = new Map();
+	const removedColumns = new Map();
 	function columnsOf(entity) {
-		return ENTITIES[entity].columns;
+		const removed = removedColumns.get(entity);
+		const base = removed ? ENTITIES[entity].columns.filter(([name]) => !removed.has(name)) : ENTITIES[entity].columns;
+		return addedColumns.has(entity) ? [...base, ...addedColumns.get(entity)] : base;
 	}
 
 	function sqlColumns(entity) {
@@ -745,6 +750,17 @@ function createSandbox(options = {}) {
 				const s = requireSchool(schoolId);
 				s.lawfulBasis = basis;
 				touch(s);
+				return { ok: true };
+			},
+			/** A new column, NULL in every row, as when Bromcom extends an entity. */
+			addColumn: ({ entity, name, type = 'string' }) => {
+				const e = findEntity(entity);
+				addedColumns.set(e, [...(addedColumns.get(e) ?? []), [name, type]]);
+				return { ok: true };
+			},
+			removeColumn: ({ entity, name }) => {
+				const e = findEntity(entity);
+				removedColumns.set(e, new Set([...(removedColumns.get(e) ?? []), name]));
 				return { ok: true };
 			},
 			revokeEntity: ({ schoolId, username = 'sandbox', entity }) => {

@@ -7,7 +7,7 @@ import { CURRENT_LINK, readContacts } from './helpers/joins';
 import { buildUserFilter, invalid, readByIds, SchemaCache, type ConditionParameter, type ItemSettings } from './helpers/read';
 import { baseline, diff, hash53, isCompatible, type Change, type MassChange, type Row, type SnapshotConfig, type SnapshotState } from './helpers/snapshot';
 import { getColumns, searchEntities } from './methods';
-import { getEntityData, toNodeError } from './transport';
+import { CREDENTIAL_TYPE, getEntityData, resolveBaseUrl, toNodeError } from './transport';
 import { combineFilters, recordStatusFilter, type RecordStatus } from './wire/filter';
 import { WATCH_ENTITY } from './catalog';
 
@@ -41,7 +41,10 @@ export class BromcomTrigger implements INodeType {
 		defaults: { name: 'Bromcom Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		// Records go down Events; a held mass change or a re-baseline notice goes down Notices, so a
+		// workflow can never mistake one for a record.
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Events', 'Notices'],
 		credentials: [{ name: 'bromcomMisApi', required: true }],
 		properties: [
 			{
@@ -160,7 +163,7 @@ export class BromcomTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 0,
-						description: 'Emit a held mass change automatically once it has persisted for this many polls. 0 waits for an acknowledgement.',
+						description: 'Release a held mass change automatically once it has persisted for this many polls after the one that detected it. 0 waits for an acknowledgement.',
 					},
 					{
 						displayName: 'Acknowledge Mass Change ID',
@@ -247,20 +250,27 @@ export class BromcomTrigger implements INodeType {
 		const detectedAt = new Date().toISOString();
 		const schemas = new SchemaCache(this);
 
+		// What is being watched includes the credential: its school, host, user (another permission set)
+		// and the credential itself. Editing any of them re-baselines quietly instead of flooding.
+		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+		const effectiveSchool = schoolId ?? Number(credentials.schoolId);
+		const source = { credential: this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '', baseUrl: resolveBaseUrl(credentials), username: String(credentials.username ?? '').toLowerCase(), school: effectiveSchool };
+
 		let filter: string;
 		let records: Array<[string, Row]>;
+		let columns: string[];
 		try {
 			const conditions = (this.getNodeParameter('filters', {}) as { conditions?: ConditionParameter[] }).conditions ?? [];
 			const status = spec.dates ? (this.getNodeParameter('recordStatus', 'current') as RecordStatus) : 'all';
 			filter = combineFilters(spec.dates ? recordStatusFilter(status, spec.dates) : '', spec.extraFilter, await buildUserFilter(conditions, 'and', options.rawFilter, spec.entity, settings, schemas));
-			records = await fetchRecords(this, watch, spec, filter, settings, schemas);
+			({ records, columns } = await fetchRecords(this, watch, spec, filter, settings, schemas));
 		} catch (error) {
 			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
 			throw toNodeError(this.getNode(), error, { action: `polling ${spec.entity}`, school: String(schoolId ?? 'from the credential') });
 		}
 
 		const entityLabel = watch === 'entity' ? spec.entity : watch;
-		const meta = (event: string, key: string) => ({ event, entity: entityLabel, schoolId: schoolId ?? null, key, detectedAt });
+		const meta = (event: string, key: string) => ({ event, entity: entityLabel, schoolId: Number.isInteger(effectiveSchool) ? effectiveSchool : null, key, detectedAt });
 
 		if (this.getMode() === 'manual') {
 			const sample = records.slice(0, SAMPLE_SIZE).map(([key, record]) => ({ json: { ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject }));
@@ -268,7 +278,7 @@ export class BromcomTrigger implements INodeType {
 		}
 
 		const config: SnapshotConfig = {
-			fingerprint: hash53(JSON.stringify({ watch, entity: spec.entity, key: spec.key, schoolId: schoolId ?? 'credential', filter, fieldsToWatch, keepOld: includeInOutput !== 'new' })),
+			fingerprint: hash53(JSON.stringify({ watch, entity: spec.entity, key: spec.key, source, filter, fieldsToWatch, keepOld: includeInOutput !== 'new' })),
 			watch: fieldsToWatch,
 			keepOld: includeInOutput !== 'new',
 			guard: {
@@ -284,12 +294,18 @@ export class BromcomTrigger implements INodeType {
 		const state = staticData[STATE_KEY] as SnapshotState | undefined;
 		const now = Math.floor(Date.now() / 1000);
 
-		if (!isCompatible(state, config)) {
-			// First run, or the entity, school, filter or watched fields changed: take a quiet baseline.
-			staticData[STATE_KEY] = baseline(records, config, now) as unknown as IDataObject;
+		const cols = hash53(columns.map((c) => c.toLowerCase()).sort().join(','));
+		const schemaChanged = isCompatible(state, config) && state.cols !== undefined && state.cols !== cols;
+		if (!isCompatible(state, config) || schemaChanged) {
+			// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
+			// or removed a column (which would otherwise read as every record updated): a quiet baseline.
+			staticData[STATE_KEY] = { ...baseline(records, config, now), cols } as unknown as IDataObject;
+			if (schemaChanged) {
+				return [[], [{ json: { ...meta('rebaseline', ''), reason: 'columnsChanged', message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${records.length} records without emitting events. Changes made to records between the last poll and this one are not reported.` } }]];
+			}
 			if (state === undefined && options.emitExisting === true && triggerOn.has('new')) {
 				const items = records.map(([key, record]) => ({ json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject }));
-				return items.length ? [items] : null;
+				return items.length ? [items, []] : null;
 			}
 			return null;
 		}
@@ -299,10 +315,11 @@ export class BromcomTrigger implements INodeType {
 		const left = emitted.filter((c) => c.event === 'left');
 		const latest = left.length ? await latestVersions(this, spec, left, settings) : new Map<string, Row>();
 		const items: INodeExecutionData[] = [];
-		if (result.massChange?.firstDetection) items.push({ json: massChangeItem(result.massChange, meta('massChange', '')) });
+		const notices: INodeExecutionData[] = [];
+		if (result.massChange?.firstDetection) notices.push({ json: massChangeItem(result.massChange, meta('massChange', ''), config.guard.acceptAfterPolls) });
 		for (const change of emitted) items.push({ json: eventItem(change, includeInOutput, meta(change.event, change.key), latest.get(change.key)) });
-		staticData[STATE_KEY] = result.next as unknown as IDataObject;
-		return items.length ? [items] : null;
+		staticData[STATE_KEY] = { ...result.next, cols } as unknown as IDataObject;
+		return items.length || notices.length ? [items, notices] : null;
 	}
 }
 
@@ -332,18 +349,17 @@ function keyOf(record: Row, columns: string[]): string {
 		.join(':');
 }
 
-async function fetchRecords(ctx: IPollFunctions, watch: string, spec: WatchSpec, filter: string, settings: ItemSettings, schemas: SchemaCache): Promise<Array<[string, Row]>> {
+async function fetchRecords(ctx: IPollFunctions, watch: string, spec: WatchSpec, filter: string, settings: ItemSettings, schemas: SchemaCache): Promise<{ records: Array<[string, Row]>; columns: string[] }> {
 	if (watch === 'contacts') {
 		const students = new Set((await getEntityData(ctx, 'Students', recordStatusFilter('current'), settings)).rows.map((r) => Number(r.StudentID)));
 		const contacts = await readContacts(ctx, settings, schemas, '', { personFilter: filter, students });
-		return contacts.map((c) => [String(c.PersonID), c as Row]);
+		return { records: contacts.map((c) => [String(c.PersonID), c as Row]), columns: contacts.length ? Object.keys(contacts[0]) : [] };
 	}
 	const data = await getEntityData(ctx, spec.entity, filter, settings);
-	if (watch === 'entity') {
-		const missing = spec.key.filter((k) => !data.columns.some((c) => c.name.toLowerCase() === k.toLowerCase()));
-		if (missing.length) throw invalid(`Key column(s) ${missing.join(', ')} are not columns of ${spec.entity}.`);
-	}
-	return data.rows.map((row) => [keyOf(row, spec.key), row as Row]);
+	// A key column that is not there would key every record "" (one New event for all): an error instead.
+	const missing = spec.key.filter((k) => !data.columns.some((c) => c.name.toLowerCase() === k.toLowerCase()));
+	if (missing.length) throw invalid(`Key column(s) ${missing.join(', ')} are not columns of ${spec.entity}${watch === 'entity' ? ': check Key Columns' : ''}. Its columns are: ${data.columns.map((c) => c.name).join(', ')}.`);
+	return { records: data.rows.map((row) => [keyOf(row, spec.key).trimEnd(), row as Row]), columns: data.columns.map((c) => c.name) };
 }
 
 /** For Left events on single numeric keys: the record as it is now (a leaver still exists, with an end date). */
@@ -370,13 +386,15 @@ function eventItem(change: Change, include: string, meta: IDataObject, latest: R
 	return { ...meta, ...reason, ...body, ...meta };
 }
 
-function massChangeItem(m: MassChange, meta: IDataObject): IDataObject {
+function massChangeItem(m: MassChange, meta: IDataObject, acceptAfterPolls: number): IDataObject {
 	const held = m.counts.left + m.counts.updated;
+	const what = held === m.known && m.counts.left === m.known ? `All ${m.known} known records disappeared in one poll` : `${held} of ${m.known} known records would leave or change in one poll (more than ${m.thresholdPercent}%)`;
+	const release = acceptAfterPolls > 0 ? ` (or it is released by itself if it persists for ${acceptAfterPolls} more poll(s))` : '';
 	return {
 		...meta,
 		id: m.id,
-		message: `${held} of ${m.known} known records would leave or change in one poll (more than ${m.thresholdPercent}%). Left and Updated events are held; New and Restored events still flow. This usually means a term rollover, a revoked permission or a changed filter in Bromcom.`,
-		howToRelease: `If the change is real, set Options › Acknowledge Mass Change ID to "${m.id}" (or let it persist for the configured number of polls). If not, fix the cause in Bromcom and the held events disappear.`,
+		message: `${what}. Left and Updated events are held; New and Restored events still flow. This usually means a term rollover, a revoked permission or a changed filter in Bromcom.`,
+		howToRelease: `If the change is real, set Options › Acknowledge Mass Change ID to "${m.id}"${release}. If not, fix the cause in Bromcom and the held events disappear.`,
 		knownRecords: m.known,
 		counts: m.counts,
 		thresholdPercent: m.thresholdPercent,

@@ -154,7 +154,7 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 	} catch (e) {
 		error = e;
 	}
-	return { result, error, items: result ? result[0].map((i) => i.json) : [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
+	return { result, error, items: result ? result[0].map((i) => i.json) : [], notices: result && result[1] ? result[1].map((i) => i.json) : [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
 }
 
 /**

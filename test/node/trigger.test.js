@@ -26,6 +26,7 @@ function watcher(parameters) {
 			const r = await pollOnce({ parameters: { ...parameters, ...overrides }, credentials, staticData });
 			if (r.error) throw r.error;
 			staticData = r.staticData;
+			this.notices = r.notices;
 			return r.items;
 		},
 		async pollExpectingError(overrides = {}) {
@@ -132,7 +133,9 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 		const known = Object.keys(w.state.r).length;
 		const result = sandbox.changes.rollover({ schoolId: 20003 });
 		const first = await w.poll();
-		const mass = first.filter((i) => i.event === 'massChange');
+		// The mass-change item goes down Notices, never among the records.
+		expect(first.filter((i) => i.event === 'massChange')).toEqual([]);
+		const mass = w.notices.filter((i) => i.event === 'massChange');
 		expect(mass).toHaveLength(1);
 		expect(first.filter((i) => i.event === 'left' || i.event === 'updated')).toEqual([]);
 		expect(first.filter((i) => i.event === 'new')).toHaveLength(result.joined);
@@ -142,6 +145,7 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 		expect(mass[0].howToRelease).toContain(mass[0].id);
 		// Still held on the next poll, without repeating the warning.
 		expect(await w.poll()).toEqual([]);
+		expect(w.notices).toEqual([]);
 		const released = await w.poll({ options: { acknowledgeId: mass[0].id } });
 		expect(released.filter((i) => i.event === 'left')).toHaveLength(mass[0].counts.left);
 		expect(released.filter((i) => i.event === 'updated')).toHaveLength(mass[0].counts.updated);
@@ -188,5 +192,60 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 		const bytes = JSON.stringify(w.staticData).length;
 		const records = Object.keys(w.state.r).length;
 		expect(bytes / records).toBeLessThanOrEqual(48);
+	});
+});
+
+describe('no silent wrong results under real edits', () => {
+	const ALL = { watch: 'students', recordStatus: 'current', triggerOn: ['new', 'updated', 'left', 'restored'], includeInOutput: 'new' };
+
+	test("changing the credential's School ID (node School ID empty) re-baselines quietly; items carry the School ID read", async () => {
+		let staticData = {};
+		const poll = async (cred) => {
+			const r = await pollOnce({ parameters: ALL, credentials: cred, staticData });
+			if (r.error) throw r.error;
+			staticData = r.staticData;
+			return r;
+		};
+		expect((await poll({ ...credentials, schoolId: 20001 })).items).toEqual([]);
+		const moved = await poll({ ...credentials, schoolId: 20002 });
+		expect(moved.items).toEqual([]);
+		expect(moved.notices).toEqual([]);
+		const id = sandbox.changes.addStudent({ schoolId: 20002, firstName: 'Cred', lastName: 'Switch', yearGroup: 8 }).studentId;
+		const next = await poll({ ...credentials, schoolId: 20002 });
+		expect(next.items.map((i) => [i.event, i.key, i.schoolId])).toEqual([['new', String(id), 20002]]);
+		// Another user on the same school (another permission set) is another baseline too.
+		expect((await poll({ ...credentials, schoolId: 20002, username: 'readonly', password: 'readonly' })).items).toEqual([]);
+	});
+
+	test('a column added or removed between polls re-baselines quietly and says so on Notices', async () => {
+		const w = watcher({ ...ALL, schoolId: '20001' });
+		expect(await w.poll()).toEqual([]);
+		sandbox.changes.addColumn({ entity: 'Students', name: 'NewBromcomColumn' });
+		expect(await w.poll()).toEqual([]);
+		expect(w.notices).toEqual([expect.objectContaining({ event: 'rebaseline', reason: 'columnsChanged' })]);
+		expect(await w.poll()).toEqual([]);
+		expect(w.notices).toEqual([]);
+	});
+
+	test('a small watched set whose poll suddenly returns nothing is held, not emptied (5 known → 0 Left)', async () => {
+		const five = sandbox.rows('Students', 20002, 'EndDate IS NULL').slice(0, 5).map((r) => r.StudentID);
+		const w = watcher({ ...ALL, schoolId: '20002', options: { rawFilter: `StudentID IN (${five.join(', ')})` } });
+		await w.poll();
+		const known = Object.keys(w.state.r);
+		expect(known.length).toBeGreaterThan(0);
+		expect(known.length).toBeLessThan(20);
+		for (const id of known) sandbox.changes.markLeaver({ schoolId: 20002, studentId: Number(id) });
+		try {
+			expect(await w.poll()).toEqual([]);
+			expect(w.notices).toEqual([expect.objectContaining({ event: 'massChange', knownRecords: known.length, message: expect.stringMatching(/^All \d+ known records disappeared in one poll/) })]);
+			expect(Object.keys(w.state.r).sort()).toEqual(known.sort());
+		} finally {
+			for (const id of known) sandbox.changes.restoreLeaver({ schoolId: 20002, studentId: Number(id) });
+		}
+	});
+
+	test('a watched key column that is missing is an error naming it, not one New event keyed ""', async () => {
+		const r = await pollOnce({ parameters: { watch: 'entity', entity: { __rl: true, mode: 'name', value: 'Schools' }, keyColumns: 'StudentID', triggerOn: ['new'] }, credentials, staticData: {} });
+		expect(r.error.message).toMatch(/Key column\(s\) StudentID are not columns of Schools: check Key Columns/);
 	});
 });

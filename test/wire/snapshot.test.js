@@ -30,10 +30,33 @@ test('the guard holds Left/Updated, keeps the state, and can auto-accept after N
 	expect(first.massChange).toMatchObject({ counts: { updated: 5, new: 1 }, pollsHeld: 1, firstDetection: true });
 	expect(first.changes.map((c) => c.event)).toEqual(['new']);
 	expect(first.next.r['0']).toBe(state.r['0']);
+	// N counts the polls after the detecting one: still held on the next, released on the one after.
 	const second = diff(first.next, changed, cfg, 3);
-	expect(second.massChange).toBeUndefined();
-	expect(second.changes.map((c) => c.event)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated']);
-	expect(second.next.hold).toBeUndefined();
+	expect(second.massChange).toMatchObject({ pollsHeld: 2, firstDetection: false });
+	expect(second.changes).toEqual([]);
+	const third = diff(second.next, changed, cfg, 4);
+	expect(third.massChange).toBeUndefined();
+	expect(third.changes.map((c) => c.event)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated']);
+	expect(third.next.hold).toBeUndefined();
+});
+
+test('Accept After Polls = 1 never releases at detection (it used to switch the guard off)', () => {
+	const cfg = config({ guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 1, acknowledgeId: '' } });
+	const state = baseline(recs(10), cfg, 1);
+	const first = diff(state, [], cfg, 2);
+	expect(first.changes).toEqual([]);
+	expect(first.massChange).toMatchObject({ firstDetection: true });
+	expect(diff(first.next, [], cfg, 3).changes).toHaveLength(10);
+});
+
+test('a poll that returns nothing is held even below Minimum Records; padding never reads as a change', () => {
+	const state = baseline(recs(3), config(), 1);
+	const empty = diff(state, [], config(), 2);
+	expect(empty.changes).toEqual([]);
+	expect(empty.massChange).toMatchObject({ known: 3, counts: { left: 3 } });
+	expect(Object.keys(empty.next.r)).toHaveLength(3);
+	const padded = recs(3).map(([k, r]) => [k, { ...r, name: `${r.name}      ` }]);
+	expect(diff(state, padded, config(), 2).changes).toEqual([]);
 });
 
 test('small changes below the threshold flow; duplicate rows for one key count once; config changes are incompatible', () => {

@@ -26,6 +26,8 @@ export interface SnapshotState {
 	t: Record<string, [string, number]>;
 	/** A mass change on hold. */
 	hold?: MassChangeHold;
+	/** Signature of the entity's columns at the baseline: a column added or removed re-baselines. */
+	cols?: string;
 }
 
 export interface MassChangeHold {
@@ -96,8 +98,16 @@ export function watchedValues(record: Row, watch: string[]): Row {
 	return out;
 }
 
+/**
+ * Values compare without trailing padding: Bromcom's APIs are reported to pad some code columns
+ * with spaces (`AM` vs `AM             `), which must never read as a change.
+ */
+function scalar(value: unknown): string {
+	return JSON.stringify(typeof value === 'string' ? value.trimEnd() : (value ?? null));
+}
+
 function canonical(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+	if (value === null || typeof value !== 'object') return scalar(value);
 	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
 	const obj = value as Row;
 	return `{${Object.keys(obj)
@@ -128,7 +138,7 @@ export function digester(watch: string[]): (record: Row) => string {
 		let text = '{';
 		for (let k = 0; k < fields.length; k++) {
 			const value = record[fields[k]];
-			text += `${k ? ',' : ''}${names[k]}:${value !== null && typeof value === 'object' ? canonical(value) : JSON.stringify(value ?? null)}`;
+			text += `${k ? ',' : ''}${names[k]}:${value !== null && typeof value === 'object' ? canonical(value) : scalar(value)}`;
 		}
 		return hash53(`${text}}`);
 	};
@@ -171,7 +181,7 @@ export function baseline(records: Array<[string, Row]>, config: SnapshotConfig, 
  * Compares the current records with the state. `now` in epoch seconds.
  */
 export function diff(state: SnapshotState, records: Array<[string, Row]>, config: SnapshotConfig, now: number): DiffResult {
-	const next: SnapshotState = { v: STATE_VERSION, fp: state.fp, since: state.since, r: {}, t: { ...state.t } };
+	const next: SnapshotState = { v: STATE_VERSION, fp: state.fp, since: state.since, r: {}, t: { ...state.t }, ...(state.cols !== undefined ? { cols: state.cols } : {}) };
 	if (config.keepOld) next.o = {};
 	const fresh: Change[] = [];
 	const held: Change[] = [];
@@ -214,11 +224,15 @@ export function diff(state: SnapshotState, records: Array<[string, Row]>, config
 
 	const known = Object.keys(state.r).length;
 	const disruptive = counts.updated + counts.left;
-	const tooMany = config.guard.enabled && known >= config.guard.minimumRecords && disruptive * 100 > config.guard.thresholdPercent * known;
+	// A poll that returns nothing while records were known (a revoked permission, an emptied view) is
+	// held whatever the school's size: below Minimum Records only that case is guarded.
+	const emptied = known > 0 && seen.size === 0;
+	const tooMany = config.guard.enabled && (emptied || (known >= config.guard.minimumRecords && disruptive * 100 > config.guard.thresholdPercent * known));
 	if (!tooMany) return { next, changes: [...fresh, ...held], baseline: false };
 
 	const hold: MassChangeHold = state.hold ?? { id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8), detectedAt: now, polls: 0, counts: { updated: 0, left: 0 } };
-	const accepted = (config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) || (config.guard.acceptAfterPolls > 0 && hold.polls + 1 >= config.guard.acceptAfterPolls);
+	// Auto-release counts the polls after the one that detected it: the first detection is always held.
+	const accepted = (config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) || (config.guard.acceptAfterPolls > 0 && state.hold !== undefined && hold.polls >= config.guard.acceptAfterPolls);
 	if (accepted) return { next, changes: [...fresh, ...held], baseline: false };
 
 	// Hold Left/Updated: keep the old digests (and values, and tombstones) for the held keys, so the same
