@@ -128,12 +128,22 @@ describe('write-back stops and keeps its record', () => {
 	});
 
 	test('a SOAP fault at HTTP 200 is a fault, never "sent"', async () => {
-		sandbox.injectFault({ kind: 'fault', message: 'Third party write back is not enabled.', match: { operation: 'deregisterSingleSignOnUser' } });
-		const parameters = { resource: 'singleSignOn', operation: 'deregister', userId: String(students[4]), emailAddress: 'x@school.example' };
+		sandbox.injectFault({ kind: 'fault', message: 'Third party write back is not enabled.', match: { operation: 'registerSingleSignOnUser' } });
+		const parameters = { resource: 'singleSignOn', operation: 'register', userId: String(students[4]), emailAddress: 'fault200@school.example', ssoProvider: 'Google' };
 		const r = await runNode({ parameters, credentials, continueOnFail: true });
 		expect(r.output[0].error).toMatch(/write back is not enabled/);
 		expect(r.output[0].status).toBeUndefined();
 	});
+});
+
+test('with no ledger entry (n8n stopped mid-batch before saving it), Bromcom is read first and an applied write is not sent again', async () => {
+	const parameters = { resource: 'singleSignOn', operation: 'register', userId: String(students[8]), emailAddress: 'crash@school.example', ssoProvider: 'Google' };
+	const first = await runNode({ parameters, credentials, staticData: {}, mode: 'trigger' });
+	expect(first.output[0].status).toBe('sent');
+	// The ledger of that run is lost (a crash before n8n saved static data): a re-run starts empty.
+	const rerun = await runNode({ parameters, credentials, staticData: {}, mode: 'trigger' });
+	expect(rerun.output[0]).toMatchObject({ status: 'skippedDuplicate', confirmedBy: 'readBack' });
+	expect(sandbox.audit().filter((a) => a.params.emailAddress === 'crash@school.example')).toHaveLength(1);
 });
 
 describe('property: across random failures and re-runs, no logical write reaches Bromcom twice and none is reported sent that it did not receive', () => {

@@ -13,6 +13,13 @@ const WRITE_OPTIONS: INodeProperties[] = [
 		description: 'How many times to try when the request could not reach Bromcom at all. A write that may have arrived is never resent automatically.',
 	},
 	{
+		displayName: 'Check Bromcom Before Sending',
+		name: 'checkBeforeSend',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to read Bromcom first when this workflow\'s ledger has no record of the write, and skip it if Bromcom already holds it (safe re-runs after n8n stopped mid-batch). Costs one read per write.',
+	},
+	{
 		displayName: 'Idempotency Key',
 		name: 'idempotencyKey',
 		type: 'string',

@@ -172,6 +172,16 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		return { status: 'dryRun', ...audit, request: { url: serviceUrl(resolveBaseUrl(credentials), spec.service), soapAction: soapAction(wireName), body }, message: 'Dry run: nothing was sent to Bromcom.' };
 	}
 
+	if (previous === undefined && request.readBack && options.checkBeforeSend !== false) {
+		// The ledger is only as durable as the execution (n8n saves static data when it ends): when it
+		// cannot vouch for this key, Bromcom itself is asked first where the write can be read back, so a
+		// re-run after a crash mid-batch does not send again what already arrived.
+		if ((await safeReadBack(request, settings)) === true) {
+			record(ctx, key, 'sent');
+			return { status: 'skippedDuplicate', ...audit, confirmedBy: 'readBack', message: 'Bromcom already holds this write (read back before sending), so it was not sent again.' };
+		}
+	}
+
 	if (previous?.s === 'unknown') {
 		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
 		if (applied === true) {
