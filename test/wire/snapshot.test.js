@@ -77,3 +77,50 @@ test('the fast digester gives the same digests as digest(), whatever the key ord
 	const w = digester(['a']);
 	expect(w({ a: 1, b: 2 })).toBe(digest({ a: 1, b: 3 }, ['a']));
 });
+
+describe('property: random sequences of polls against a model', () => {
+	const fc = require('fast-check');
+	// Each step edits the "Bromcom" records, then polls; a failed poll leaves the state as it was.
+	const step = fc.oneof(
+		fc.record({ op: fc.constant('add'), key: fc.integer({ min: 0, max: 12 }) }),
+		fc.record({ op: fc.constant('remove'), key: fc.integer({ min: 0, max: 12 }) }),
+		fc.record({ op: fc.constant('edit'), key: fc.integer({ min: 0, max: 12 }), value: fc.constantFrom('x', 'y', 'z') }),
+		fc.record({ op: fc.constant('pad'), key: fc.integer({ min: 0, max: 12 }) }),
+		fc.record({ op: fc.constant('fail') }),
+	);
+	test('no event without a real change, no Left for a record still there, nothing lost or repeated across failed polls', () => {
+		fc.assert(
+			fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+				const cfg = config({ guard: { enabled: false, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 0, acknowledgeId: '' } });
+				const live = new Map([[0, 'a'], [1, 'b']]);
+				const rows = () => [...live].map(([k, v]) => [String(k), { id: k, name: v }]);
+				let state = baseline(rows(), cfg, 1);
+				// The model: what the last accepted poll saw, and every key ever seen.
+				let seen = new Map(live);
+				const everSeen = new Set(live.keys());
+				let t = 2;
+				for (const s of steps) {
+					if (s.op === 'add' && !live.has(s.key)) live.set(s.key, 'a');
+					if (s.op === 'remove') live.delete(s.key);
+					if (s.op === 'edit' && live.has(s.key)) live.set(s.key, s.value);
+					if (s.op === 'pad' && live.has(s.key)) live.set(s.key, `${live.get(s.key)}   `);
+					if (s.op === 'fail') continue; // the poll failed: nothing is persisted
+					const r = diff(state, rows(), cfg, t++);
+					const got = r.changes.map((c) => `${c.event}:${c.key}`).sort();
+					const want = [];
+					for (const [k, v] of live) {
+						if (!seen.has(k)) want.push(`${everSeen.has(k) ? 'restored' : 'new'}:${k}`);
+						else if (seen.get(k).trimEnd() !== v.trimEnd()) want.push(`updated:${k}`);
+					}
+					for (const k of seen.keys()) if (!live.has(k)) want.push(`left:${k}`);
+					if (JSON.stringify(got) !== JSON.stringify(want.sort())) return false;
+					state = JSON.parse(JSON.stringify(r.next));
+					seen = new Map(live);
+					for (const k of live.keys()) everSeen.add(k);
+				}
+				return true;
+			}),
+			{ numRuns: 500 },
+		);
+	});
+});
