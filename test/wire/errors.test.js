@@ -57,3 +57,47 @@ describe('messages survive n8n error wrapping', () => {
 		expect(error.message).toBe('The connection to Bromcom failed: the connection was reset (school 20001).');
 	});
 });
+
+describe('faults as a real .NET server words them', () => {
+	const { faultToError } = require('../../nodes/Bromcom/wire/fault');
+	const VERBOSE = [
+		'System.Web.Services.Protocols.SoapException: Server was unable to process request. ---> System.InvalidOperationException: The query failed. ---> System.Data.SqlClient.SqlException: Invalid column name \'YearGroupX\'.',
+		'   at System.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection, Action`1 wrapCloseInAction)',
+		'   at System.Data.SqlClient.SqlInternalConnection.OnError(SqlException exception, Boolean breakConnection)',
+		'   at Bromcom.Nucleus.ThirdParty.DataService.GetEntityData(Int32 schoolID, String entityName, String entityFilter)',
+		'   --- End of inner exception stack trace ---',
+		'   at Bromcom.Nucleus.ThirdParty.TPReadOnlyDataService.getEntityDataBySchoolID(Int32 schoolID, String entityName, String entityFilter, String username, String password)',
+		'   --- End of inner exception stack trace ---',
+		...Array.from({ length: 20 }, (_, i) => `   at System.Web.Services.Protocols.LogicalMethodInfo.Invoke${i}(Object target, Object[] values)`),
+	].join('\r\n');
+
+	test('a verbose trace gives the innermost message as the message, the trimmed rest as details', () => {
+		expect(VERBOSE.length).toBeGreaterThan(2000);
+		const e = faultToError({ code: 'soap:Server', text: VERBOSE, version: '1.1' }, 500);
+		expect(e.message).toBe("Invalid column name 'YearGroupX'.");
+		expect(e.kind).toBe('badFilter');
+		expect(e.faultText.length).toBeLessThanOrEqual(2001);
+		expect(e.faultText).toMatch(/SqlException/);
+	});
+
+	test.each([
+		["Access denied: user tp_msp has no access to entity 'Students'.", 'entityNotPermitted'],
+		["Access to the view 'Students' is denied for this third party.", 'entityNotPermitted'],
+		['The entity StudentContacts has not been granted to this application.', 'entityNotPermitted'],
+		['Third party write back is not enabled for this school.', 'writeNotPermitted'],
+		['Writeback disabled.', 'writeNotPermitted'],
+		['Write access denied for user tp_msp.', 'writeNotPermitted'],
+		['Access is denied.', 'credentials'],
+		['The user name or password is incorrect.', 'credentials'],
+		['Unauthorized', 'credentials'],
+		['Server was unable to process request. ---> Object reference not set to an instance of an object.', 'serviceFault'],
+	])('%s → %s (ranked by specificity, not first wording)', (text, kind) => {
+		expect(faultToError({ code: 'soap:Server', text, version: '1.1' }).kind).toBe(kind);
+	});
+
+	test('a fault nothing specific matches says what Bromcom said, with no misleading hint', () => {
+		expect(FIX_HINTS.serviceFault).toBe('');
+		const e = faultToError({ code: 'soap:Server', text: 'Server was unable to process request. ---> Object reference not set to an instance of an object.', version: '1.1' });
+		expect(e.message).toBe('Object reference not set to an instance of an object.');
+	});
+});

@@ -74,8 +74,20 @@ const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?$/;
 export function convert(text: string, kind: ColumnKind): CellValue {
 	switch (kind) {
 		case 'integer': {
+			// Fast path: up to 15 plain digits (with an optional minus) is always a safe integer.
+			const len = text.length;
+			if (len > 0 && len <= 15) {
+				let n = 0;
+				let k = text.charCodeAt(0) === 45 /* - */ && len > 1 ? 1 : 0;
+				for (; k < len; k++) {
+					const c = text.charCodeAt(k) - 48;
+					if (c < 0 || c > 9) break;
+					n = n * 10 + c;
+				}
+				if (k === len) return text.charCodeAt(0) === 45 ? -n : n;
+			}
 			const n = Number(text);
-			return Number.isSafeInteger(n) && text.length > 0 && text.trim() === text ? n : text;
+			return Number.isSafeInteger(n) && len > 0 && !isSpace(text.charCodeAt(0)) && !isSpace(text.charCodeAt(len - 1)) ? n : text;
 		}
 		case 'decimal': {
 			const m = DECIMAL_RE.exec(text);
@@ -204,6 +216,14 @@ const DIFFGRAM_START_RE = /<([A-Za-z_][\w.-]*:)?diffgram[\s>/]/;
 
 function isSpace(c: number): boolean {
 	return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** Whether `name` stands in `buf` at `at` (a char loop: faster than startsWith for short names here). */
+function matchAt(buf: string, name: string, at: number): boolean {
+	const n = name.length;
+	if (at + n > buf.length) return false;
+	for (let i = 0; i < n; i++) if (buf.charCodeAt(at + i) !== name.charCodeAt(i)) return false;
+	return true;
 }
 
 /** What may follow an element name in a tag: whitespace, `>` or `/` (NaN past the end: not yet). */
@@ -395,12 +415,14 @@ export class DataSetReader {
 			const { table, index } = cached!;
 			const columns = table.columns;
 			const ncol = columns.length;
-			const values: CellValue[] = new Array(ncol).fill(null);
+			// The row is built in schema order, every column present (NULL = null), so all rows of a table
+			// share one object shape; a column that arrives out of order overwrites its own slot.
+			const row: DataSetRow = {};
+			let filled = 0;
 			let extra: Record<string, CellValue> | undefined;
 			pos = gt + 1;
 			if (buf.charCodeAt(gt - 1) !== 47 /* not <Table/> */) {
 				const closeRow = `</${cachedName}>`;
-				let expect = 0;
 				let complete = false;
 				for (;;) {
 					while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
@@ -418,9 +440,9 @@ export class DataSetReader {
 					let q = -1;
 					let ci = -1;
 					let name = '';
-					for (let k = expect; k < ncol && k < expect + 3; k++) {
+					for (let k = filled; k < ncol && k < filled + 3; k++) {
 						const candidate = columns[k].xmlName;
-						if (buf.startsWith(candidate, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + candidate.length))) {
+						if (matchAt(buf, candidate, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + candidate.length))) {
 							ci = k;
 							name = candidate;
 							q = pos + 1 + candidate.length;
@@ -438,7 +460,7 @@ export class DataSetReader {
 						name = buf.slice(pos + 1, q);
 						ci = index.get(name) ?? -1;
 					}
-					const tagEnd = buf.indexOf('>', q);
+					const tagEnd = buf.charCodeAt(q) === 62 ? q : buf.indexOf('>', q);
 					if (tagEnd === -1) break;
 					let text: string;
 					let after: number;
@@ -457,7 +479,7 @@ export class DataSetReader {
 							// `</name>` must follow the text directly: a value cannot contain elements.
 							const nlen = name.length;
 							if (lt + nlen + 3 > len) break;
-							if (buf.charCodeAt(lt + 1) !== 47 || buf.charCodeAt(lt + 2 + nlen) !== 62 || !buf.startsWith(name, lt + 2)) {
+							if (buf.charCodeAt(lt + 1) !== 47 || buf.charCodeAt(lt + 2 + nlen) !== 62 || !matchAt(buf, name, lt + 2)) {
 								throw payloadError(`Malformed value for <${name}> in row ${this.rowCount + 1}: expected </${name}>.`);
 							}
 							const raw = buf.slice(tagEnd + 1, lt);
@@ -471,24 +493,50 @@ export class DataSetReader {
 						(extra ??= {})[decodeXmlName(name)] = text;
 					} else {
 						const column = columns[ci];
-						values[ci] =
+						const value: CellValue =
 							column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other'
-								? text
+								? this.own(ci, text)
 								: text.length === 0
 									? null
 									: convert(text, column.kind);
-						expect = ci + 1;
+						if (ci >= filled) {
+							for (let k = filled; k < ci; k++) row[columns[k].name] = null;
+							row[column.name] = value;
+							filled = ci + 1;
+						} else {
+							row[column.name] = value;
+						}
 					}
 					pos = after;
 				}
 				if (!complete) return rowStart;
 			}
-			const row: DataSetRow = {};
-			for (let k = 0; k < ncol; k++) row[columns[k].name] = values[k];
+			for (let k = filled; k < ncol; k++) row[columns[k].name] = null;
 			if (extra !== undefined) Object.assign(row, extra);
 			rows.push(row);
 			this.rowCount++;
 		}
+	}
+
+	/** Per column: recent long values, so repeated text (dates, codes, descriptions) is stored once. */
+	private interned: Array<Map<string, string> | undefined> = [];
+
+	/**
+	 * A value the row can keep without keeping the response. V8 represents a slice of 13 or more
+	 * characters as a view of its parent string, so a kept date would keep the whole chunk it came
+	 * from alive (and, across a pull, the whole response). Long values are copied out (and repeated
+	 * ones shared); short ones are copies already.
+	 */
+	private own(column: number, text: string): string {
+		if (text.length < 13) return text;
+		let cache = this.interned[column];
+		if (cache === undefined) cache = this.interned[column] = new Map();
+		const hit = cache.get(text);
+		if (hit !== undefined) return hit;
+		const copy = (text + ' ').slice(0, -1);
+		if (cache.size >= 4096) cache.clear();
+		cache.set(copy, copy);
+		return copy;
 	}
 }
 

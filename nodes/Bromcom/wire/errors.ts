@@ -38,7 +38,7 @@ export const FIX_HINTS: Record<BromcomErrorKind, string> = {
 		'Write-back needs the Third Party Write Licence and the write permission for this user: Config > Setup > Roles and Permissions > System Security > Security Settings > Third Party Write Back.',
 	badRequest:
 		'Bromcom could not read the request. Check that School ID is a whole number and that the Hosting / Base URL points at a Bromcom server.',
-	serviceFault: 'Bromcom returned an error. If it persists, check Modules > Setup > Third Party Access Permissions & Logs for the failed call.',
+	serviceFault: '',
 	transient:
 		'Bromcom or the network was temporarily unavailable. The node retries these automatically; if it keeps failing, try again later or raise the timeout under Options.',
 	unexpectedPayload:
@@ -110,73 +110,119 @@ export class BromcomError extends Error {
 
 interface FaultRule {
 	kind: BromcomErrorKind;
+	/**
+	 * 1 = specific: the fault names what it is about (an entity, write-back, a SQL error, the school).
+	 * 2 = generic: a login or "denied" wording that says nothing about what was refused.
+	 * Bromcom's exact texts are unknown, so a specific match always outranks a generic one.
+	 */
+	tier: 1 | 2;
 	pattern: RegExp;
 	evidence: string;
 }
 
-/**
- * First match wins. Write-permission rules come before generic permission rules, permission before
- * credentials (a "not authorised for entity" fault is about the entity, not the login).
- */
+const DENIED = String.raw`not (been )?(permitted|allowed|authori[sz]ed|granted|enabled)|no (access|permission|rights?)|permission denied|access (is |was )?denied|denied|forbidden|disabled|not licen[cs]ed`;
+
+/** Within a tier, first match wins. */
 export const FAULT_RULES: readonly FaultRule[] = [
 	{
 		kind: 'writeNotPermitted',
-		pattern: /(write|writeback|write-back|write back).{0,60}(licen[cs]e|permission|not (permitted|allowed|authori[sz]ed)|denied)|(licen[cs]e|permission|not (permitted|allowed|authori[sz]ed)|denied).{0,60}(write|writeback|write back)/i,
+		tier: 1,
+		pattern: new RegExp(String.raw`(write|writeback|write-back|write back).{0,60}(licen[cs]e|permission|${DENIED})|(licen[cs]e|permission|${DENIED}).{0,60}(write|writeback|write-back|write back)`, 'i'),
 		evidence:
-			'S1/S2: writes need a paid Third Party Write Licence and explicit write permissions; wording unknown, so any fault naming write + licence/permission.',
+			'S1/S2: writes need a paid Third Party Write Licence and explicit write permissions; wording unknown, so any fault naming write-back with a licence, permission, denial or "not enabled".',
 	},
 	{
 		kind: 'entityNotPermitted',
-		pattern: /(entity|table|view|data).{0,80}(not (permitted|allowed|authori[sz]ed|granted)|no (access|permission)|permission denied|access (is )?denied)|(not (permitted|allowed|authori[sz]ed|granted)|no (access|permission)|permission denied).{0,80}(entity|table|view)|permission/i,
+		tier: 1,
+		pattern: new RegExp(String.raw`(entity|table|view|data ?set)\b.{0,80}(${DENIED}|permission)|(${DENIED}|permission).{0,80}\b(entity|table|view)\b`, 'i'),
 		evidence:
-			'S2/S8: accounts have no entity permissions by default and findEntitiesBySchoolID lists only granted ones; a read of an ungranted entity must fail, text unknown.',
-	},
-	{
-		kind: 'credentials',
-		pattern: /invalid (user ?name|login|credential|password)|(user ?name|password|credential)s?.{0,40}(invalid|incorrect|wrong|not valid)|authenticat|login failed|log ?in (is )?(invalid|failed)|unauthori[sz]ed|not authori[sz]ed|access denied|account (is )?(locked|disabled|expired)|password (has )?expired/i,
-		evidence:
-			'S1/S3: authentication is only the username/password body parameters; typical ASP.NET/Bromcom wordings ("Invalid username or password", "Login failed", "Access denied").',
-	},
-	{
-		kind: 'school',
-		pattern: /school.{0,40}(not found|invalid|does not exist|unknown|not recogni[sz]ed)|(invalid|unknown) school/i,
-		evidence: 'S1: schoolID selects the school database on a multi-tenant host; a wrong ID must fail, text unknown.',
+			'S2/S8: accounts have no entity permissions by default and findEntitiesBySchoolID lists only granted ones; a read of an ungranted entity must fail, text unknown: a denial that names an entity.',
 	},
 	{
 		kind: 'unknownEntity',
+		tier: 1,
 		pattern: /invalid object name|entity.{0,40}(not found|unknown|does not exist|not recogni[sz]ed|invalid)|(unknown|invalid) entity/i,
 		evidence:
 			'§6.1: the entity name selects a SQL view, so an unknown name surfaces as SqlException "Invalid object name" unless Bromcom checks it first.',
 	},
 	{
 		kind: 'badFilter',
+		tier: 1,
 		pattern: /incorrect syntax|invalid column name|conversion failed|syntax error|must declare the scalar|non-boolean type|unclosed quotation|could not be bound|error converting|arithmetic overflow|invalid filter|filter.{0,40}invalid/i,
 		evidence:
 			'§3/§6.1: entityFilter is injected into a T-SQL WHERE; SqlException texts "Incorrect syntax near", "Invalid column name", "Conversion failed when converting …".',
 	},
 	{
+		kind: 'school',
+		tier: 1,
+		pattern: /school.{0,40}(not found|invalid|does not exist|unknown|not recogni[sz]ed)|(invalid|unknown) school/i,
+		evidence: 'S1: schoolID selects the school database on a multi-tenant host; a wrong ID must fail, text unknown.',
+	},
+	{
 		kind: 'badRequest',
+		tier: 1,
 		pattern: /unable to read request|error in xml document|did not recogni[sz]e the value of http header soapaction|missing parameter|request format is invalid/i,
 		evidence:
 			'§3: standard ASMX framework faults (soap:Client) for unparseable bodies, non-integer schoolID, unknown SOAPAction, missing form fields.',
 	},
 	{
 		kind: 'transient',
+		tier: 1,
 		pattern: /timeout expired|timed out|deadlock|transport-level error|server is (busy|unavailable)|service unavailable|try again later|connection (was )?(reset|closed)/i,
 		evidence: 'SQL Server/ASP.NET transient wordings ("Timeout expired", "deadlock victim", "transport-level error").',
+	},
+	{
+		kind: 'credentials',
+		tier: 2,
+		pattern: /invalid (user ?name|login|credential|password)|(user ?name|password|credential)s?.{0,40}(invalid|incorrect|wrong|not valid)|authenticat|login failed|log ?in (is )?(invalid|failed)|unauthori[sz]ed|not authori[sz]ed|access (is )?denied|account (is )?(locked|disabled|expired)|password (has )?expired/i,
+		evidence:
+			'S1/S3: authentication is only the username/password body parameters; typical ASP.NET/Bromcom wordings ("Invalid username or password", "Login failed", "Access denied") that name no entity.',
+	},
+	{
+		kind: 'entityNotPermitted',
+		tier: 2,
+		pattern: /permission/i,
+		evidence: 'S2: a fault about a missing permission that names nothing else; the entity permissions are the ones a new account lacks.',
 	},
 ];
 
 export function classifyFault(text: string): BromcomErrorKind {
-	for (const rule of FAULT_RULES) if (rule.pattern.test(text)) return rule.kind;
+	const sample = text.length > 8000 ? text.slice(0, 8000) : text;
+	for (const tier of [1, 2]) for (const rule of FAULT_RULES) if (rule.tier === tier && rule.pattern.test(sample)) return rule.kind;
 	return 'serviceFault';
 }
 
 /** ASMX prefixes unhandled exceptions; the useful part is after the last arrow. */
 export function stripAsmxPrefix(text: string): string {
+	return meaningfulSentence(text);
+}
+
+/**
+ * The one meaningful sentence of a .NET fault text. A verbose server sends the whole exception: the
+ * outer exception, `--->` inner exceptions, `at …` stack frames and `--- End of inner exception
+ * stack trace ---` markers. The innermost exception's message is what happened (for example the SQL
+ * error naming the column); its type name (`System.Data.SqlClient.SqlException:`) is dropped.
+ */
+export function meaningfulSentence(text: string): string {
 	const parts = text.split('--->');
-	const last = parts[parts.length - 1].trim();
-	return last.length > 0 ? last : text.trim();
+	let last = '';
+	for (let k = parts.length - 1; k >= 0 && last === ''; k--) last = firstMessageLine(parts[k]);
+	if (last === '') return text.trim().slice(0, 500);
+	return last.length > 500 ? `${last.slice(0, 500)}…` : last;
+}
+
+function firstMessageLine(part: string): string {
+	// Stack frames start with "at " on their own line (or after whitespace), the markers with "---".
+	const cut = part.search(/\s+at [\w.<>`$]+[.(]|\r?\n\s*---|\s---\s*End of/);
+	let message = (cut === -1 ? part : part.slice(0, cut)).trim();
+	message = message.replace(/^(?:[A-Z][\w]*\.)*[A-Z]\w*(?:Exception|Error):\s*/, '').trim();
+	return message.replace(/\s+/g, ' ');
+}
+
+/** The rest of a verbose fault, for the details: trimmed, frames collapsed, capped. */
+export function faultDetails(text: string, cap = 2000): string {
+	const compact = text.replace(/[ \t]+/g, ' ').replace(/\s*\r?\n\s*/g, '\n').trim();
+	return compact.length > cap ? `${compact.slice(0, cap)}…` : compact;
 }
 
 /**

@@ -3,7 +3,7 @@
  * ASMX sends faults with HTTP 500 (bromcom-soap-api.md §3); n8n's HTTP helper would swallow the body,
  * so the transport reads it with `ignoreHttpStatusErrors` and hands it here.
  */
-import { BromcomError, classifyFault, stripAsmxPrefix } from './errors';
+import { BromcomError, classifyFault, faultDetails, meaningfulSentence } from './errors';
 import { decodeEntities } from './xml';
 
 function payloadError(message: string): BromcomError {
@@ -105,9 +105,19 @@ export function parseFault(body: string): SoapFault | undefined {
 }
 
 export function faultToError(fault: SoapFault, httpCode?: number): BromcomError {
-	const text = stripAsmxPrefix(fault.text);
-	const kind = classifyFault(fault.text + ' ' + (fault.detail ?? ''));
-	return new BromcomError({ kind, message: text || 'Bromcom returned a SOAP fault without a message.', faultText: fault.text, faultCode: fault.code, httpCode });
+	const text = meaningfulSentence(fault.text);
+	// Classified on the meaningful sentence first: an outer "Server was unable to process request" or a
+	// stack frame's method name must not decide what the fault is about.
+	const primary = classifyFault(text);
+	const kind = primary !== 'serviceFault' ? primary : classifyFault(`${fault.text} ${fault.detail ?? ''}`);
+	const verbose = fault.text.length > text.length + 80 || /--->|\sat [\w.]+\(/.test(fault.text);
+	return new BromcomError({
+		kind,
+		message: text || 'Bromcom returned a SOAP fault without a message.',
+		faultText: verbose ? faultDetails(fault.text) : fault.text,
+		faultCode: fault.code,
+		httpCode,
+	});
 }
 
 /** A body that carries no DataSet: say what it is instead. */
