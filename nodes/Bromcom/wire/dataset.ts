@@ -202,6 +202,34 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 	return { dataSetName, tables };
 }
 
+interface TableReader {
+	table: DataSetTable;
+	index: Map<string, number>;
+	template: DataSetRow;
+	closeTags: string[];
+	/** The common case of a row as one regular expression (see `fastRowPattern`). */
+	fast: RegExp | undefined;
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A row in the shape ASMX writes nearly always, as one sticky regular expression: `<Table …>` then,
+ * in schema order, each column either absent (NULL) or `<Name>text</Name>` with plain text (no `<`,
+ * `&` or CR), then `</Table>`. V8 compiles it to native code, which is several times faster than
+ * scanning tag by tag. Anything else — a CDATA section, an entity, `xml:space`, a self-closing
+ * element, a column out of order or undeclared, a row cut off at the end of a chunk — does not
+ * match, and the row is read by the general scanner, which is strict about every case.
+ */
+function fastRowPattern(table: DataSetTable): RegExp | undefined {
+	// A very wide table (hundreds of columns) would make a pattern too large to compile: scan it instead.
+	if (table.columns.length > 256) return undefined;
+	const cells = table.columns.map((c) => `(?:<${escapeRegExp(c.xmlName)}>([^<&\r]*)</${escapeRegExp(c.xmlName)}>)?`).join('');
+	return new RegExp(`<${escapeRegExp(table.xmlName)}(?:\\s[^<>]*)?(?<!/)>${cells}</${escapeRegExp(table.xmlName)}>`, 'y');
+}
+
 enum Phase {
 	Schema,
 	Diffgram,
@@ -241,7 +269,7 @@ export class DataSetReader {
 	private phase = Phase.Schema;
 	private dsCloseTag = '';
 	private diffgramCloseTag = '';
-	private tablesByXmlName = new Map<string, { table: DataSetTable; index: Map<string, number> }>();
+	private tablesByXmlName = new Map<string, TableReader>();
 	private rowCount = 0;
 
 	/** Rows emitted so far. */
@@ -313,7 +341,10 @@ export class DataSetReader {
 					for (const table of this.schema.tables) {
 						const index = new Map<string, number>();
 						table.columns.forEach((c, i) => index.set(c.xmlName, i));
-						this.tablesByXmlName.set(table.xmlName, { table, index });
+						// Every row starts as a copy of this (all columns NULL), so rows share one shape.
+						const template: DataSetRow = {};
+						for (const c of table.columns) template[c.name] = null;
+						this.tablesByXmlName.set(table.xmlName, { table, index, template, closeTags: table.columns.map((c) => `</${c.xmlName}>`), fast: fastRowPattern(table) });
 					}
 					this.dsCloseTag = `</${this.schema.dataSetName}>`;
 					pos = end + closeTag.length;
@@ -380,7 +411,7 @@ export class DataSetReader {
 		const buf = this.buf;
 		const len = buf.length;
 		let pos = start;
-		let cached: { table: DataSetTable; index: Map<string, number> } | undefined;
+		let cached: TableReader | undefined;
 		let cachedName = '';
 		for (;;) {
 			while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
@@ -393,6 +424,26 @@ export class DataSetReader {
 				return pos + this.dsCloseTag.length;
 			}
 			const rowStart = pos;
+			const fast = cached?.fast;
+			if (cached !== undefined && fast !== undefined) {
+				fast.lastIndex = pos;
+				const m = fast.exec(buf);
+				if (m !== null) {
+					const columns = cached.table.columns;
+					const row: DataSetRow = { ...cached.template };
+					for (let k = 0; k < columns.length; k++) {
+						const text = m[k + 1];
+						if (text === undefined) continue;
+						const column = columns[k];
+						row[column.name] =
+							column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other' ? this.own(k, text) : text.length === 0 ? null : convert(text, column.kind);
+					}
+					rows.push(row);
+					this.rowCount++;
+					pos = fast.lastIndex;
+					continue;
+				}
+			}
 			// Row element name: nearly always the same table as the previous row, so compare in place.
 			let p: number;
 			if (cachedName !== '' && buf.startsWith(cachedName, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + cachedName.length))) {
@@ -412,12 +463,11 @@ export class DataSetReader {
 			}
 			const gt = buf.indexOf('>', p);
 			if (gt === -1) return rowStart;
-			const { table, index } = cached!;
+			const { table, index, template, closeTags } = cached!;
 			const columns = table.columns;
 			const ncol = columns.length;
-			// The row is built in schema order, every column present (NULL = null), so all rows of a table
-			// share one object shape; a column that arrives out of order overwrites its own slot.
-			const row: DataSetRow = {};
+			// A copy of the all-NULL template: every column present, one object shape for the whole table.
+			const row: DataSetRow = { ...template };
 			let filled = 0;
 			let extra: Record<string, CellValue> | undefined;
 			pos = gt + 1;
@@ -479,7 +529,7 @@ export class DataSetReader {
 							// `</name>` must follow the text directly: a value cannot contain elements.
 							const nlen = name.length;
 							if (lt + nlen + 3 > len) break;
-							if (buf.charCodeAt(lt + 1) !== 47 || buf.charCodeAt(lt + 2 + nlen) !== 62 || !matchAt(buf, name, lt + 2)) {
+							if (ci === -1 ? buf.charCodeAt(lt + 1) !== 47 || buf.charCodeAt(lt + 2 + nlen) !== 62 || !matchAt(buf, name, lt + 2) : !buf.startsWith(closeTags[ci], lt)) {
 								throw payloadError(`Malformed value for <${name}> in row ${this.rowCount + 1}: expected </${name}>.`);
 							}
 							const raw = buf.slice(tagEnd + 1, lt);
@@ -499,19 +549,13 @@ export class DataSetReader {
 								: text.length === 0
 									? null
 									: convert(text, column.kind);
-						if (ci >= filled) {
-							for (let k = filled; k < ci; k++) row[columns[k].name] = null;
-							row[column.name] = value;
-							filled = ci + 1;
-						} else {
-							row[column.name] = value;
-						}
+						row[column.name] = value;
+						if (ci >= filled) filled = ci + 1;
 					}
 					pos = after;
 				}
 				if (!complete) return rowStart;
 			}
-			for (let k = filled; k < ncol; k++) row[columns[k].name] = null;
 			if (extra !== undefined) Object.assign(row, extra);
 			rows.push(row);
 			this.rowCount++;
