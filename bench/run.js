@@ -131,6 +131,37 @@ async function main() {
 	}
 	report.e2e = { node: { ms: median(e2e.node.map((x) => x.ms)), rows: e2e.node[0].rows }, soap: { ms: median(e2e.soap.map((x) => x.ms)), rows: e2e.soap[0].rows } };
 
+	// 2b. Limit stops the download: Limit 50 against reading all 100,000 rows, fresh process each.
+	// Asynchronous: the child reads from the sandbox in this process, whose event loop must keep running.
+	const nodeOnce = (...args) =>
+		new Promise((resolve, reject) => {
+			require('node:child_process').execFile(process.execPath, ['--expose-gc', '--max-old-space-size=8192', path.join(__dirname, 'node-one.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }, (error, stdout) => {
+				if (error && !stdout) return reject(error);
+				const out = JSON.parse(stdout);
+				return out.error ? reject(new Error(out.error)) : resolve(out);
+			});
+		});
+	const limitRuns = { limit: [], all: [] };
+	for (let r = 0; r < Math.min(RUNS, 3); r++) {
+		limitRuns.limit.push(await nodeOnce('node', url, 'AttendanceID <= 100000', '50'));
+		limitRuns.all.push(await nodeOnce('node', url, 'AttendanceID <= 100000', 'all'));
+		log(`limit: run ${r + 1} done`);
+	}
+	report.limit = { limitMs: median(limitRuns.limit.map((x) => x.ms)), limitRows: limitRuns.limit[0].rows, allMs: median(limitRuns.all.map((x) => x.ms)), allRows: limitRuns.all[0].rows };
+
+	// 5b. Memory of Get Many on the 500k-row response through the engine against holding just its rows.
+	const { parseDataSet } = require('../dist/nodes/Bromcom/wire/dataset');
+	const rowsFile = path.join(CAPTURES, 'attendance-500k.rows.json');
+	fs.writeFileSync(rowsFile, JSON.stringify(parseDataSet(fs.readFileSync(captures[2].file, 'utf8')).rows));
+	const memory = { node: [], rows: [] };
+	for (let r = 0; r < Math.min(RUNS, 3); r++) {
+		memory.rows.push(await nodeOnce('rows', rowsFile));
+		memory.node.push(await nodeOnce('node', url, 'AttendanceID <= 500000', 'all'));
+		log(`memory: run ${r + 1} done`);
+	}
+	fs.rmSync(rowsFile);
+	report.memory = { nodePeakMB: median(memory.node.map((x) => x.peakGrowthMB)), nodeRows: memory.node[0].rows, nodeMs: median(memory.node.map((x) => x.ms)), rowsHeldMB: median(memory.rows.map((x) => x.heldMB)), responseMB: mb(captures[2].bytes) };
+
 	// 4. Trigger diff over 100,000 records with 1% changed.
 	const { baseline, diff } = require('../dist/nodes/Bromcom/helpers/snapshot');
 	const rows = sandbox.rows('Attendances', 20001).slice(0, 100000).map((r) => ({ ...r }));
@@ -272,6 +303,13 @@ function writeReport(r) {
 		const size = mb(ours.capture.bytes);
 		lines.push('## 5. Memory bound (500,000 attendance rows)', '', `Response ${fmt(size)} MB. Whole response held as text plus every row object: peak growth ${fmt(ours.rss, 0)} MB over the loaded text, i.e. ${fmt((size + ours.rss) / size, 2)}× the response size.${stream ? ` Streaming 1 MB chunks with rows dropped as produced: peak growth ${fmt(stream.rss, 0)} MB (${fmt(stream.rss / size, 2)}× the response size).` : ''}`, '');
 	}
+	if (r.limit) {
+		lines.push('## 6. Limit stops the download (Get Many through the engine, fresh process each)', '', '| read | median time | rows |', '|---|---:|---:|');
+		lines.push(`| Limit 50 of the 100,000-row response | ${fmt(r.limit.limitMs / 1000, 3)} s | ${r.limit.limitRows} |`, `| Return All | ${fmt(r.limit.allMs / 1000, 2)} s | ${r.limit.allRows.toLocaleString('en-GB')} |`, '', `Limit 50 takes ${fmt((100 * r.limit.limitMs) / r.limit.allMs, 1)}% of the time of reading everything: the connection is closed once 50 rows have arrived.`, '');
+	}
+	if (r.memory) {
+		lines.push('## 7. Memory of a streamed Get Many (500,000 attendance rows, fresh process each)', '', `Response ${fmt(r.memory.responseMB)} MB. Bromcom node Get Many through n8n's execution engine over HTTP: peak RSS growth **${fmt(r.memory.nodePeakMB, 0)} MB** for ${r.memory.nodeRows.toLocaleString('en-GB')} items in ${fmt(r.memory.nodeMs / 1000, 1)} s. Holding just those rows as plain objects (loaded from JSON, text dropped): **${fmt(r.memory.rowsHeldMB, 0)} MB**. Ratio ${fmt(r.memory.nodePeakMB / r.memory.rowsHeldMB, 2)}×.`, '');
+	}
 	lines.push(...targets(r));
 	const text = `${lines.join('\n')}\n`;
 	fs.writeFileSync(path.join(RESULTS, 'latest.md'), text);
@@ -300,6 +338,18 @@ function targets(r) {
 	if (a && b && !a.error && !b.error) {
 		out.push(row('Inside n8n ≥ 5× faster than HTTP Request → XML → Split Out', b.totalMs / a.totalMs >= 5, `${fmt(b.totalMs / a.totalMs)}×`));
 		out.push(row('Inside n8n ≤ 50% of its peak memory', a.peakMB / b.peakMB <= 0.5, `${fmt((100 * a.peakMB) / b.peakMB, 0)}%`, 'the n8n process holds the 100,000 output items (and, with `n8n execute`, the run printed as JSON) whichever way they were produced; the parse itself is a small part of the peak'));
+	}
+	if (ours) {
+		const mbps = mb(ours.capture.bytes) / (ours.ms / 1000);
+		const soap = find('attendance-500k', 'soap');
+		out.push(row('Parse ≥ 200 MB/s (500k rows; client issue)', mbps >= 200, `${fmt(mbps)} MB/s`, 'see above: per-row objects and their garbage collection dominate once the common row shape is matched by one compiled pattern'));
+		if (soap) out.push(row('Parse ≥ 20× faster than the soap client (client issue)', soap.ms / ours.ms >= 20, `${fmt(soap.ms / ours.ms)}×`));
+	}
+	if (r.limit) out.push(row('Limit 50 of 100k rows ≤ 5% of the time of reading all', r.limit.limitMs / r.limit.allMs <= 0.05, `${fmt((100 * r.limit.limitMs) / r.limit.allMs, 1)}%`, 'the fixed cost of an execution (engine, connection, schema) dominates a 50-row read'));
+	if (r.memory) out.push(row('Get Many on 500k rows: peak ≤ 1.2× holding the rows', r.memory.nodePeakMB / r.memory.rowsHeldMB <= 1.2, `${fmt(r.memory.nodePeakMB / r.memory.rowsHeldMB, 2)}×`, "n8n's items wrap each row ({ json, pairedItem }) and the transient garbage of parsing rises above the settled size"));
+	if (a && b && !a.error && !b.error) {
+		out.push(row('Inside n8n ≥ 6× faster than HTTP Request → XML → Split Out (client issue)', b.totalMs / a.totalMs >= 6, `${fmt(b.totalMs / a.totalMs)}×`, 'the engine work around the items (not the parse) dominates the Bromcom node\'s time'));
+		out.push(row('Inside n8n ≤ 45% of its peak memory (client issue)', a.peakMB / b.peakMB <= 0.45, `${fmt((100 * a.peakMB) / b.peakMB, 0)}%`, 'the n8n process holds the 100,000 output items (and, with `n8n execute`, the run printed as JSON) whichever way they were produced'));
 	}
 	out.push(row('Trigger: 100,000-record diff < 1 s', r.trigger.ms < 1000, `${fmt(r.trigger.ms, 0)} ms`, 'hashing every record\'s watched fields (one string per record) dominates; hashing fields incrementally without building the string would roughly halve it'));
 	out.push(row('Trigger: state ≤ 48 bytes per record (New Version)', r.trigger.bytesPerRecord <= 48, `${fmt(r.trigger.bytesPerRecord)} bytes`));

@@ -1,14 +1,12 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_PLACEHOLDERS, SERVICE_PATHS, SOAP_NAMESPACE } from '../nodes/Bromcom/wire/envelope';
-import { escapeXml } from '../nodes/Bromcom/wire/xml';
+import { fillCredentialPlaceholders } from '../nodes/Bromcom/wire/envelope';
 
 /**
  * Bromcom's third-party services take the School ID, username and password as SOAP body parameters
@@ -110,51 +108,12 @@ export class BromcomMisApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		if (typeof requestOptions.body !== 'string') return requestOptions;
-		// Replacement functions, not strings: a password containing "$&" must arrive as typed.
-		const body = requestOptions.body
-			.replace(CREDENTIAL_PLACEHOLDERS.schoolId, () => escapeXml(String(credentials.schoolId ?? '')))
-			.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(String(credentials.username ?? '')))
-			.replace(CREDENTIAL_PLACEHOLDERS.password, () => escapeXml(String(credentials.password ?? '')));
+		const body = fillCredentialPlaceholders(requestOptions.body, credentials);
 		const options: IHttpRequestOptions = { ...requestOptions, body };
 		if (credentials.ignoreSslIssues === true) options.skipSslCertificateValidation = true;
 		return options;
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			method: 'POST',
-			url: `={{ ($credentials.hosting === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : $credentials.hosting === "scomis" ? "https://bromcom.scomis.org" : $credentials.hosting === "regional" ? "https://cloudmis-" + $credentials.region + ".bromcom.com" : "https://cloudmis.bromcom.com") + "${SERVICE_PATHS.read}" }}`,
-			headers: {
-				'Content-Type': 'text/xml; charset=utf-8',
-				SOAPAction: `"${SOAP_NAMESPACE}findEntitiesBySchoolID"`,
-			},
-			body:
-				'<?xml version="1.0" encoding="utf-8"?>' +
-				'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
-				`<findEntitiesBySchoolID xmlns="${SOAP_NAMESPACE}">` +
-				`<schoolID>${CREDENTIAL_PLACEHOLDERS.schoolId}</schoolID>` +
-				`<username>${CREDENTIAL_PLACEHOLDERS.username}</username>` +
-				`<password>${CREDENTIAL_PLACEHOLDERS.password}</password>` +
-				'</findEntitiesBySchoolID></soap:Body></soap:Envelope>',
-			json: false,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 500,
-					message:
-						'Bromcom refused the login. Check the School ID, Username and Password; in Bromcom the user must exist under Modules > Setup > System Users with the Third Party role, and the school must grant it entities under Modules > Setup > Third Party Access Permissions & Logs.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'No Bromcom third-party web service was found at this address. Check Hosting (or the Base URL): it should be the address in front of /Nucleus/WebServices/ThirdParty/.',
-				},
-			},
-		],
-	};
+	// The connection test is the nodes' `methods.credentialTest.bromcomMisApiTest` (transport/index.ts):
+	// it requires a real DataSet from findEntitiesBySchoolID and says how many entities are granted.
 }

@@ -93,6 +93,22 @@ function createSandbox(options = {}) {
 	const offsetMode = options.offsetMode || 'uk-local';
 	const dateFormat = options.dateFormat || 'mdy';
 	const httpGetEnabled = options.httpGet !== false;
+	// Bromcom's APIs are reported to pad some code values with trailing spaces (bromcom-partner-api.md §7:
+	// "AM" as "AM             "). With padCodes on, these columns go out padded, as a fixed-width
+	// char column would; the T-SQL engine compares them as SQL Server does (trailing spaces ignored).
+	let padCodes = options.padCodes === true;
+	const PADDED = { CalendarName: 15, Mark: 4, GenderCode: 10, StaffCode: 10, CollectionTypeName: 20 };
+	const padRow = (row) => {
+		let out = row;
+		for (const [column, width] of Object.entries(PADDED)) {
+			const v = row[column];
+			if (typeof v === 'string' && v.length < width) {
+				if (out === row) out = { ...row };
+				out[column] = v.padEnd(width, ' ');
+			}
+		}
+		return out;
+	};
 	const messages = { ...DEFAULT_MESSAGES, ...(options.messages || {}) };
 	const accounts = (options.accounts || DEFAULT_ACCOUNTS).map((a) => ({ ...a }));
 	const { edgeCaseSchool, FIXTURE_SCHOOL_ID } = require('./fixtures');
@@ -172,7 +188,7 @@ function createSandbox(options = {}) {
 			if (e instanceof SqlError) throw new FaultError(e.message);
 			throw e;
 		}
-		return { type: 'dataset', columns: columnsOf(entity), rows, entity };
+		return { type: 'dataset', columns: columnsOf(entity), rows: padCodes ? rows.map(padRow) : rows, entity };
 	}
 
 	function listEntities(schoolId, username, password) {
@@ -751,6 +767,11 @@ function createSandbox(options = {}) {
 				s.lawfulBasis = basis;
 				touch(s);
 				return { ok: true };
+			},
+			/** Pads (or stops padding) the code columns of every answer from now on. */
+			setPadding: ({ on }) => {
+				padCodes = on === true;
+				return { ok: true, padCodes };
 			},
 			/** A new column, NULL in every row, as when Bromcom extends an entity. */
 			addColumn: ({ entity, name, type = 'string' }) => {

@@ -15,6 +15,7 @@ import * as staff from './actions/staff/Staff.resource';
 import * as student from './actions/student/Student.resource';
 import * as timetable from './actions/timetable/Timetable.resource';
 import { getColumns, searchEntities } from './methods';
+import { testCredential } from './transport';
 
 export class Bromcom implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,7 +31,7 @@ export class Bromcom implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'bromcomMisApi', required: true }],
+		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -69,6 +70,7 @@ export class Bromcom implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { bromcomMisApiTest: testCredential },
 		loadOptions: { getColumns },
 		listSearch: { searchEntities },
 	};

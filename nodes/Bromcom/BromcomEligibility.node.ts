@@ -7,7 +7,7 @@ import { CURRENT_LINK } from './helpers/joins';
 import { CANDIDATES, field } from './helpers/people';
 import { itemSettings, read, readByIds, type ItemSettings } from './helpers/read';
 import { buildRoster } from './helpers/roster';
-import { toNodeError } from './transport';
+import { testCredential, toNodeError } from './transport';
 import { combineFilters, recordStatusFilter } from './wire/filter';
 
 const show = (operation: string, kind?: string): INodeProperties['displayOptions'] => ({ show: { operation: [operation], ...(kind ? { kind: [kind] } : {}) } });
@@ -61,7 +61,7 @@ export class BromcomEligibility implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Kept', 'Excluded'],
-		credentials: [{ name: 'bromcomMisApi', required: true, displayOptions: { show: { operation: ['getRoster'] } } }],
+		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest', displayOptions: { show: { operation: ['getRoster'] } } }],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -158,6 +158,10 @@ export class BromcomEligibility implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		credentialTest: { bromcomMisApiTest: testCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

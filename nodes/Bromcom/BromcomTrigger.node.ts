@@ -7,7 +7,7 @@ import { CURRENT_LINK, readContacts } from './helpers/joins';
 import { buildUserFilter, invalid, readByIds, SchemaCache, type ConditionParameter, type ItemSettings } from './helpers/read';
 import { baseline, diff, hash53, isCompatible, type Change, type MassChange, type Row, type SnapshotConfig, type SnapshotState } from './helpers/snapshot';
 import { getColumns, searchEntities } from './methods';
-import { CREDENTIAL_TYPE, getEntityData, resolveBaseUrl, toNodeError } from './transport';
+import { CREDENTIAL_TYPE, getEntityData, resolveBaseUrl, testCredential, toNodeError } from './transport';
 import { combineFilters, recordStatusFilter, type RecordStatus } from './wire/filter';
 import { WATCH_ENTITY } from './catalog';
 
@@ -45,7 +45,7 @@ export class BromcomTrigger implements INodeType {
 		// workflow can never mistake one for a record.
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Events', 'Notices'],
-		credentials: [{ name: 'bromcomMisApi', required: true }],
+		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest' }],
 		properties: [
 			{
 				displayName: 'Watch',
@@ -230,6 +230,7 @@ export class BromcomTrigger implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { bromcomMisApiTest: testCredential },
 		loadOptions: { getColumns },
 		listSearch: { searchEntities },
 	};

@@ -16,15 +16,29 @@ const parser = new XMLParser({
 	// Decodes numeric character references (&#xD;); XML itself requires them.
 	htmlEntities: true,
 	isArray: (name) => name === 'element',
+	// Processing instructions carry no data.
+	ignorePiTags: true,
 });
 
+// XmlConvert's _xHHHH_ / _xHHHHHHHH_ escapes; an escape naming no character (past U+10FFFF, or a
+// lone surrogate) is kept as sent.
 function decodeName(name) {
-	return name.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, h) => String.fromCharCode(parseInt(h, 16)));
+	return name.replace(/_x([0-9A-Fa-f]{4}|[0-9A-Fa-f]{8})_/g, (m, h) => {
+		const code = parseInt(h, 16);
+		return code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? m : String.fromCodePoint(code);
+	});
+}
+
+// `__proto__` is a column like any other, never the prototype.
+function put(row, key, value) {
+	Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function typed(text, xsType) {
 	const t = xsType.replace(/^.*:/, '');
-	if (['int', 'long', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong', 'integer'].includes(t)) {
+	// 64-bit and unbounded integers: strings, whatever their size (one type per column).
+	if (['long', 'unsignedLong', 'integer'].includes(t)) return text === '' ? null : text;
+	if (['int', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt'].includes(t)) {
 		if (text === '') return null;
 		const n = Number(text);
 		return Number.isSafeInteger(n) && text.trim() === text ? n : text;
@@ -33,7 +47,8 @@ function typed(text, xsType) {
 		if (text === '') return null;
 		const m = /^[+-]?(\d+)(?:\.(\d+))?$/.exec(text);
 		if (!m) return text;
-		return (m[1] + (m[2] || '')).replace(/^0+/, '').length <= 15 ? Number(text) : text;
+		// Trailing zeros of the fraction are not significant digits.
+		return (m[1] + (m[2] || '').replace(/0+$/, '')).replace(/^0+/, '').length <= 15 ? Number(text) : text;
 	}
 	if (t === 'double' || t === 'float') {
 		if (text === '') return null;
@@ -79,20 +94,24 @@ function oracleParse(xml) {
 	for (const raw of list || []) {
 		const row = {};
 		for (const c of table.columns) {
-			let v = raw && typeof raw === 'object' ? raw[c.xmlName] : undefined;
+			let v = raw && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, c.xmlName) ? raw[c.xmlName] : undefined;
 			if (v === undefined) {
-				row[c.name] = null;
+				put(row, c.name, null);
+				continue;
+			}
+			if (typeof v === 'object' && v !== null && v['@_nil'] === 'true') {
+				put(row, c.name, null);
 				continue;
 			}
 			if (typeof v === 'object') v = v['#text'] === undefined ? '' : String(v['#text']);
-			row[c.name] = typed(String(v), c.type);
+			put(row, c.name, typed(String(v), c.type));
 		}
 		// Elements the schema does not declare are kept as text (the product's rule: lose nothing).
 		const declared = new Set(table.columns.map((c) => c.xmlName));
 		for (const key of Object.keys(raw && typeof raw === 'object' ? raw : {})) {
-			if (key.startsWith('@_') || key === '#text' || declared.has(key)) continue;
+			if (key.startsWith('@_') || key.startsWith('?') || key === '#text' || declared.has(key)) continue;
 			const v = raw[key];
-			row[decodeName(key)] = typeof v === 'object' ? (v['#text'] === undefined ? '' : String(v['#text'])) : String(v);
+			put(row, decodeName(key), typeof v === 'object' ? (v['@_nil'] === 'true' ? null : v['#text'] === undefined ? '' : String(v['#text'])) : String(v));
 		}
 		rows.push(row);
 	}

@@ -205,3 +205,62 @@ describe('convert', () => {
 		expect(convert(text, kind)).toEqual(expected);
 	});
 });
+
+describe('fidelity: what a real .NET DataSet can carry', () => {
+	const doc = (schema, rows) => soap11('getEntityDataBySchoolID', `${SCHEMA_OPEN}${schema}${SCHEMA_CLOSE}${DIFF_OPEN}${rows}${DIFF_CLOSE}`);
+	const chunkedRows = (xml, size) => {
+		const r = new DataSetReader();
+		const out = [];
+		for (let i = 0; i < xml.length; i += size) for (const row of r.write(xml.slice(i, i + size))) out.push(row);
+		r.end();
+		return out;
+	};
+	const bothWays = (xml) => {
+		const one = parseDataSet(xml).rows;
+		for (const size of [1, 2, 3, 7, 64]) expect(chunkedRows(xml, size)).toEqual(one);
+		return one;
+	};
+
+	test('xsi:nil="true" reads as null, for strings, numbers and dates alike', () => {
+		const xml = doc(col('A', 'xs:string') + col('B', 'xs:int') + col('C', 'xs:dateTime'), '<Table diffgr:id="Table1" msdata:rowOrder="0"><A xsi:nil="true" /><B xsi:nil="true"/><C xsi:nil=\'true\'></C></Table><Table diffgr:id="Table2" msdata:rowOrder="1"><A></A><B>2</B></Table>');
+		expect(bothWays(xml)).toEqual([{ A: null, B: null, C: null }, { A: '', B: 2, C: null }]);
+	});
+
+	test('one rule per column type: long is always a string, decimals ignore trailing zeros', () => {
+		const xml = doc(col('Big', 'xs:long') + col('Money', 'xs:decimal') + col('Small', 'xs:int'), '<Table><Big>9007199254740993</Big><Money>12.50</Money><Small>1</Small></Table><Table><Big>1</Big><Money>12.5000000000000000000</Money><Small>-2</Small></Table><Table><Money>1234567890123.4567</Money></Table>');
+		expect(bothWays(xml)).toEqual([
+			{ Big: '9007199254740993', Money: 12.5, Small: 1 },
+			{ Big: '1', Money: 12.5, Small: -2 },
+			{ Big: null, Money: '1234567890123.4567', Small: null },
+		]);
+	});
+
+	test('a duplicated column declaration keeps the value; __proto__ is an ordinary column', () => {
+		const xml = doc(col('A', 'xs:string') + col('A', 'xs:string') + col('__proto__', 'xs:string'), '<Table><A>x</A><__proto__>p</__proto__></Table>');
+		const rows = bothWays(xml);
+		expect(rows[0].A).toBe('x');
+		expect(Object.getOwnPropertyDescriptor(rows[0], '__proto__').value).toBe('p');
+		expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+	});
+
+	test('comments and processing instructions between elements, ">" in an attribute, "</x >" are well-formed and read', () => {
+		const xml = doc(col('A', 'xs:string') + col('B', 'xs:int'), '<!-- first --><Table note="a>b" diffgr:id="Table1"><?pi x?><A>one</A ><!-- c --><B>1</B></Table ><?bromcom?><Table><A>t<!-- in -->wo</A></Table>');
+		expect(bothWays(xml)).toEqual([{ A: 'one', B: 1 }, { A: 'two', B: null }]);
+		expect(oracleParse(xml).rows).toEqual([{ A: 'one', B: 1 }, { A: 'two', B: null }]);
+	});
+
+	test('a chunk that ends inside <![CDATA[ or <!-- waits for the rest', () => {
+		const xml = doc(col('A', 'xs:string'), '<Table><A><![CDATA[a<b]]></A></Table><Table><A>x<!-- y --></A></Table>');
+		for (const cut of [xml.indexOf('<![CDATA[') + 3, xml.indexOf('<!--') + 2]) {
+			const r = new DataSetReader();
+			const rows = [...r.write(xml.slice(0, cut)), ...r.write(xml.slice(cut))];
+			r.end();
+			expect(rows).toEqual([{ A: 'a<b' }, { A: 'x' }]);
+		}
+	});
+
+	test('_xHHHH_ names of any value: a real character decoded, no character kept as sent', () => {
+		const xml = doc(col('A_x0020_B', 'xs:string') + col('C_xD800_', 'xs:string') + col('D_xFFFFFFFF_', 'xs:string') + col('E_x0001F600_', 'xs:string'), '<Table><A_x0020_B>1</A_x0020_B><C_xD800_>2</C_xD800_><D_xFFFFFFFF_>3</D_xFFFFFFFF_><E_x0001F600_>4</E_x0001F600_></Table>');
+		expect(bothWays(xml)).toEqual([{ 'A B': '1', C_xD800_: '2', D_xFFFFFFFF_: '3', 'E😀': '4' }]);
+	});
+});

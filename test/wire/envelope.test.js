@@ -24,11 +24,15 @@ function wsdlOperations(xml) {
 	return { elements: out, actions };
 }
 
-(haveReference ? describe : describe.skip)('read operations match the real service WSDL (shared/reference)', () => {
-	const { elements, actions } = wsdlOperations(fs.readFileSync(REFERENCE_WSDL, 'utf8'));
+// The real WSDL lives beside the project (../shared/reference), not in a user's clone: without it these
+// tests are counted as skipped, with the reason in their names, instead of passing silently.
+describe('read operations match the real service WSDL (shared/reference)', () => {
+	const { elements, actions } = haveReference ? wsdlOperations(fs.readFileSync(REFERENCE_WSDL, 'utf8')) : { elements: {}, actions: {} };
+	const contract = haveReference ? test : test.skip;
+	if (!haveReference) test.skip(`skipped: ${REFERENCE_WSDL} is not beside this clone`, () => {});
 	for (const [operation, spec] of Object.entries(OPERATIONS)) {
 		if (spec.service !== 'read') continue;
-		test(`${operation}: element names, order, casing and types`, () => {
+		contract(`${operation}: element names, order, casing and types`, () => {
 			expect(elements[operation]).toBeDefined();
 			expect(spec.params.map(([name]) => name)).toEqual(elements[operation].map((e) => e.name));
 			expect(spec.params.map(([, type]) => `s:${type}`)).toEqual(elements[operation].map((e) => e.type));
@@ -87,11 +91,7 @@ describe('credential authenticate', () => {
 		expect(await credential.authenticate({ password: 'p' }, json)).toBe(json);
 	});
 
-	test('the credential test posts findEntitiesBySchoolID with the exact WSDL names', () => {
-		const req = credential.test.request;
-		expect(req.method).toBe('POST');
-		expect(req.headers.SOAPAction).toBe('"http://tempuri.org/findEntitiesBySchoolID"');
-		expect(req.body).toContain(`<findEntitiesBySchoolID xmlns="http://tempuri.org/"><schoolID>${CREDENTIAL_PLACEHOLDERS.schoolId}</schoolID><username>${CREDENTIAL_PLACEHOLDERS.username}</username><password>${CREDENTIAL_PLACEHOLDERS.password}</password>`);
-		expect(credential.test.rules.map((r) => r.properties.value)).toEqual([500, 404]);
+	test('the credential has no declarative test: every node tests it with a real findEntitiesBySchoolID (test/node/credential-test.test.js)', () => {
+		expect(credential.test).toBeUndefined();
 	});
 });

@@ -156,6 +156,14 @@ export function readOptionsProperty(extra: INodeProperties[] = []): INodePropert
 					'Keep only these columns (data minimisation). Bromcom always sends every column; the others are dropped as soon as they arrive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
+				displayName: 'Trim Trailing Spaces',
+				name: 'trimValues',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to remove the trailing spaces Bromcom pads some code values with (for example "AM" arriving followed by thirteen spaces). Off: every value exactly as Bromcom sent it. Filters, keys and the trigger ignore the padding either way.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',

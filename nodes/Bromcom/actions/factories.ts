@@ -118,6 +118,6 @@ export function makeGet(spec: GetSpec): Operation {
 /** Options for single-record operations: Fields to Return, timeout, attempts (no filters). */
 export function singleRecordOptions(): INodeProperties {
 	const all = readOptionsProperty();
-	return { ...all, options: (all.options as INodeProperties[]).filter((o) => ['fields', 'timeout', 'attempts'].includes(o.name)) };
+	return { ...all, options: (all.options as INodeProperties[]).filter((o) => ['fields', 'timeout', 'attempts', 'trimValues'].includes(o.name)) };
 }
 

@@ -25,6 +25,8 @@ export interface ItemSettings extends CallOptions {
 	schoolId?: number;
 	/** Stop reading once this many rows arrived (Return All off): Limit limits the download too. */
 	maxRows?: number;
+	/** Options > Trim Trailing Spaces. */
+	trimValues?: boolean;
 }
 
 export function invalid(message: string): BromcomError {
@@ -45,11 +47,11 @@ export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
 	const attempts = Number(options.attempts ?? 3);
-	return { schoolId, itemIndex: i, timeoutMs: timeout * 1000, attempts: Math.max(1, Math.min(10, Math.floor(attempts))) };
+	return { schoolId, itemIndex: i, timeoutMs: timeout * 1000, attempts: Math.max(1, Math.min(10, Math.floor(attempts))), trimValues: options.trimValues === true };
 }
 
 export function literalType(kind: ColumnKind): LiteralType {
-	if (kind === 'integer' || kind === 'decimal' || kind === 'float') return 'number';
+	if (kind === 'integer' || kind === 'bigint' || kind === 'decimal' || kind === 'float') return 'number';
 	if (kind === 'boolean') return 'boolean';
 	if (kind === 'dateTime') return 'date';
 	return 'string';
@@ -181,7 +183,20 @@ export function limitedSettings(ctx: IExecuteFunctions, i: number, settings: Ite
 }
 
 export async function read(ctx: BromcomContext, entity: string, filter: string, settings: ItemSettings): Promise<StreamedDataSet> {
-	return await getEntityData(ctx, entity, filter, { ...settings, action: `reading ${entity}` });
+	const data = await getEntityData(ctx, entity, filter, { ...settings, action: `reading ${entity}` });
+	if (settings.trimValues) for (const row of data.rows) trimRow(row);
+	return data;
+}
+
+/** Removes trailing padding from every string value of a row, in place. */
+export function trimRow(row: DataSetRow): DataSetRow {
+	for (const key of Object.keys(row)) {
+		const value = row[key];
+		if (typeof value !== 'string' || value.length === 0 || value.charCodeAt(value.length - 1) !== 32) continue;
+		if (key === '__proto__') Object.defineProperty(row, key, { value: value.trimEnd(), enumerable: true, writable: true, configurable: true });
+		else row[key] = value.trimEnd();
+	}
+	return row;
 }
 
 /** Chunks a long id list into IN filters Bromcom's SQL accepts comfortably. */

@@ -9,6 +9,9 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -20,7 +23,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DataSetReader, type DataSetRow, type ParsedDataSet } from '../wire/dataset';
 import { BromcomError, FIX_HINTS, redact, type BromcomErrorKind } from '../wire/errors';
-import { buildEnvelope, OPERATIONS, serviceUrl, soapAction, type OperationSpec, type ParamValue, type ServiceName } from '../wire/envelope';
+import { buildEnvelope, fillCredentialPlaceholders, OPERATIONS, serviceUrl, soapAction, type OperationSpec, type ParamValue, type ServiceName } from '../wire/envelope';
 import { faultToError, notADataSet, parseFault } from '../wire/fault';
 import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from './policy';
 
@@ -179,6 +182,50 @@ async function credentialsOf(ctx: BromcomContext): Promise<ICredentialDataDecryp
 	return (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 }
 
+type RawResponse = { body: unknown; statusCode: number; headers?: Record<string, unknown> };
+
+/** Who sends a request, with which credential: a node's context, or n8n's credential tester. */
+export interface Connection {
+	credentials: ICredentialDataDecryptedObject;
+	send(request: IHttpRequestOptions): Promise<RawResponse>;
+}
+
+/** A node's, trigger's or picker's connection: n8n's authenticated HTTP helper. */
+async function connectionOf(ctx: BromcomContext): Promise<Connection> {
+	return {
+		credentials: await credentialsOf(ctx),
+		send: async (request) => (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)) as RawResponse,
+	};
+}
+
+/**
+ * The credential tester's connection. n8n hands a credential test only its legacy `request` helper
+ * and the decrypted credential, so the placeholders are filled here with the credential's own
+ * function; the request is otherwise the same (streamed, no redirects, the same deadline).
+ */
+export function credentialTestConnection(ctx: ICredentialTestFunctions, credentials: ICredentialDataDecryptedObject): Connection {
+	return {
+		credentials,
+		send: async (request) => {
+			const response = (await ctx.helpers.request({
+				method: request.method,
+				uri: request.url,
+				headers: request.headers,
+				body: fillCredentialPlaceholders(String(request.body ?? ''), credentials),
+				resolveWithFullResponse: true,
+				simple: false,
+				followRedirect: false,
+				followAllRedirects: false,
+				useStream: true,
+				json: false,
+				timeout: request.timeout,
+				rejectUnauthorized: credentials.ignoreSslIssues !== true,
+			})) as { body: unknown; statusCode: number; headers?: Record<string, unknown> };
+			return { body: response.body, statusCode: response.statusCode, headers: response.headers };
+		},
+	};
+}
+
 /** What the client redacts from every text it surfaces. */
 export function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
 	return [String(credentials.password ?? '')];
@@ -253,8 +300,8 @@ function asBromcomError(error: unknown, secrets: string[]): BromcomError {
  * Timeout is a deadline for the whole exchange, connection to last byte. Every error is a
  * BromcomError with the credential's secrets removed, at any HTTP status.
  */
-async function exchange<T>(ctx: BromcomContext, service: ServiceName, target: CallTarget, options: CallOptions, consume: (body: ResponseBody) => Promise<T>): Promise<T> {
-	const credentials = await credentialsOf(ctx);
+async function exchange<T>(connection: Connection, service: ServiceName, target: CallTarget, options: CallOptions, consume: (body: ResponseBody) => Promise<T>): Promise<T> {
+	const credentials = connection.credentials;
 	const secrets = secretsOf(credentials);
 	const baseUrl = resolveBaseUrl(credentials);
 	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
@@ -306,9 +353,9 @@ async function exchange<T>(ctx: BromcomContext, service: ServiceName, target: Ca
 	expired.catch(() => undefined);
 
 	const work = (async () => {
-		let response: { body: unknown; statusCode: number; headers?: Record<string, unknown> };
+		let response: RawResponse;
 		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)) as typeof response;
+			response = await connection.send(request);
 		} catch (error) {
 			throw networkError(error, secrets);
 		}
@@ -382,8 +429,9 @@ function checkedTarget(wireName: string, spec: OperationSpec, values: Record<str
  */
 export async function callWrite(ctx: BromcomContext, wireName: string, spec: OperationSpec, values: Record<string, ParamValue>, options: CallOptions = {}): Promise<string> {
 	const target = checkedTarget(wireName, spec, values);
+	const connection = await connectionOf(ctx);
 	return await withPolicy('write', options.attempts ?? POLICY.attempts, async () =>
-		await exchange(ctx, spec.service, target, options, async (body) => {
+		await exchange(connection, spec.service, target, options, async (body) => {
 			let text = '';
 			for await (const chunk of body.chunks) {
 				text += chunk;
@@ -407,8 +455,8 @@ export interface StreamedDataSet extends ParsedDataSet {
 }
 
 /** Reads a DataSet operation's answer as it streams in, one attempt. */
-async function readDataSetOnce(ctx: BromcomContext, target: CallTarget, options: ReadOptions): Promise<StreamedDataSet> {
-	return await exchange(ctx, target.spec.service, target, options, async (body) => {
+async function readDataSetOnce(connection: Connection, target: CallTarget, options: ReadOptions): Promise<StreamedDataSet> {
+	return await exchange(connection, target.spec.service, target, options, async (body) => {
 		const reader = new DataSetReader();
 		const rows: DataSetRow[] = [];
 		const max = options.maxRows ?? Infinity;
@@ -449,13 +497,44 @@ async function readDataSetOnce(ctx: BromcomContext, target: CallTarget, options:
 /** Reads an entity (getEntityDataBySchoolID), streamed, with the read policy. */
 export async function getEntityData(ctx: BromcomContext, entityName: string, entityFilter: string, options: ReadOptions = {}): Promise<StreamedDataSet> {
 	const target = checkedTarget('getEntityDataBySchoolID', OPERATIONS.getEntityDataBySchoolID as OperationSpec, { entityName, entityFilter });
-	return await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(ctx, target, options));
+	const connection = await connectionOf(ctx);
+	return await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(connection, target, options));
+}
+
+async function findEntitiesWith(connection: Connection, options: CallOptions): Promise<string[]> {
+	const target = checkedTarget('findEntitiesBySchoolID', OPERATIONS.findEntitiesBySchoolID as OperationSpec, {});
+	const data = await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(connection, target, options));
+	return data.rows.map((r) => String(r.EntityName ?? '')).filter((n) => n.length > 0);
 }
 
 export async function findEntities(ctx: BromcomContext, options: CallOptions = {}): Promise<string[]> {
-	const target = checkedTarget('findEntitiesBySchoolID', OPERATIONS.findEntitiesBySchoolID as OperationSpec, {});
-	const data = await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(ctx, target, options));
-	return data.rows.map((r) => String(r.EntityName ?? '')).filter((n) => n.length > 0);
+	return await findEntitiesWith(await connectionOf(ctx), options);
+}
+
+/**
+ * The credential test (`methods.credentialTest.bromcomMisApiTest` of every node): a real
+ * findEntitiesBySchoolID through the same client. It passes only on a real DataSet that grants at
+ * least one entity, and says how many; anything else is the client's own typed, redacted error.
+ */
+export async function testCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const credentials = (credential.data ?? {}) as ICredentialDataDecryptedObject;
+	let names: string[];
+	try {
+		names = await findEntitiesWith(credentialTestConnection(this, credentials), { attempts: 1, timeoutMs: 60_000 });
+	} catch (error) {
+		const e = error instanceof BromcomError ? error : asBromcomError(error, secretsOf(credentials));
+		const hint = FIX_HINTS[e.kind];
+		return { status: 'Error', message: withoutErrorCodes(redact([e.message, hint].filter(Boolean).join(' '), secretsOf(credentials))) };
+	}
+	const school = String(credentials.schoolId ?? '');
+	if (names.length === 0) {
+		return {
+			status: 'Error',
+			message: `Logged in to Bromcom for school ${school}, but this account may read no entities yet: ask the school to grant them to the third-party user under Modules > Setup > Third Party Access Permissions & Logs (a new third-party user starts with none).`,
+		};
+	}
+	const sample = names.slice(0, 3).join(', ');
+	return { status: 'OK', message: `Connection successful: school ${school}, ${names.length} ${names.length === 1 ? 'entity' : 'entities'} granted (${sample}${names.length > 3 ? ', …' : ''}).` };
 }
 
 export async function credentialSchoolId(ctx: BromcomContext): Promise<number> {

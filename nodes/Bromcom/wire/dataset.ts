@@ -17,7 +17,7 @@ import { BromcomError } from './errors';
 import { notADataSet } from './fault';
 import { decodeEntities, decodeXmlName } from './xml';
 
-export type ColumnKind = 'string' | 'integer' | 'decimal' | 'float' | 'boolean' | 'dateTime' | 'other';
+export type ColumnKind = 'string' | 'integer' | 'bigint' | 'decimal' | 'float' | 'boolean' | 'dateTime' | 'other';
 
 export interface DataSetColumn {
 	/** The column name as the user sees it (decoded). */
@@ -51,11 +51,15 @@ export interface ParsedDataSet extends DataSetSchema {
 	rows: DataSetRow[];
 }
 
-const INTEGER_TYPES = new Set(['int', 'long', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong', 'integer']);
+/** 32-bit and smaller: always exact as a JavaScript number. */
+const INTEGER_TYPES = new Set(['int', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt']);
+/** 64-bit and unbounded: can exceed 2^53, so the whole column is strings (one type per column). */
+const BIGINT_TYPES = new Set(['long', 'unsignedLong', 'integer', 'nonNegativeInteger', 'positiveInteger', 'negativeInteger', 'nonPositiveInteger']);
 
 export function columnKind(xsType: string): ColumnKind {
 	if (xsType === 'string') return 'string';
 	if (INTEGER_TYPES.has(xsType)) return 'integer';
+	if (BIGINT_TYPES.has(xsType)) return 'bigint';
 	if (xsType === 'decimal') return 'decimal';
 	if (xsType === 'double' || xsType === 'float') return 'float';
 	if (xsType === 'boolean') return 'boolean';
@@ -65,11 +69,23 @@ export function columnKind(xsType: string): ColumnKind {
 
 const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?$/;
 
+/** Kinds whose values are kept as the text sent (dates, 64-bit integers, strings, anything else). */
+export function isTextKind(kind: ColumnKind): boolean {
+	return kind === 'string' || kind === 'dateTime' || kind === 'other' || kind === 'bigint';
+}
+
 /**
- * Converts a cell's text by its column kind. Never loses information: a value that cannot be
- * represented exactly as a JavaScript number (a `long` above 2^53, a decimal with more than 15
- * significant digits, `INF`) stays a string, and so does text that does not match its declared type.
- * Dates stay ISO 8601 strings with the server's offset, as sent.
+ * Converts a cell's text by its column kind, one rule per schema type so that a downstream node can
+ * rely on a column's type (documented in the README):
+ * - int, short, byte and their unsigned forms → number;
+ * - long, unsignedLong, integer → string always (a 64-bit value can exceed 2^53, and a column that
+ *   were numbers in one row and strings in the next could not be relied on);
+ * - decimal → number; trailing zeros of the fraction do not count (`12.50` and `12.5000000000000000`
+ *   are 12.5). Only a value with more than 15 significant digits, which no number holds exactly,
+ *   stays a string;
+ * - double/float → number (`INF`, `-INF`, `NaN` stay strings); boolean → true/false;
+ * - dateTime → the ISO 8601 text with the server's offset, as sent.
+ * Text that does not match its declared type is kept as sent, never guessed.
  */
 export function convert(text: string, kind: ColumnKind): CellValue {
 	switch (kind) {
@@ -92,7 +108,7 @@ export function convert(text: string, kind: ColumnKind): CellValue {
 		case 'decimal': {
 			const m = DECIMAL_RE.exec(text);
 			if (m === null) return text;
-			const digits = (m[1] + (m[2] ?? '')).replace(/^0+/, '');
+			const digits = (m[1] + (m[2] ?? '').replace(/0+$/, '')).replace(/^0+/, '');
 			return digits.length <= 15 ? Number(text) : text;
 		}
 		case 'float': {
@@ -267,8 +283,7 @@ export class DataSetReader {
 	schema?: DataSetSchema;
 	private buf = '';
 	private phase = Phase.Schema;
-	private dsCloseTag = '';
-	private diffgramCloseTag = '';
+	private diffgramName = '';
 	private tablesByXmlName = new Map<string, TableReader>();
 	private rowCount = 0;
 
@@ -343,10 +358,9 @@ export class DataSetReader {
 						table.columns.forEach((c, i) => index.set(c.xmlName, i));
 						// Every row starts as a copy of this (all columns NULL), so rows share one shape.
 						const template: DataSetRow = {};
-						for (const c of table.columns) template[c.name] = null;
+						for (const c of table.columns) setCell(template, c, null);
 						this.tablesByXmlName.set(table.xmlName, { table, index, template, closeTags: table.columns.map((c) => `</${c.xmlName}>`), fast: fastRowPattern(table) });
 					}
-					this.dsCloseTag = `</${this.schema.dataSetName}>`;
 					pos = end + closeTag.length;
 					this.phase = Phase.Diffgram;
 					break;
@@ -358,9 +372,9 @@ export class DataSetReader {
 						return pos;
 					}
 					const at = pos + m.index;
-					const gt = buf.indexOf('>', at);
+					const gt = tagEndOf(buf, at + 1);
 					if (gt === -1) return pos;
-					this.diffgramCloseTag = `</${m[1] ?? ''}diffgram>`;
+					this.diffgramName = `${m[1] ?? ''}diffgram`;
 					pos = gt + 1;
 					if (buf.charCodeAt(gt - 1) === 47 /* / */) {
 						this.phase = Phase.Done; // `<diffgr:diffgram … />`: no rows.
@@ -370,17 +384,27 @@ export class DataSetReader {
 					break;
 				}
 				case Phase.DataSetStart: {
-					while (pos < buf.length && isSpace(buf.charCodeAt(pos))) pos++;
-					if (pos >= buf.length) return pos;
-					if (buf.startsWith(this.diffgramCloseTag, pos)) {
-						pos += this.diffgramCloseTag.length;
+					const at = skipMisc(buf, pos);
+					if (at === -1 || at >= buf.length) return pos;
+					pos = at;
+					if (buf.charCodeAt(pos + 1) === 47 /* / */) {
+						const end = closeTagEnd(buf, pos, this.diffgramName);
+						if (end === INCOMPLETE) return pos;
+						if (end === MISMATCH) throw payloadError('The Bromcom response has an unexpected closing tag where its data should start.');
 						this.phase = Phase.Done;
-						return pos;
+						return end;
 					}
-					const open = `<${this.schema!.dataSetName}`;
-					const at = buf.indexOf(open, pos);
-					if (at === -1) return pos;
-					const gt = buf.indexOf('>', at);
+					const name = this.schema!.dataSetName;
+					if (buf.length - pos < name.length + 2) return pos;
+					if (buf.charCodeAt(pos) !== 60 || !matchAt(buf, name, pos + 1) || !isNameEnd(buf.charCodeAt(pos + 1 + name.length))) {
+						// diffgr:before / diffgr:errors can come first when there are no current rows.
+						if (matchAt(buf, '<diffgr:', pos)) {
+							this.phase = Phase.AfterRows;
+							break;
+						}
+						throw payloadError(`The Bromcom response's data does not start with <${name}>.`);
+					}
+					const gt = tagEndOf(buf, pos + 1 + name.length);
 					if (gt === -1) return pos;
 					pos = gt + 1;
 					this.phase = buf.charCodeAt(gt - 1) === 47 ? Phase.AfterRows : Phase.Rows;
@@ -395,10 +419,18 @@ export class DataSetReader {
 				case Phase.AfterRows: {
 					// Anything between `</NewDataSet>` and `</diffgr:diffgram>` (`diffgr:before`,
 					// `diffgr:errors`) describes earlier versions, not rows: skip it.
-					const at = buf.indexOf(this.diffgramCloseTag, pos);
-					if (at === -1) return pos;
-					this.phase = Phase.Done;
-					return at + this.diffgramCloseTag.length;
+					let at = buf.indexOf(`</${this.diffgramName}`, pos);
+					while (at !== -1) {
+						const end = closeTagEnd(buf, at, this.diffgramName);
+						if (end === INCOMPLETE) return at;
+						if (end !== MISMATCH) {
+							this.phase = Phase.Done;
+							return end;
+						}
+						at = buf.indexOf(`</${this.diffgramName}`, at + 2);
+					}
+					// Keep a tail that may hold the start of the close tag.
+					return Math.max(pos, buf.length - this.diffgramName.length - 3);
 				}
 				case Phase.Done:
 					return buf.length;
@@ -414,14 +446,17 @@ export class DataSetReader {
 		let cached: TableReader | undefined;
 		let cachedName = '';
 		for (;;) {
-			while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
+			const next = skipMisc(buf, pos);
+			if (next === -1) return pos;
+			pos = next;
 			if (pos >= len) return pos;
 			if (buf.charCodeAt(pos) !== 60 /* < */) throw payloadError(`Unexpected text between rows at row ${this.rowCount + 1}.`);
 			if (buf.charCodeAt(pos + 1) === 47 /* / */) {
-				if (len - pos < this.dsCloseTag.length) return pos;
-				if (!buf.startsWith(this.dsCloseTag, pos)) throw payloadError(`Unexpected closing tag after row ${this.rowCount}.`);
+				const end = closeTagEnd(buf, pos, this.schema!.dataSetName);
+				if (end === INCOMPLETE) return pos;
+				if (end === MISMATCH) throw payloadError(`Unexpected closing tag after row ${this.rowCount}.`);
 				this.phase = Phase.AfterRows;
-				return pos + this.dsCloseTag.length;
+				return end;
 			}
 			const rowStart = pos;
 			const fast = cached?.fast;
@@ -435,8 +470,7 @@ export class DataSetReader {
 						const text = m[k + 1];
 						if (text === undefined) continue;
 						const column = columns[k];
-						row[column.name] =
-							column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other' ? this.own(k, text) : text.length === 0 ? null : convert(text, column.kind);
+						setCell(row, column, this.cell(k, column, text));
 					}
 					rows.push(row);
 					this.rowCount++;
@@ -461,9 +495,9 @@ export class DataSetReader {
 				if (cached === undefined) throw payloadError(`The Bromcom response has a row element <${tableName}> that its schema does not declare.`);
 				cachedName = tableName;
 			}
-			const gt = buf.indexOf('>', p);
+			const gt = tagEndOf(buf, p);
 			if (gt === -1) return rowStart;
-			const { table, index, template, closeTags } = cached!;
+			const { table, index, template } = cached!;
 			const columns = table.columns;
 			const ncol = columns.length;
 			// A copy of the all-NULL template: every column present, one object shape for the whole table.
@@ -472,16 +506,17 @@ export class DataSetReader {
 			let extra: Record<string, CellValue> | undefined;
 			pos = gt + 1;
 			if (buf.charCodeAt(gt - 1) !== 47 /* not <Table/> */) {
-				const closeRow = `</${cachedName}>`;
 				let complete = false;
 				for (;;) {
-					while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
-					if (pos >= len) break;
+					const at = skipMisc(buf, pos);
+					if (at === -1 || at >= len) break;
+					pos = at;
 					if (buf.charCodeAt(pos) !== 60) throw payloadError(`Unexpected text inside row ${this.rowCount + 1}.`);
 					if (buf.charCodeAt(pos + 1) === 47) {
-						if (len - pos < closeRow.length) break;
-						if (!buf.startsWith(closeRow, pos)) throw payloadError(`Mismatched closing tag in row ${this.rowCount + 1}.`);
-						pos += closeRow.length;
+						const end = closeTagEnd(buf, pos, cachedName);
+						if (end === INCOMPLETE) break;
+						if (end === MISMATCH) throw payloadError(`Mismatched closing tag in row ${this.rowCount + 1}.`);
+						pos = end;
 						complete = true;
 						break;
 					}
@@ -510,56 +545,43 @@ export class DataSetReader {
 						name = buf.slice(pos + 1, q);
 						ci = index.get(name) ?? -1;
 					}
-					const tagEnd = buf.charCodeAt(q) === 62 ? q : buf.indexOf('>', q);
+					const tagEnd = buf.charCodeAt(q) === 62 ? q : tagEndOf(buf, q);
 					if (tagEnd === -1) break;
+					// xsi:nil="true" marks an explicit NULL (a .NET writer sends it for some nullable types).
+					const nil = tagEnd > q + 1 && NIL_RE.test(buf.slice(q, tagEnd));
 					let text: string;
 					let after: number;
 					if (buf.charCodeAt(tagEnd - 1) === 47) {
 						text = '';
 						after = tagEnd + 1;
 					} else {
-						const lt = buf.indexOf('<', tagEnd + 1);
-						if (lt === -1) break;
-						if (buf.charCodeAt(lt + 1) === 33 /* ! */) {
-							const r = readMixedText(buf, tagEnd + 1, name);
-							if (r === null) break;
-							text = r.text;
-							after = r.end;
-						} else {
-							// `</name>` must follow the text directly: a value cannot contain elements.
-							const nlen = name.length;
-							if (lt + nlen + 3 > len) break;
-							if (ci === -1 ? buf.charCodeAt(lt + 1) !== 47 || buf.charCodeAt(lt + 2 + nlen) !== 62 || !matchAt(buf, name, lt + 2) : !buf.startsWith(closeTags[ci], lt)) {
-								throw payloadError(`Malformed value for <${name}> in row ${this.rowCount + 1}: expected </${name}>.`);
-							}
-							const raw = buf.slice(tagEnd + 1, lt);
-							const decoded = decodeText(raw);
-							if (decoded === undefined) throw payloadError(`Invalid character reference in <${name}> in row ${this.rowCount + 1}.`);
-							text = decoded;
-							after = lt + nlen + 3;
-						}
+						const r = readElementText(buf, tagEnd + 1, name);
+						if (r === null) break;
+						text = r.text;
+						after = r.end;
 					}
 					if (ci === -1) {
-						(extra ??= {})[decodeXmlName(name)] = text;
+						(extra ??= {})[decodeXmlName(name)] = nil ? null : text;
 					} else {
 						const column = columns[ci];
-						const value: CellValue =
-							column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other'
-								? this.own(ci, text)
-								: text.length === 0
-									? null
-									: convert(text, column.kind);
-						row[column.name] = value;
+						setCell(row, column, nil ? null : this.cell(ci, column, text));
 						if (ci >= filled) filled = ci + 1;
 					}
 					pos = after;
 				}
 				if (!complete) return rowStart;
 			}
-			if (extra !== undefined) Object.assign(row, extra);
+			if (extra !== undefined) for (const [k, v] of Object.entries(extra)) setCell(row, { name: k }, v);
 			rows.push(row);
 			this.rowCount++;
 		}
+	}
+
+	/** A cell's value from its text: typed by the column; empty text is NULL except for strings. */
+	private cell(k: number, column: DataSetColumn, text: string): CellValue {
+		if (column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other') return this.own(k, text);
+		if (text.length === 0) return null;
+		return isTextKind(column.kind) ? this.own(k, text) : convert(text, column.kind);
 	}
 
 	/** Per column: recent long values, so repeated text (dates, codes, descriptions) is stored once. */
@@ -591,16 +613,93 @@ function decodeText(raw: string): string | undefined {
 	return text.indexOf('&') === -1 ? text : decodeEntities(text);
 }
 
-/** Text that contains CDATA sections (or comments), up to `</name>`. Returns null if incomplete. */
-function readMixedText(buf: string, from: number, name: string): { text: string; end: number } | null {
+const INCOMPLETE = -1;
+const MISMATCH = -2;
+const NIL_RE = /(?:^|\s)(?:[A-Za-z_][\w.-]*:)?nil\s*=\s*(?:"true"|'true')/;
+
+/** Sets a cell; `__proto__` is an ordinary column name here, never the prototype. */
+function setCell(row: DataSetRow, column: { name: string }, value: CellValue): void {
+	if (column.name === '__proto__') Object.defineProperty(row, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+	else row[column.name] = value;
+}
+
+/**
+ * Skips whitespace, comments and processing instructions between elements (well-formed XML may
+ * carry them anywhere). Returns where the next markup or text starts, or -1 when the buffer ends
+ * inside a comment or PI (more input is needed).
+ */
+function skipMisc(buf: string, from: number): number {
+	let pos = from;
+	const len = buf.length;
+	for (;;) {
+		while (pos < len && isSpace(buf.charCodeAt(pos))) pos++;
+		if (pos >= len || buf.charCodeAt(pos) !== 60) return pos;
+		const c = buf.charCodeAt(pos + 1);
+		if (c === 33 /* ! */) {
+			if (len - pos < 4) return '<!--'.startsWith(buf.slice(pos)) ? -1 : pos;
+			if (!buf.startsWith('<!--', pos)) return pos;
+			const end = buf.indexOf('-->', pos + 4);
+			if (end === -1) return -1;
+			pos = end + 3;
+		} else if (c === 63 /* ? */) {
+			const end = buf.indexOf('?>', pos + 2);
+			if (end === -1) return -1;
+			pos = end + 2;
+		} else if (Number.isNaN(c)) {
+			return -1;
+		} else {
+			return pos;
+		}
+	}
+}
+
+/** The `>` that ends a start tag whose name ends at `from`, skipping quoted attribute values; -1 if not yet here. */
+function tagEndOf(buf: string, from: number): number {
+	let quote = 0;
+	for (let i = from; i < buf.length; i++) {
+		const c = buf.charCodeAt(i);
+		if (quote !== 0) {
+			if (c === quote) quote = 0;
+		} else if (c === 34 || c === 39) {
+			quote = c;
+		} else if (c === 62) {
+			return i;
+		} else if (c === 60) {
+			throw payloadError('Malformed tag: "<" inside a tag.');
+		}
+	}
+	return -1;
+}
+
+/** Where `</name>` (whitespace allowed before `>`) at `at` ends; INCOMPLETE or MISMATCH otherwise. */
+function closeTagEnd(buf: string, at: number, name: string): number {
+	const len = buf.length;
+	const afterName = at + 2 + name.length;
+	if (afterName > len) return '</'.concat(name).startsWith(buf.slice(at)) ? INCOMPLETE : MISMATCH;
+	if (!matchAt(buf, name, at + 2)) return MISMATCH;
+	let p = afterName;
+	while (p < len && isSpace(buf.charCodeAt(p))) p++;
+	if (p >= len) return INCOMPLETE;
+	return buf.charCodeAt(p) === 62 ? p + 1 : MISMATCH;
+}
+
+/**
+ * The text of an element, from after its start tag up to and including `</name>`: plain text,
+ * character references, CDATA sections and comments. A value cannot contain elements. Returns null
+ * when the buffer ends first (including inside `<![CDATA[` or `<!--`).
+ */
+function readElementText(buf: string, from: number, name: string): { text: string; end: number } | null {
 	let pos = from;
 	let text = '';
 	for (;;) {
 		const lt = buf.indexOf('<', pos);
 		if (lt === -1) return null;
-		const plain = decodeText(buf.slice(pos, lt));
-		if (plain === undefined) throw payloadError(`Invalid character reference in <${name}>.`);
-		text += plain;
+		if (lt > pos) {
+			const plain = decodeText(buf.slice(pos, lt));
+			if (plain === undefined) throw payloadError(`Invalid character reference in <${name}>.`);
+			text = text.length === 0 ? plain : text + plain;
+		}
+		const rest = buf.length - lt;
 		if (buf.startsWith('<![CDATA[', lt)) {
 			const end = buf.indexOf(']]>', lt + 9);
 			if (end === -1) return null;
@@ -610,11 +709,18 @@ function readMixedText(buf: string, from: number, name: string): { text: string;
 			const end = buf.indexOf('-->', lt + 4);
 			if (end === -1) return null;
 			pos = end + 3;
-		} else if (buf.startsWith(`</${name}`, lt)) {
-			const gt = buf.indexOf('>', lt);
-			if (gt === -1) return null;
-			return { text, end: gt + 1 };
-		} else if (lt + 2 + name.length >= buf.length) {
+		} else if (buf.startsWith('<?', lt)) {
+			const end = buf.indexOf('?>', lt + 2);
+			if (end === -1) return null;
+			pos = end + 2;
+		} else if (rest < 9 && ('<![CDATA['.startsWith(buf.slice(lt)) || '<!--'.startsWith(buf.slice(lt)))) {
+			return null;
+		} else if (buf.charCodeAt(lt + 1) === 47 /* / */) {
+			const end = closeTagEnd(buf, lt, name);
+			if (end === INCOMPLETE) return null;
+			if (end === MISMATCH) throw payloadError(`Malformed value for <${name}>: expected </${name}>.`);
+			return { text, end };
+		} else if (rest < 2) {
 			return null;
 		} else {
 			throw payloadError(`Malformed value for <${name}>: expected </${name}>.`);

@@ -29,6 +29,18 @@ export const CREDENTIAL_PLACEHOLDERS = {
 	password: '<!--bromcom:password-->',
 } as const;
 
+/**
+ * Puts the credential's values into an envelope's placeholders, XML-escaped. Replacement functions,
+ * not strings: a password containing "$&" must arrive as typed. The credential's `authenticate` and
+ * the credential test both use this one function.
+ */
+export function fillCredentialPlaceholders(body: string, credentials: { schoolId?: unknown; username?: unknown; password?: unknown }): string {
+	return body
+		.replace(CREDENTIAL_PLACEHOLDERS.schoolId, () => escapeXml(String(credentials.schoolId ?? '')))
+		.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(String(credentials.username ?? '')))
+		.replace(CREDENTIAL_PLACEHOLDERS.password, () => escapeXml(String(credentials.password ?? '')));
+}
+
 export type ParamType = 'int' | 'string' | 'decimal' | 'dateTime';
 
 export interface OperationSpec {
