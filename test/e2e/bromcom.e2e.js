@@ -51,6 +51,7 @@ before(async () => {
 		accounts: [
 			{ username: 'e2e-user', password: PASSWORD, entities: '*', write: true, note: 'e2e' },
 			{ username: 'sandbox', password: 'sandbox', entities: '*', write: true, note: 'demo' },
+			{ username: 'e2e-fresh', password: PASSWORD, entities: [], write: false, note: 'no permissions yet' },
 		],
 	});
 	const url = await sandbox.start(0);
@@ -115,25 +116,48 @@ test('Write-back in real n8n: the dry run sends nothing, the real write shows on
 	assert.deepEqual({ operation: audit[0].operation, personId: audit[0].params.personId, externalId: audit[0].params.externalId }, { operation: 'saveDinnerTransaction', personId, externalId: 4242 });
 });
 
-test('Credential test through n8n: succeeds, and fails with an actionable message for a wrong password', async () => {
+test('Credential test through n8n: a real read proves it; wrong password, no permissions, a redirect and an HTML page fail with what to fix', async () => {
 	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
 	const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
-	const testCredential = async (password) => {
+	const { createHostile } = require('../helpers/hostile');
+	const hostile = createHostile();
+	const hostileUrl = await hostile.start();
+	const testCredential = async ({ password = PASSWORD, username = 'e2e-user', baseUrl = sandbox.url } = {}) => {
 		const res = await fetch(`${server.base}/rest/credentials/test`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', cookie },
-			body: JSON.stringify({ credentials: { id: '', name: 'Bromcom check', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: sandbox.url, schoolId: 20001, username: 'e2e-user', password, ignoreSslIssues: false } } }),
+			body: JSON.stringify({ credentials: { id: '', name: 'Bromcom check', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl, schoolId: 20001, username, password, ignoreSslIssues: false } } }),
 		});
 		const body = await res.json();
 		return body.data ?? body;
 	};
 	try {
-		const ok = await testCredential(PASSWORD);
+		const ok = await testCredential();
 		assert.equal(ok.status, 'OK', JSON.stringify(ok));
-		const bad = await testCredential('wrong-password');
+		assert.match(ok.message, new RegExp(`^Connection successful: school 20001, ${sandbox.info().entities.length} entities granted`));
+		const bad = await testCredential({ password: 'wrong-password' });
 		assert.equal(bad.status, 'Error', JSON.stringify(bad));
-		assert.match(bad.message, /Check the School ID, Username and Password.*Modules > Setup > System Users/);
+		assert.match(bad.message, /Invalid username or password.*Check the School ID, Username and Password.*Modules > Setup > System Users/);
+		const none = await testCredential({ username: 'e2e-fresh' });
+		assert.equal(none.status, 'Error', JSON.stringify(none));
+		assert.match(none.message, /may read no entities yet.*Third Party Access Permissions & Logs/);
+		hostile.handle = (_req, res) => {
+			res.writeHead(302, { Location: '/Nucleus/Account/Login.aspx' });
+			res.end();
+		};
+		const moved = await testCredential({ baseUrl: hostileUrl });
+		assert.equal(moved.status, 'Error', JSON.stringify(moved));
+		assert.match(moved.message, /redirects \(HTTP 302\) to http:\/\/127\.0\.0\.1:\d+\/Nucleus\/Account\/Login\.aspx.*check Hosting/);
+		hostile.handle = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'text/html' });
+			res.end('<html><body><h1>TPReadOnlyDataService</h1><p>The following operations are supported.</p></body></html>');
+		};
+		const page = await testCredential({ baseUrl: hostileUrl });
+		assert.equal(page.status, 'Error', JSON.stringify(page));
+		assert.match(page.message, /web page instead of SOAP data/);
+		for (const r of [ok, bad, none, moved, page]) assert.ok(!JSON.stringify(r).includes(PASSWORD), 'the password appears in a credential test result');
 	} finally {
+		await hostile.stop();
 		await server.stop();
 		server = undefined;
 	}
