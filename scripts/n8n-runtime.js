@@ -34,8 +34,15 @@ function ensureNode24() {
 		log(`installing Node.js ${NODE_VERSION} from the npm registry (n8n needs Node 24; this machine has ${process.version})…`);
 		fs.mkdirSync(home, { recursive: true });
 		fs.writeFileSync(path.join(home, 'package.json'), '{"private":true}');
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_VERSION}`], { cwd: home, stdio: 'inherit' });
+		// `npm run` exports the project's .npmrc (ignore-scripts=true) to child processes; the `node`
+		// package puts its binary in place with an install script, so scripts are turned back on here.
+		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${NODE_VERSION}`], { cwd: home, stdio: 'inherit', env: { ...process.env, npm_config_ignore_scripts: 'false' } });
+		if (!fs.existsSync(path.join(bin, 'node'))) {
+			throw new Error(`Installing Node.js ${NODE_VERSION} from the npm registry left no binary at ${path.join(bin, 'node')}. Delete ${home} and try again; if it persists, install Node.js 24 yourself and run this command with it on your PATH.`);
+		}
 	}
+	const version = execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
+	if (!version.startsWith('v24.')) throw new Error(`${path.join(bin, 'node')} reports ${version}, not Node.js 24: delete ${home} and try again.`);
 	return bin;
 }
 
@@ -58,14 +65,12 @@ function ensureN8n(nodeBin) {
 	fs.copyFileSync(path.join(RUNTIME_DIR, 'package-lock.json'), path.join(dir, 'package-lock.json'));
 	const env = npmEnv(nodeBin);
 	const started = Date.now();
-	const ticker = setInterval(() => log(`  still installing n8n (${Math.round((Date.now() - started) / 1000)} s)…`), 30000);
-	try {
-		// `npm install` with the lockfile, not `npm ci`: the registry lacks some optional platform packages.
-		execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
-		execFileSync('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
-	} finally {
-		clearInterval(ticker);
-	}
+	// The install blocks this process, so the progress line comes from a small shell loop beside npm.
+	const withTicker = (command) =>
+		execFileSync('sh', ['-c', `(s=0; while sleep 20; do s=$((s+20)); echo "[n8n-runtime]   still installing n8n (\${s} s)…"; done) & t=$!; ${command}; rc=$?; kill $t 2>/dev/null; exit $rc`], { cwd: dir, stdio: 'inherit', env });
+	// `npm install` with the lockfile, not `npm ci`: the registry lacks some optional platform packages.
+	withTicker('npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error');
+	withTicker('npm rebuild sqlite3 --loglevel=error');
 	execFileSync(path.join(nodeBin, 'node'), ['-e', "new (require('sqlite3').Database)(':memory:').close()"], { cwd: dir });
 	fs.writeFileSync(path.join(dir, '.installed'), new Date().toISOString());
 	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
