@@ -72,10 +72,11 @@ export class BromcomMisApi implements ICredentialType {
 		{
 			displayName: 'School ID',
 			name: 'schoolId',
-			type: 'number',
-			default: 0,
+			// Text, not a number field: a number field shows 0 and lets the credential be saved with it.
+			type: 'string',
+			default: '',
 			required: true,
-			placeholder: '20001',
+			placeholder: 'e.g. 20001',
 			description: 'The numeric Bromcom School ID (Modules > Setup > School Details). Nodes can override it per item to work across the schools of a trust.',
 		},
 		{

@@ -5,6 +5,9 @@
  * editor URL and what to click first. Installs Node 24 and n8n on first use (with progress).
  *
  * Options: --port 5678 (n8n), --sandbox-port 8085, --size small|medium|large.
+ * --smoke: bring everything up (from an empty cache if BROMCOM_CI_CACHE points at one, as on a
+ *   newcomer's machine), check the editor, the credential test and one Bromcom execution, then stop.
+ *   `.ci/run` runs it on every CI run against an empty cache folder.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,13 +20,39 @@ function arg(name, fallback) {
 	return i === -1 ? fallback : process.argv[i + 1];
 }
 
+/** What a newcomer would check first: the editor loads, the node is there, the credential works, a read runs. */
+async function smokeChecks({ n8n, server, cookie, sandbox, sandboxUrl }) {
+	const check = (ok, what) => {
+		if (!ok) throw new Error(`smoke check failed: ${what}`);
+		rt.log(`smoke: ${what} — ok`);
+	};
+	const page = await fetch(server.base);
+	check(page.ok && /<html/i.test(await page.text()), 'the editor page loads');
+	const types = await (await fetch(`${server.base}/types/nodes.json`, { headers: { cookie } })).json();
+	check(['bromcom', 'bromcomTrigger', 'bromcomEligibility'].every((n) => types.some((t) => t.name === `${rt.PACKAGE_NAME}.${n}`)), 'the three Bromcom nodes are installed');
+	const test = await (await fetch(`${server.base}/rest/credentials/test`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ credentials: { id: '', name: 'Bromcom Sandbox', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: sandboxUrl, schoolId: 20001, username: 'sandbox', password: 'sandbox', ignoreSslIssues: false } } }),
+	})).json();
+	const result = test.data ?? test;
+	check(result.status === 'OK' && /entities granted/.test(result.message), `the credential test passes (${result.message})`);
+	await server.stop();
+	const run = await rt.n8nCli(n8n, ['execute', '--id=exMspRollup0000001', '--rawOutput']);
+	const parsed = rt.parseExecuteOutput(run.stdout);
+	const report = parsed.data.resultData.runData['Count per School'][0].data.main[0][0].json;
+	const expected = (id) => sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').length;
+	check(report.schools[0].students === expected(20001) && report.schools[1].students === expected(20002) && /permission/.test(report.schools[2].error || ''), `one Bromcom execution (MSP roll-up: ${report.schools.map((x) => `${x.schoolId}=${x.students ?? 'error'}`).join(', ')})`);
+}
+
 const OWNER = { email: 'dev@bromcom-sandbox.example', firstName: 'School', lastName: 'Admin', password: 'BromcomSandbox1' };
 
 (async () => {
 	const port = Number(arg('port', 5678));
 	const sandboxPort = Number(arg('sandbox-port', 8085));
-	const size = arg('size', 'medium');
-	const home = path.join(rt.ROOT, '.dev', 'n8n-home');
+	const smoke = process.argv.includes('--smoke');
+	const size = arg('size', smoke ? 'small' : 'medium');
+	const home = smoke ? fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'bromcom-smoke-')) : path.join(rt.ROOT, '.dev', 'n8n-home');
 	fs.mkdirSync(home, { recursive: true });
 
 	rt.log('1/5 Node.js 24 and n8n (first run: a few minutes)…');
@@ -34,6 +63,8 @@ const OWNER = { email: 'dev@bromcom-sandbox.example', firstName: 'School', lastN
 	rt.log(`2/5 starting the Bromcom sandbox (${size}) on 127.0.0.1:${sandboxPort}…`);
 	const sandbox = createSandbox({ size, seed: 1, fixtures: true });
 	for (const id of sandbox.schoolIds) sandbox.school(id);
+	// The MSP roll-up example shows a school that has not granted Students as an error line.
+	sandbox.changes.revokeEntity({ schoolId: 20003, username: 'sandbox', entity: 'Students' });
 	const sandboxUrl = await sandbox.start(sandboxPort);
 
 	rt.log('3/5 building and installing this package into n8n (as a community package)…');
@@ -50,8 +81,15 @@ const OWNER = { email: 'dev@bromcom-sandbox.example', firstName: 'School', lastN
 
 	rt.log(`5/5 starting n8n on 127.0.0.1:${port}…`);
 	const server = await rt.startN8n(n8n);
-	await rt.ownerSession(server.base, OWNER);
+	const cookie = await rt.ownerSession(server.base, OWNER);
 	const editor = `http://127.0.0.1:${port}`;
+	if (smoke) {
+		await smokeChecks({ n8n, server, cookie, sandbox, sandboxUrl });
+		await server.stop();
+		await sandbox.stop();
+		process.stdout.write('smoke: 4 passed, 0 failed\n');
+		process.exit(0);
+	}
 	process.stdout.write(`
 Bromcom + n8n are running.
 
@@ -77,6 +115,7 @@ Stop with Ctrl+C.
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 })().catch((error) => {
+	process.stdout.write('smoke: 0 passed, 1 failed\n');
 	process.stderr.write(`npm run dev failed: ${error.message}\n`);
 	process.exit(1);
 });

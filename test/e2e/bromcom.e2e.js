@@ -73,6 +73,9 @@ before(async () => {
 	assert.equal(importedCredentials.code, 0, importedCredentials.stderr);
 	const importedWorkflows = await cli('import:workflow', '--separate', `--input=${wfDir}`);
 	assert.equal(importedWorkflows.code, 0, importedWorkflows.stderr);
+	// The example workflows, exactly as shipped (they use the "Bromcom Sandbox" credential id).
+	const importedExamples = await cli('import:workflow', '--separate', `--input=${path.join(__dirname, '..', '..', 'examples')}`);
+	assert.equal(importedExamples.code, 0, importedExamples.stderr);
 });
 
 after(async () => {
@@ -90,6 +93,64 @@ test('Students Get Many (Current) in real n8n returns the sandbox\'s current stu
 	assert.equal(typeof rows[0].YearGroup, 'string');
 	assert.match(rows[0].StartDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
 	assert.equal(rows[0].EndDate, null);
+});
+
+test('Every example in examples/ runs as shipped and gives the sandbox\'s numbers; the trigger examples are published and activate', async () => {
+	const files = fs.readdirSync(path.join(__dirname, '..', '..', 'examples')).filter((f) => f.endsWith('.json'));
+	const examples = files.map((f) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', f), 'utf8')));
+	assert.equal(examples.length, 5);
+	const current = (id) => sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
+	sandbox.changes.revokeEntity({ schoolId: 20003, username: 'e2e-user', entity: 'Students' });
+	try {
+		// n8n's CLI can only start a workflow from a manual trigger; the trigger examples are activated below.
+		for (const example of examples.filter((e) => e.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'))) {
+			const run = await execute(example.id);
+			const ran = Object.keys(run.data.resultData.runData);
+			// Nodes that need the user's own account are disabled: they never run, and never stop the Bromcom part.
+			// n8n passes items through a disabled node unchanged: it never calls the user's account, never fails.
+			for (const node of example.nodes.filter((n) => n.disabled && n.type !== 'n8n-nodes-base.stickyNote')) {
+				assert.ok(!run.data.resultData.runData[node.name]?.[0]?.error, `${example.name}: disabled node ${node.name} failed`);
+			}
+			for (const node of example.nodes.filter((n) => !n.disabled && n.type.startsWith('n8n-nodes-bromcom.'))) assert.ok(ran.includes(node.name), `${example.name}: ${node.name} did not run`);
+			if (example.id === 'exMspRollup0000001') {
+				const report = outputOf(run, 'Count per School')[0];
+				assert.deepEqual(report.schools.slice(0, 2).map((x) => [x.schoolId, x.students]), [[20001, current(20001).length], [20002, current(20002).length]]);
+				assert.equal(report.schools[2].schoolId, 20003);
+				assert.equal(report.schools[2].students, null);
+				assert.match(report.schools[2].error, /permission to access entity 'Students'/);
+				assert.equal(report.total, current(20001).length + current(20002).length);
+			}
+			if (example.id === 'exParentsEvening01') {
+				assert.ok(outputOf(run, 'Eligible Roster', 0).length > 0, 'no parents kept');
+				assert.ok(outputOf(run, 'Eligible Roster', 1).every((r) => Array.isArray(r.excludedReasons) && r.excludedReasons.length > 0));
+			}
+			if (example.id === 'exAssessmentDry001') assert.equal(outputOf(run, 'Save Result (Dry Run)')[0].status, 'dryRun');
+		}
+		const triggers = examples.filter((e) => e.nodes.some((n) => n.type.endsWith('bromcomTrigger')));
+		assert.equal(triggers.length, 2);
+		for (const example of triggers) {
+			const published = await cli('publish:workflow', `--id=${example.id}`);
+			assert.equal(published.code, 0, `${example.name} could not be published: ${published.stdout}${published.stderr}`);
+		}
+		let startLog = '';
+		server = await rt.startN8n(n8n, { onOutput: (d) => (startLog += d) });
+		try {
+			const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
+			for (const example of triggers) {
+				const wf = await (await fetch(`${server.base}/rest/workflows/${example.id}`, { headers: { cookie } })).json();
+				const data = wf.data ?? wf;
+				assert.ok(data.active === true || Boolean(data.activeVersionId), `${example.name} is not active: ${JSON.stringify(data).slice(0, 300)}`);
+			}
+			assert.doesNotMatch(startLog, /could not be activated|has issues|Problem activating/i, startLog.slice(-2000));
+		} finally {
+			logs += startLog;
+			await server.stop();
+			server = undefined;
+			for (const example of triggers) await cli('unpublish:workflow', `--id=${example.id}`);
+		}
+	} finally {
+		sandbox.changes.grantEntity({ schoolId: 20003, username: 'e2e-user', entity: 'Students' });
+	}
 });
 
 test('Eligibility roster in real n8n: the edge-case school\'s kept and excluded counts', async () => {

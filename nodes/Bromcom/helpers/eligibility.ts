@@ -108,7 +108,13 @@ function relationshipOk(f: Facts, o: RuleOptions): boolean {
 function describeLinks(f: Facts): string {
 	const links = f.links ?? [];
 	if (links.length === 0) return 'no relationship to a student is recorded';
-	return links.map((l) => `${String(l.relationship ?? 'unknown relationship')}${flag(l.parentalResponsibility) ? ' with' : ' without'} parental responsibility`).join('; ');
+	// One line per distinct link: a grandfather of three pupils is said once, with the count.
+	const counts = new Map<string, number>();
+	for (const l of links) {
+		const text = `${String(l.relationship ?? 'unknown relationship').trim()}${flag(l.parentalResponsibility) ? ' with' : ' without'} parental responsibility`;
+		counts.set(text, (counts.get(text) ?? 0) + 1);
+	}
+	return [...counts].map(([text, n]) => (n > 1 ? `${text} (for ${n} students)` : text)).join('; ');
 }
 
 export const RULES: readonly Rule[] = [

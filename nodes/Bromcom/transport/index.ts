@@ -311,6 +311,14 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 			notSent: true,
 		});
 	}
+	const usesSchool = target.spec.params.some(([name]) => name === 'schoolID' || name === 'schoolId');
+	if (usesSchool && options.schoolId === undefined && !/^\d{1,10}$/.test(String(credentials.schoolId ?? '').trim())) {
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `The credential's School ID "${String(credentials.schoolId ?? '')}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001).`,
+			notSent: true,
+		});
+	}
 	const values = { ...target.values };
 	if (options.schoolId !== undefined) {
 		for (const [name] of target.spec.params) if (name === 'schoolID' || name === 'schoolId') values[name] = options.schoolId;
@@ -538,7 +546,7 @@ export async function testCredential(this: ICredentialTestFunctions, credential:
 }
 
 export async function credentialSchoolId(ctx: BromcomContext): Promise<number> {
-	return Number((await credentialsOf(ctx)).schoolId);
+	return Number(String((await credentialsOf(ctx)).schoolId ?? '').trim());
 }
 
 // ---- n8n errors ---------------------------------------------------------------------------------

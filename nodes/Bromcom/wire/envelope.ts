@@ -36,7 +36,7 @@ export const CREDENTIAL_PLACEHOLDERS = {
  */
 export function fillCredentialPlaceholders(body: string, credentials: { schoolId?: unknown; username?: unknown; password?: unknown }): string {
 	return body
-		.replace(CREDENTIAL_PLACEHOLDERS.schoolId, () => escapeXml(String(credentials.schoolId ?? '')))
+		.replace(CREDENTIAL_PLACEHOLDERS.schoolId, () => escapeXml(String(credentials.schoolId ?? '').trim()))
 		.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(String(credentials.username ?? '')))
 		.replace(CREDENTIAL_PLACEHOLDERS.password, () => escapeXml(String(credentials.password ?? '')));
 }
