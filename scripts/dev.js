@@ -69,6 +69,7 @@ const OWNER = { email: 'dev@bromcom-sandbox.example', firstName: 'School', lastN
 
 	rt.log('3/5 building and installing this package into n8n (as a community package)…');
 	const out = path.join(rt.ROOT, '.dev');
+	fs.mkdirSync(out, { recursive: true });
 	rt.installPackage(home, rt.packPackage(out));
 
 	rt.log('4/5 importing the "Bromcom Sandbox" credential and the example workflows…');
