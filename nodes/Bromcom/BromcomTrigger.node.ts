@@ -37,7 +37,9 @@ export class BromcomTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Watch " + $parameter["watch"]}}',
-		description: 'Starts a workflow when Bromcom records are added, updated, leave or come back (students, contacts, staff, classes, memberships or any entity)',
+		// n8n's node panel shows one "Bromcom" entry for this trigger and the Bromcom node together, with
+		// this text (seen in the browser test), so it describes both.
+		description: 'Bromcom MIS for UK schools: read and write back students, contacts, staff, classes, attendance and more, or start a workflow when records are added, change, leave or come back',
 		defaults: { name: 'Bromcom Trigger' },
 		polling: true,
 		inputs: [],
