@@ -41,6 +41,8 @@ test('the tarball holds the built package only: no sources, tests, sandbox or se
 	expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE.md', 'dist/nodes/Bromcom/Bromcom.node.js', 'dist/credentials/BromcomMisApi.credentials.js', 'dist/icons/bromcom.svg', 'dist/icons/bromcom.dark.svg']));
 	expect(files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE\.md$)/.test(f))).toEqual([]);
 	expect(files.filter((f) => /sandbox|test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+	// No source maps: n8n would print stack traces with this repository's .ts paths to users.
+	expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
 });
 
 test('installed like n8n installs it (no dev or peer dependencies), it pulls in nothing and loads every node and credential', () => {
