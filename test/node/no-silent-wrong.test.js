@@ -118,7 +118,7 @@ describe('write-back stops and keeps its record', () => {
 			sandbox.injectFault({ kind: 'loginPageAfterApply', match: { operation: 'registerSingleSignOnUser' } });
 			const first = await runNode({ parameters, credentials, staticData, mode: 'trigger', continueOnFail: true });
 			staticData = first.staticData;
-			expect(first.output[0].error).toMatch(/was not a write response \(.*login page.*\), so it may or may not have applied it/);
+			expect(first.output[0].error).toMatch(/was not a write response \(.*login page.*\), so Bromcom may or may not have applied it/);
 			const second = await runNode({ parameters, credentials, staticData, mode: 'trigger', continueOnFail: true });
 			expect(second.output[0].error).toMatch(/ended without an answer, and Bromcom cannot be checked for it. It was not sent again/);
 			expect(sandbox.audit().filter((a) => a.operation === 'registerSingleSignOnUser')).toHaveLength(1);

@@ -205,18 +205,19 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 	} catch (error) {
 		failure = error;
 	}
-	if (body === undefined) {
-		if (!isUnknownOutcome(failure)) throw failure;
+	// Bromcom may or may not have applied the write: read it back where possible, never resend blindly.
+	const settleUnknown = async (appliedMessage: string, unknownMessage: string): Promise<IDataObject> => {
 		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
 		if (applied === true) {
 			record(ctx, key, 'sent');
-			return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: 'The connection dropped after sending; Bromcom shows the write was applied.' };
+			return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: appliedMessage };
 		}
 		record(ctx, key, 'unknown');
-		throw new BromcomError({
-			kind: 'unknownOutcome',
-			message: `${failure.message.replace(/\.$/, '')} after the write was sent, so Bromcom may or may not have applied it (key ${key}). It was not resent`,
-		});
+		throw new BromcomError({ kind: 'unknownOutcome', message: `${unknownMessage}, so Bromcom may or may not have applied it (key ${key}). It was not resent` });
+	};
+	if (body === undefined) {
+		if (!isUnknownOutcome(failure)) throw failure;
+		return await settleUnknown('The connection dropped after sending; Bromcom shows the write was applied.', `${failure.message.replace(/\.$/, '')} after the write was sent`);
 	}
 
 	const response = parseWriteResult(body, wireName);
@@ -224,16 +225,7 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		// HTTP 200, but not Bromcom's answer to this write: it may or may not have been applied.
 		const fault = parseFault(body);
 		if (fault) throw faultToError(fault, 200);
-		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
-		if (applied === true) {
-			record(ctx, key, 'sent');
-			return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: 'The answer was not a Bromcom write response; Bromcom shows the write was applied.' };
-		}
-		record(ctx, key, 'unknown');
-		throw new BromcomError({
-			kind: 'unknownOutcome',
-			message: `Bromcom's answer to ${wireName} was not a write response (${notADataSet(body).message.replace(/\.$/, '')}), so it may or may not have applied it (key ${key}). It was not resent`,
-		});
+		return await settleUnknown('The answer was not a Bromcom write response; Bromcom shows the write was applied.', `Bromcom's answer to ${wireName} was not a write response (${notADataSet(body).message.replace(/\.$/, '')})`);
 	}
 	if (response.value === false) {
 		throw new BromcomError({ kind: 'serviceFault', message: `Bromcom answered "false" to ${wireName}: the write was not applied (for example the record does not exist or there was nothing to change)` });
