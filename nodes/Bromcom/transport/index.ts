@@ -453,8 +453,6 @@ export async function callWrite(ctx: BromcomContext, wireName: string, spec: Ope
 export interface ReadOptions extends CallOptions {
 	/** Stop reading (and close the connection) once this many rows have been parsed. */
 	maxRows?: number;
-	/** Called with each batch of rows as they are parsed; when given, rows are not kept. */
-	onRows?: (rows: DataSetRow[]) => void;
 }
 
 export interface StreamedDataSet extends ParsedDataSet {
@@ -477,8 +475,7 @@ async function readDataSetOnce(connection: Connection, target: CallTarget, optio
 			if (batch.length > 0) {
 				const room = max - kept;
 				const take = batch.length > room ? batch.slice(0, room) : batch;
-				if (options.onRows) options.onRows(take);
-				else for (let k = 0; k < take.length; k++) rows.push(take[k]);
+				for (let k = 0; k < take.length; k++) rows.push(take[k]);
 				kept += take.length;
 				if (kept >= max) {
 					truncated = true;

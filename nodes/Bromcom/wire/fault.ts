@@ -29,12 +29,7 @@ export function findOpenTag(xml: string, local: string, from = 0): { at: number;
 	let nextGt = -1;
 	let lt = xml.indexOf('<', from);
 	while (lt !== -1) {
-		let p = lt + 1;
-		const nameStart = p;
-		while (p < xml.length && isNameChar(xml.charCodeAt(p))) p++;
-		const qname = xml.slice(nameStart, p);
-		const colon = qname.indexOf(':');
-		const name = colon === -1 ? qname : qname.slice(colon + 1);
+		const { name, end: p } = localNameAt(xml, lt + 1);
 		if (name === local && p < xml.length) {
 			const c = xml.charCodeAt(p);
 			if (c === 62 /* > */ || c === 47 /* / */ || c === 32 || c === 9 || c === 10 || c === 13) {
@@ -48,6 +43,15 @@ export function findOpenTag(xml: string, local: string, from = 0): { at: number;
 	return undefined;
 }
 
+/** The element name starting at `from`, without its prefix, and where it ends. */
+function localNameAt(xml: string, from: number): { name: string; end: number } {
+	let end = from;
+	while (end < xml.length && isNameChar(xml.charCodeAt(end))) end++;
+	const qname = xml.slice(from, end);
+	const colon = qname.indexOf(':');
+	return { name: colon === -1 ? qname : qname.slice(colon + 1), end };
+}
+
 function isNameChar(c: number): boolean {
 	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || c === 58 || c > 127;
 }
@@ -56,13 +60,9 @@ function isNameChar(c: number): boolean {
 function findCloseTag(xml: string, local: string, from: number): number {
 	let at = xml.indexOf('</', from);
 	while (at !== -1) {
-		let p = at + 2;
-		const nameStart = p;
-		while (p < xml.length && isNameChar(xml.charCodeAt(p))) p++;
-		const qname = xml.slice(nameStart, p);
-		const colon = qname.indexOf(':');
-		if ((colon === -1 ? qname : qname.slice(colon + 1)) === local) return at;
-		at = xml.indexOf('</', Math.max(p, at + 2));
+		const { name, end } = localNameAt(xml, at + 2);
+		if (name === local) return at;
+		at = xml.indexOf('</', Math.max(end, at + 2));
 	}
 	return -1;
 }
