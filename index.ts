@@ -2,5 +2,5 @@
 // in package.json's "n8n" block.
 export { BromcomMisApi } from './credentials/BromcomMisApi.credentials';
 export { Bromcom } from './nodes/Bromcom/Bromcom.node';
-export { BromcomTrigger } from './nodes/Bromcom/BromcomTrigger.node';
-export { BromcomEligibility } from './nodes/Bromcom/BromcomEligibility.node';
+export { BromcomTrigger } from './nodes/BromcomTrigger/BromcomTrigger.node';
+export { BromcomEligibility } from './nodes/BromcomEligibility/BromcomEligibility.node';

@@ -156,7 +156,7 @@ async function main() {
 	report.limit = await limitSection(captures[1].file);
 
 	// 5b. Memory of Get Many on the 500k-row response through the engine against holding just its rows.
-	const { parseDataSet } = require('../dist/nodes/Bromcom/wire/dataset');
+	const { parseDataSet } = require('../dist/nodes/Bromcom/core/wire/dataset');
 	const rowsFile = path.join(CAPTURES, 'attendance-500k.rows.json');
 	fs.writeFileSync(rowsFile, JSON.stringify(parseDataSet(fs.readFileSync(captures[2].file, 'utf8')).rows));
 	const memory = { node: [], rows: [] };
@@ -169,7 +169,7 @@ async function main() {
 	report.memory = { nodePeakMB: median(memory.node.map((x) => x.peakGrowthMB)), nodeRows: memory.node[0].rows, nodeMs: median(memory.node.map((x) => x.ms)), rowsHeldMB: median(memory.rows.map((x) => x.heldMB)), responseMB: mb(captures[2].bytes) };
 
 	// 4. Trigger diff over 100,000 records with 1% changed.
-	const { baseline, diff } = require('../dist/nodes/Bromcom/helpers/snapshot');
+	const { baseline, diff } = require('../dist/nodes/Bromcom/core/snapshot');
 	const rows = sandbox.rows('Attendances', 20001).slice(0, 100000).map((r) => ({ ...r }));
 	const config = { fingerprint: 'bench', watch: [], keepOld: false, guard: { enabled: true, thresholdPercent: 20, minimumRecords: 20, acceptAfterPolls: 0, acknowledgeId: '' }, tombstoneDays: 400 };
 	const records = rows.map((r) => [String(r.AttendanceID), r]);

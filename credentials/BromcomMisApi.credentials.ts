@@ -6,7 +6,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { fillCredentialPlaceholders } from '../nodes/Bromcom/wire/envelope';
+import { fillCredentialPlaceholders } from '../nodes/Bromcom/core/wire/envelope';
 
 /**
  * Bromcom's third-party services take the School ID, username and password as SOAP body parameters

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: strict lint, then every jest suite (unit, sandbox over HTTP, real n8n execution engine,
+// `npm test`: strict lint, the core's import boundary, then every jest suite (unit, sandbox over HTTP, real n8n execution engine,
 // packed-tarball load and scanner). Prints one closing line "Tests: N passed, N failed".
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,6 +14,13 @@ console.log('\n== lint (n8n-node lint, strict) ==');
 const lint = run(bin('n8n-node'), ['lint']);
 if (lint !== 0) {
 	console.log('Tests: 0 passed, 1 failed (lint)');
+	process.exit(1);
+}
+
+console.log('\n== core boundary (eslint.core.config.mjs: no n8n imports in nodes/Bromcom/core) ==');
+const boundary = run(bin('eslint'), ['--no-config-lookup', '-c', 'eslint.core.config.mjs', '--max-warnings', '0', 'nodes/Bromcom/core']);
+if (boundary !== 0) {
+	console.log('Tests: 0 passed, 1 failed (core boundary)');
 	process.exit(1);
 }
 

@@ -13,7 +13,7 @@ const zlib = require('node:zlib');
 const { LoggerProxy } = require('n8n-workflow');
 const { createHostile, dataSetResponse, dataSetChunks, faultResponse, students } = require('../helpers/hostile');
 const { runNode, sandboxCredential, shutdown } = require('../helpers/n8n');
-const { secretForms } = require('../../nodes/Bromcom/wire/errors');
+const { secretForms } = require('../../nodes/Bromcom/core/wire/errors');
 
 const PASSWORD = 'Pa$$w0rd&<Sïlent> 1+1';
 const logs = [];

@@ -12,8 +12,8 @@
  * oracle's rows or a typed error, the same in one shot and in chunks.
  */
 const fc = require('fast-check');
-const { parseDataSet, DataSetReader } = require('../../nodes/Bromcom/wire/dataset');
-const { BromcomError } = require('../../nodes/Bromcom/wire/errors');
+const { parseDataSet, DataSetReader } = require('../../nodes/Bromcom/core/wire/dataset');
+const { BromcomError } = require('../../nodes/Bromcom/core/wire/errors');
 const asmx = require('../../sandbox/asmx');
 const { oracleParse } = require('../helpers/oracle');
 

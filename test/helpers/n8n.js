@@ -9,8 +9,8 @@ const { WorkflowExecute, ExecutionLifecycleHooks, PollContext, LoadOptionsContex
 // Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package.
 const from = process.env.BROMCOM_FROM_DIST ? '../../dist/' : '../../';
 const { Bromcom } = require(`${from}nodes/Bromcom/Bromcom.node`);
-const { BromcomTrigger } = require(`${from}nodes/Bromcom/BromcomTrigger.node`);
-const { BromcomEligibility } = require(`${from}nodes/Bromcom/BromcomEligibility.node`);
+const { BromcomTrigger } = require(`${from}nodes/BromcomTrigger/BromcomTrigger.node`);
+const { BromcomEligibility } = require(`${from}nodes/BromcomEligibility/BromcomEligibility.node`);
 const { BromcomMisApi } = require(`${from}credentials/BromcomMisApi.credentials`);
 
 const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom(), 'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(), 'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility() };

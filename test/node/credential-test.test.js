@@ -7,7 +7,7 @@ const { CredentialTestContext } = require('n8n-core');
 const { createSandbox } = require('../../sandbox/server');
 const { createHostile, faultResponse } = require('../helpers/hostile');
 const { sandboxCredential, shutdown, NODE_TYPES } = require('../helpers/n8n');
-const { secretForms } = require('../../nodes/Bromcom/wire/errors');
+const { secretForms } = require('../../nodes/Bromcom/core/wire/errors');
 
 const PASSWORD = 'Cr3d&<test> pass';
 let sandbox;

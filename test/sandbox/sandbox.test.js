@@ -5,8 +5,8 @@
  */
 const soap = require('soap');
 const { createSandbox } = require('../../sandbox/server');
-const { parseDataSet } = require('../../nodes/Bromcom/wire/dataset');
-const { parseFault } = require('../../nodes/Bromcom/wire/fault');
+const { parseDataSet } = require('../../nodes/Bromcom/core/wire/dataset');
+const { parseFault } = require('../../nodes/Bromcom/core/wire/fault');
 
 const NOW = '2026-11-18T10:30:00Z';
 let sandbox;

@@ -2,8 +2,8 @@
  * The client's one failure policy, as data: which failures retry, full-jitter backoff, Retry-After.
  */
 const fc = require('fast-check');
-const { POLICY, shouldRetry, delayMs, parseRetryAfter } = require('../../nodes/Bromcom/transport/policy');
-const { BromcomError } = require('../../nodes/Bromcom/wire/errors');
+const { POLICY, shouldRetry, delayMs, parseRetryAfter } = require('../../nodes/Bromcom/core/policy');
+const { BromcomError } = require('../../nodes/Bromcom/core/wire/errors');
 
 const err = (kind, extra = {}) => new BromcomError({ kind, message: 'x', ...extra });
 

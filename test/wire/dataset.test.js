@@ -1,6 +1,6 @@
-const { parseDataSet, DataSetReader, convert } = require('../../nodes/Bromcom/wire/dataset');
-const { parseFault, notADataSet } = require('../../nodes/Bromcom/wire/fault');
-const { BromcomError } = require('../../nodes/Bromcom/wire/errors');
+const { parseDataSet, DataSetReader, convert } = require('../../nodes/Bromcom/core/wire/dataset');
+const { parseFault, notADataSet } = require('../../nodes/Bromcom/core/wire/fault');
+const { BromcomError } = require('../../nodes/Bromcom/core/wire/errors');
 const asmx = require('../../sandbox/asmx');
 const { oracleParse } = require('../helpers/oracle');
 

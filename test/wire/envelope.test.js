@@ -1,7 +1,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { XMLParser } = require('fast-xml-parser');
-const { OPERATIONS, buildEnvelope, soapAction, serviceUrl, CREDENTIAL_PLACEHOLDERS } = require('../../nodes/Bromcom/wire/envelope');
+const { OPERATIONS, buildEnvelope, soapAction, serviceUrl, CREDENTIAL_PLACEHOLDERS } = require('../../nodes/Bromcom/core/wire/envelope');
 const { BromcomMisApi } = require('../../credentials/BromcomMisApi.credentials');
 
 // The real service's public WSDL lives in the project's shared reference folder (beside the clone);

@@ -1,4 +1,5 @@
-const { classifyFault, FAULT_RULES, redact, stripAsmxPrefix, BromcomError, FIX_HINTS } = require('../../nodes/Bromcom/wire/errors');
+const { classifyFault, FAULT_RULES, redact, stripAsmxPrefix, BromcomError } = require('../../nodes/Bromcom/core/wire/errors');
+const { FIX_HINTS } = require('../../nodes/Bromcom/n8n/errors');
 
 describe('fault classifier', () => {
 	test.each([
@@ -47,8 +48,9 @@ describe('fault classifier', () => {
 });
 
 describe('messages survive n8n error wrapping', () => {
-	const { withoutErrorCodes, toNodeError } = require('../../nodes/Bromcom/transport');
-	const { BromcomError: E } = require('../../nodes/Bromcom/wire/errors');
+	const { toNodeError } = require('../../nodes/Bromcom/n8n/errors');
+	const { withoutErrorCodes } = require('../../nodes/Bromcom/core/wire/errors');
+	const { BromcomError: E } = require('../../nodes/Bromcom/core/wire/errors');
 	const node = { id: '1', name: 'Bromcom', type: 'n8n-nodes-bromcom.bromcom', typeVersion: 1, position: [0, 0], parameters: {} };
 
 	test('socket error codes become words (n8n would otherwise replace the whole message)', () => {
@@ -59,7 +61,7 @@ describe('messages survive n8n error wrapping', () => {
 });
 
 describe('faults as a real .NET server words them', () => {
-	const { faultToError } = require('../../nodes/Bromcom/wire/fault');
+	const { faultToError } = require('../../nodes/Bromcom/core/wire/fault');
 	const VERBOSE = [
 		'System.Web.Services.Protocols.SoapException: Server was unable to process request. ---> System.InvalidOperationException: The query failed. ---> System.Data.SqlClient.SqlException: Invalid column name \'YearGroupX\'.',
 		'   at System.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection, Action`1 wrapCloseInAction)',

@@ -3,7 +3,7 @@
  * the intended way, and no value — however hostile — can change the predicate's shape.
  */
 const fc = require('fast-check');
-const { buildFilter, buildCondition, recordStatusFilter, validateRawFilter, combineFilters, likeEscape, FilterError } = require('../../nodes/Bromcom/wire/filter');
+const { buildFilter, buildCondition, recordStatusFilter, validateRawFilter, combineFilters, likeEscape, FilterError } = require('../../nodes/Bromcom/core/wire/filter');
 const { compileFilter, tokenize } = require('../../sandbox/tsql');
 
 const COLUMNS = [

@@ -1,4 +1,4 @@
-const { baseline, diff, digest, isCompatible } = require('../../nodes/Bromcom/helpers/snapshot');
+const { baseline, diff, digest, isCompatible } = require('../../nodes/Bromcom/core/snapshot');
 
 const config = (over = {}) => ({ fingerprint: 'fp', watch: [], keepOld: false, guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 0, acknowledgeId: '' }, tombstoneDays: 10, ...over });
 const recs = (n, f = (i) => ({ id: i, name: `n${i}` })) => Array.from({ length: n }, (_, i) => [String(i), f(i)]);
@@ -70,7 +70,7 @@ test('small changes below the threshold flow; duplicate rows for one key count o
 });
 
 test('the fast digester gives the same digests as digest(), whatever the key order or shape', () => {
-	const { digester } = require('../../nodes/Bromcom/helpers/snapshot');
+	const { digester } = require('../../nodes/Bromcom/core/snapshot');
 	const d = digester([]);
 	const rows = [{ b: 1, a: 'x', c: null }, { a: 'y', b: 2, c: { z: 1, y: [1, 'two'] } }, { a: 'z' }, { b: 1, a: 'x', c: null, extra: true }, { c: null, b: 1, a: 'x' }];
 	for (const row of rows) expect(d(row)).toBe(digest(row, []));

@@ -69,7 +69,13 @@ export const FILTER_OPERATORS = [
 	{ name: 'Is Not Empty', value: 'isNotEmpty' },
 ];
 
-export const filtersProperty: INodeProperties = {
+/**
+ * Filters with the column picker. `dependsOn` names the parameters that choose the entity: the
+ * action node's Resource and Entity, the trigger's Watch and Entity. Each node serves
+ * `getColumns` from its own methods.
+ */
+export function filtersPropertyFor(dependsOn: string[]): INodeProperties {
+	return {
 	displayName: 'Filters',
 	name: 'filters',
 	type: 'fixedCollection',
@@ -86,7 +92,7 @@ export const filtersProperty: INodeProperties = {
 					displayName: 'Field Name or ID',
 					name: 'field',
 					type: 'options',
-					typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['resource', 'entity'] },
+					typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: dependsOn },
 					default: '',
 					description: 'The Bromcom column to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 				},
@@ -114,6 +120,23 @@ export const filtersProperty: INodeProperties = {
 				},
 			],
 		},
+	],
+	};
+}
+
+export const filtersProperty: INodeProperties = filtersPropertyFor(['resource', 'entity']);
+
+/** The Entity picker: the entities this account may read (findEntitiesBySchoolID), or a name. */
+export const entityProperty: INodeProperties = {
+	displayName: 'Entity',
+	name: 'entity',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The Bromcom entity to read. The list shows the entities this account is permitted to read.',
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEntities', searchable: true } },
+		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. StudentFlatView' },
 	],
 };
 

@@ -17,9 +17,9 @@ import {
 	statusFilter,
 	userFilter,
 } from '../helpers/read';
-import type { EntitySpec } from '../catalog';
-import { BromcomError } from '../wire/errors';
-import { buildCondition, combineFilters, type DateColumns } from '../wire/filter';
+import type { EntitySpec } from '../core/catalog';
+import { BromcomError } from '../core/wire/errors';
+import { buildCondition, combineFilters, type DateColumns } from '../core/wire/filter';
 import {
 	filtersProperty,
 	limitProperty,

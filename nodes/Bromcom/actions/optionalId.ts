@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { invalid } from '../helpers/read';
-import { buildCondition } from '../wire/filter';
+import { buildCondition } from '../core/wire/filter';
 
 /** An optional ID parameter narrowing a Get Many: empty means "all". */
 export function optionalIdFilter(ctx: IExecuteFunctions, i: number, parameter: string, column: string, label: string): string {

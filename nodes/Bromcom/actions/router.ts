@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { mapGrouped } from '../helpers/concurrency';
+import { mapGrouped } from '../core/concurrency';
 import { SchemaCache } from '../helpers/read';
-import { toNodeError } from '../transport';
+import { errorItem, toNodeError } from '../n8n/errors';
 import * as assessment from './assessment/Assessment.resource';
 import * as attendance from './attendance/Attendance.resource';
 import * as behaviour from './behaviour/Behaviour.resource';
@@ -89,7 +89,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const { rows, error } = outcomes[i] as { rows?: IDataObject[]; error?: ReturnType<typeof toNodeError> };
 		if (error) {
 			if (this.continueOnFail()) {
-				returnData.push({ json: { error: error.message, details: error.description ?? null }, pairedItem: { item: i } });
+				returnData.push(errorItem(error, i));
 				continue;
 			}
 			throw error;

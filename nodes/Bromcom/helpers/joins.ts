@@ -6,9 +6,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { BromcomContext } from '../transport';
 
-import { BromcomError } from '../wire/errors';
-import { buildCondition, combineFilters } from '../wire/filter';
-import { CANDIDATES, field, joinContacts, type JoinedContact } from './people';
+import { BromcomError } from '../core/wire/errors';
+import { buildCondition, combineFilters, currentLinkFilter } from '../core/wire/filter';
+import { CANDIDATES, field, joinContacts, type JoinedContact } from '../core/people';
 import { read, readByIds, type ItemSettings, type SchemaCache } from './read';
 
 /** The entity's real name for a column, from its schema, out of a list of plausible names. */
@@ -25,7 +25,7 @@ export async function resolveColumn(schemas: SchemaCache, entity: string, candid
 }
 
 /** Links still in force today (no end date, or one in the future). */
-export const CURRENT_LINK = '(EndDate IS NULL OR EndDate >= GETDATE())';
+export const CURRENT_LINK = currentLinkFilter();
 
 async function hasColumn(schemas: SchemaCache, entity: string, name: string, settings: ItemSettings): Promise<boolean> {
 	return (await schemas.columns(entity, settings)).some((c) => c.name.toLowerCase() === name.toLowerCase());

@@ -6,8 +6,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getEntityData, DEFAULT_TIMEOUT_MS, type BromcomContext, type CallOptions, type StreamedDataSet } from '../transport';
-import type { ColumnKind, DataSetColumn, DataSetRow } from '../wire/dataset';
-import { BromcomError } from '../wire/errors';
+import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
+import { parseBromcomId } from '../core/ids';
+import { invalid, schoolIdParameter } from '../n8n/settings';
 import {
 	buildFilter,
 	combineFilters,
@@ -19,7 +20,7 @@ import {
 	type FilterOperator,
 	type LiteralType,
 	type RecordStatus,
-} from '../wire/filter';
+} from '../core/wire/filter';
 
 export interface ItemSettings extends CallOptions {
 	schoolId?: number;
@@ -29,21 +30,9 @@ export interface ItemSettings extends CallOptions {
 	trimValues?: boolean;
 }
 
-export function invalid(message: string): BromcomError {
-	return new BromcomError({ kind: 'invalidInput', message, notSent: true });
-}
-
 /** School ID from the node (empty = the credential's) and the request options of item `i`. */
 export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
-	const raw = String(ctx.getNodeParameter('schoolId', i, '') ?? '').trim();
-	let schoolId: number | undefined;
-	if (raw !== '') {
-		// Digits only: Number() would read "0x4E21" or "2e4" as school 20001 / 20000.
-		schoolId = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-		if (!Number.isInteger(schoolId) || schoolId <= 0 || schoolId > 2147483647) {
-			throw invalid(`School ID "${raw}" is not a whole number. Use the numeric Bromcom School ID, or leave the field empty to use the credential's.`);
-		}
-	}
+	const schoolId = schoolIdParameter(ctx.getNodeParameter('schoolId', i, ''));
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
 	const attempts = Number(options.attempts ?? 3);
@@ -225,10 +214,11 @@ export async function readByIds(ctx: BromcomContext, entity: string, column: str
 export function requiredId(ctx: IExecuteFunctions, i: number, name: string, label: string): number {
 	const raw = ctx.getNodeParameter(name, i, '') as unknown;
 	const value = typeof raw === 'object' && raw !== null && 'value' in (raw as IDataObject) ? (raw as IDataObject).value : raw;
-	const text = String(value ?? '').trim();
-	const n = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-	if (!Number.isInteger(n) || n <= 0 || n > 2147483647) {
+	const n = parseBromcomId(value);
+	if (n === undefined) {
 		throw invalid(`${label} "${String(value ?? '')}" is not a valid Bromcom ID: it must be a positive whole number.`);
 	}
 	return n;
 }
+
+export { invalid };

@@ -5,9 +5,9 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DataSetRow } from '../wire/dataset';
-import { buildFilter, combineFilters } from '../wire/filter';
-import { mapLimit } from './concurrency';
+import type { DataSetRow } from '../core/wire/dataset';
+import { buildFilter, combineFilters } from '../core/wire/filter';
+import { mapLimit } from '../core/concurrency';
 import { invalid, read, type ItemSettings } from './read';
 
 const DAY = 86400000;

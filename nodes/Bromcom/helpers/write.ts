@@ -7,15 +7,16 @@
  * The ledger lives in the workflow's static data. n8n saves it for active (production) executions; a
  * manual run keeps it for that run only, which every output item states (`ledger`).
  */
-import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { callWrite, credentialSchoolId, CREDENTIAL_TYPE, resolveBaseUrl } from '../transport';
-import { buildEnvelope, CREDENTIAL_PLACEHOLDERS, OPERATIONS, serviceUrl, soapAction, type OperationName, type OperationSpec, type ParamValue } from '../wire/envelope';
-import { BromcomError } from '../wire/errors';
-import { elementContent, faultToError, findOpenTag, notADataSet, parseFault } from '../wire/fault';
-import { escapeXml, decodeEntities } from '../wire/xml';
+import { buildEnvelope, CREDENTIAL_PLACEHOLDERS, OPERATIONS, serviceUrl, soapAction, type OperationName, type OperationSpec, type ParamValue } from '../core/wire/envelope';
+import { BromcomError } from '../core/wire/errors';
+import { elementContent, faultToError, findOpenTag, notADataSet, parseFault } from '../core/wire/fault';
+import { escapeXml, decodeEntities } from '../core/wire/xml';
+import { MAX_BROMCOM_ID } from '../core/ids';
+import { idempotencyKey } from '../core/ledger';
 import { itemSettings, type ItemSettings } from './read';
 
 const LEDGER_LIMIT = 5000;
@@ -47,7 +48,7 @@ export const id = (label: string) =>
 		.refine((v) => /^\d{1,10}$/.test(v), `${label} must be a whole number written in digits only, for example 2000101`)
 		.transform((v) => Number(v))
 		.refine((v) => v > 0, `${label} must be a positive Bromcom ID`)
-		.refine((v) => v <= 2147483647, `${label} is too large`);
+		.refine((v) => v <= MAX_BROMCOM_ID, `${label} is too large`);
 
 /** Money: at most two decimal places, sent as "%.2f" like the live client (S7). */
 export const money = (label: string, min: number, max: number) =>
@@ -93,19 +94,6 @@ export function validate<T extends z.ZodTypeAny>(schema: T, input: unknown): z.i
 }
 
 // ---- Keys and ledger -------------------------------------------------------------------------------
-
-function stable(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-	return `{${Object.keys(value as IDataObject)
-		.sort()
-		.map((k) => `${JSON.stringify(k)}:${stable((value as IDataObject)[k])}`)
-		.join(',')}}`;
-}
-
-/** Deterministic key for one logical write: operation, school and the validated payload (which names the target). */
-export function idempotencyKey(operation: string, schoolId: number, values: Record<string, ParamValue>): string {
-	return `bw1-${createHash('sha256').update(stable({ operation, schoolId, values })).digest('hex').slice(0, 32)}`;
-}
 
 function ledgerOf(ctx: IExecuteFunctions): Record<string, LedgerEntry> {
 	const data = ctx.getWorkflowStaticData('node');

@@ -1,17 +1,26 @@
 /**
- * Pickers: the entity list comes from findEntitiesBySchoolID (only what the school granted this
- * account), columns from a `1=0` schema probe of the entity (zero rows, full schema: S5).
+ * Pickers of the Bromcom node, keyed explicitly: the entity list comes from findEntitiesBySchoolID
+ * (only what the school granted this account), columns from a `1=0` schema probe of the entity
+ * (zero rows, full schema: docs/bromcom-facts.md, "Schema probe"). The trigger has its own
+ * `getColumns` (nodes/BromcomTrigger/methods.ts) over the same `columnOptions`.
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { RESOURCE_ENTITY, WATCH_ENTITY } from '../catalog';
-import { findEntities, getEntityData, toNodeError } from '../transport';
+import { parseSchoolIdField } from '../core/ids';
+import { RESOURCE_ENTITY } from '../core/catalog';
+import { toNodeError } from '../n8n/errors';
+import { findEntities, getEntityData } from '../transport';
 
 function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
-	const raw = String(ctx.getCurrentNodeParameter('schoolId') ?? '').trim();
-	const n = Number(raw);
-	return raw !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
+	// A School ID still being typed lists the credential's school rather than failing the picker.
+	return parseSchoolIdField(ctx.getCurrentNodeParameter('schoolId')).schoolId;
+}
+
+/** The Entity parameter (a resource locator) as a name. */
+export function entityParameter(ctx: ILoadOptionsFunctions): string {
+	const locator = ctx.getCurrentNodeParameter('entity', { extractValue: true }) as unknown;
+	return String(typeof locator === 'object' && locator !== null ? ((locator as IDataObject).value ?? '') : (locator ?? ''));
 }
 
 export async function searchEntities(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -25,21 +34,22 @@ export async function searchEntities(this: ILoadOptionsFunctions, filter?: strin
 	return { results: names.filter((n) => n.toLowerCase().includes(needle)).map((n) => ({ name: n, value: n })) };
 }
 
-export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
-	const watch = String(this.getCurrentNodeParameter('watch') ?? '');
-	const curated = RESOURCE_ENTITY[resource];
-	const byParameter = curated?.byParameter ? curated.byParameter.values[String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')] : undefined;
-	let entity: string | undefined = (byParameter ?? curated?.entity ?? WATCH_ENTITY[watch])?.name;
-	if (resource === 'entity' || (resource === '' && watch === 'entity')) {
-		const locator = this.getCurrentNodeParameter('entity', { extractValue: true }) as unknown;
-		entity = String(typeof locator === 'object' && locator !== null ? (locator as IDataObject).value ?? '' : locator ?? '');
-	}
-	if (!entity) throw new NodeOperationError(this.getNode(), 'Choose an entity first to list its columns.');
+/** The columns of `entity` as picker options, from a `1=0` read. */
+export async function columnOptions(ctx: ILoadOptionsFunctions, entity: string | undefined): Promise<INodePropertyOptions[]> {
+	if (!entity) throw new NodeOperationError(ctx.getNode(), 'Choose an entity first to list its columns.');
 	try {
-		const data = await getEntityData(this, entity, '1=0', { schoolId: schoolOf(this), attempts: 1, timeoutMs: 60000 });
+		const data = await getEntityData(ctx, entity, '1=0', { schoolId: schoolOf(ctx), attempts: 1, timeoutMs: 60000 });
 		return data.columns.map((c) => ({ name: c.name, value: c.name, description: `${c.xsType}${c.dataType ? ` (${c.dataType.split(',')[0]})` : ''}` }));
 	} catch (error) {
-		throw toNodeError(this.getNode(), error, { action: `reading the columns of ${entity}` });
+		throw toNodeError(ctx.getNode(), error, { action: `reading the columns of ${entity}` });
 	}
+}
+
+/** Columns of the entity the chosen Resource (and its scope, e.g. Timetable's) reads. */
+export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
+	if (resource === 'entity') return await columnOptions(this, entityParameter(this));
+	const curated = RESOURCE_ENTITY[resource];
+	const byParameter = curated?.byParameter ? curated.byParameter.values[String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')] : undefined;
+	return await columnOptions(this, (byParameter ?? curated?.entity)?.name);
 }

@@ -15,17 +15,17 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
-	INode,
 	IPollFunctions,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { DataSetReader, type DataSetRow, type ParsedDataSet } from '../wire/dataset';
-import { BromcomError, FIX_HINTS, redact, type BromcomErrorKind } from '../wire/errors';
-import { buildEnvelope, fillCredentialPlaceholders, OPERATIONS, serviceUrl, soapAction, type OperationSpec, type ParamValue, type ServiceName } from '../wire/envelope';
-import { faultToError, notADataSet, parseFault } from '../wire/fault';
-import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from './policy';
+import { DataSetReader, type DataSetRow, type ParsedDataSet } from '../core/wire/dataset';
+import { BromcomError, CODE_WORDS, redact, withoutErrorCodes } from '../core/wire/errors';
+import { FIX_HINTS } from '../n8n/errors';
+import { buildEnvelope, fillCredentialPlaceholders, OPERATIONS, serviceUrl, soapAction, type OperationSpec, type ParamValue, type ServiceName } from '../core/wire/envelope';
+import { faultToError, notADataSet, parseFault } from '../core/wire/fault';
+import { parseBromcomId } from '../core/ids';
+import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from '../core/policy';
 
 export const CREDENTIAL_TYPE = 'bromcomMisApi';
 
@@ -67,39 +67,6 @@ interface CallTarget {
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
 /** Failures before any byte of the request could have reached Bromcom. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
-
-/**
- * Socket error codes in words. n8n's NodeApiError replaces any message that merely contains a code
- * such as ECONNRESET with its own generic text, so codes never appear in our messages.
- */
-const CODE_WORDS: Record<string, string> = {
-	ECONNRESET: 'the connection was reset',
-	ECONNREFUSED: 'the connection was refused',
-	ETIMEDOUT: 'the connection timed out',
-	ECONNABORTED: 'the connection was aborted',
-	ESOCKETTIMEDOUT: 'the connection timed out',
-	EPIPE: 'the connection broke',
-	EAI_AGAIN: 'the DNS lookup failed',
-	ENOTFOUND: 'the host name was not found',
-	ENETUNREACH: 'the network is unreachable',
-	EHOSTUNREACH: 'the host is unreachable',
-	EADDRNOTAVAIL: 'the address is not available',
-	GETADDRINFO: 'the host name lookup failed',
-	UND_ERR_SOCKET: 'the connection failed',
-	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
-	// The rest of n8n's list (n8n-workflow errors/abstract/node.error.js COMMON_ERRORS).
-	ERRADDRINUSE: 'the address is in use',
-	ENOENT: 'a file was not found',
-	EISDIR: 'a path is a directory',
-	ENOTDIR: 'a path is not a directory',
-	EACCES: 'access was denied',
-	EEXIST: 'it already exists',
-	EPERM: 'the operation was not permitted',
-};
-
-export function withoutErrorCodes(text: string): string {
-	return text.replace(/\b(?:read |write |connect |getaddrinfo )?([A-Z][A-Z_]{3,})\b/g, (whole, code: string) => CODE_WORDS[code] ?? whole);
-}
 
 function networkError(error: unknown, secrets: string[]): BromcomError {
 	const e = error as { cause?: { code?: string; message?: string }; code?: string; message?: string };
@@ -312,7 +279,7 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 		});
 	}
 	const usesSchool = target.spec.params.some(([name]) => name === 'schoolID' || name === 'schoolId');
-	if (usesSchool && options.schoolId === undefined && !/^\d{1,10}$/.test(String(credentials.schoolId ?? '').trim())) {
+	if (usesSchool && options.schoolId === undefined && parseBromcomId(credentials.schoolId) === undefined) {
 		throw new BromcomError({
 			kind: 'invalidInput',
 			message: `The credential's School ID "${String(credentials.schoolId ?? '')}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001).`,
@@ -543,57 +510,5 @@ export async function testCredential(this: ICredentialTestFunctions, credential:
 }
 
 export async function credentialSchoolId(ctx: BromcomContext): Promise<number> {
-	return Number(String((await credentialsOf(ctx)).schoolId ?? '').trim());
-}
-
-// ---- n8n errors ---------------------------------------------------------------------------------
-
-const FAILURE_CAUSE: Partial<Record<BromcomErrorKind, 'credential-invalid' | 'configuration-invalid' | 'temporarily-unavailable'>> = {
-	credentials: 'credential-invalid',
-	school: 'configuration-invalid',
-	entityNotPermitted: 'configuration-invalid',
-	unknownEntity: 'configuration-invalid',
-	badFilter: 'configuration-invalid',
-	writeNotPermitted: 'configuration-invalid',
-	transient: 'temporarily-unavailable',
-};
-
-export interface ErrorContext {
-	itemIndex?: number;
-	/** The school the request was for ("from the credential" when the node left it empty). */
-	school?: string;
-	/** What the node was doing, for the description: "listing the entities this account may read". */
-	action?: string;
-}
-
-/**
- * Turns a BromcomError into the n8n error the user sees: what happened (with Bromcom's own text) and
- * for which school, which screen or field fixes it, and `[item N]` through n8n's itemIndex. The error
- * object holds only this sanitised data.
- */
-export function toNodeError(node: INode, error: unknown, context: ErrorContext = {}): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (!(error instanceof BromcomError)) {
-		return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex: context.itemIndex });
-	}
-	const where = context.school ? ` (school ${context.school})` : '';
-	const message = withoutErrorCodes(error.kind === 'invalidInput' ? error.message : `${error.message.replace(/\.$/, '')}${where}.`);
-	const description = [context.action ? `While ${context.action}.` : '', FIX_HINTS[error.kind], error.faultText && error.faultText !== error.message ? `Bromcom said: ${error.faultText}` : '']
-		.filter(Boolean)
-		.join('\n\n');
-	if (error.kind === 'invalidInput') {
-		return new NodeOperationError(node, message, { itemIndex: context.itemIndex, description });
-	}
-	const cause = FAILURE_CAUSE[error.kind];
-	return new NodeApiError(
-		node,
-		{ message, kind: error.kind, faultCode: error.faultCode ?? null, httpCode: error.httpCode ?? null } as JsonObject,
-		{
-			message,
-			description,
-			itemIndex: context.itemIndex,
-			httpCode: error.httpCode === undefined ? undefined : String(error.httpCode),
-			...(cause ? { failure: { cause } } : {}),
-		},
-	);
+	return parseBromcomId((await credentialsOf(ctx)).schoolId) ?? NaN;
 }

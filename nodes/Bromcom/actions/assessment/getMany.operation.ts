@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { makeGetMany } from '../factories';
 import { optionalIdFilter } from '../optionalId';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'assessment',

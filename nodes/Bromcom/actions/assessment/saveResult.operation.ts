@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { read } from '../../helpers/read';
 import { dateTime, id, performWrite, validate } from '../../helpers/write';
-import { buildFilter, type FilterCondition } from '../../wire/filter';
+import { buildFilter, type FilterCondition } from '../../core/wire/filter';
 import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription(

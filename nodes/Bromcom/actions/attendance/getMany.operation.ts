@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fieldsOption, itemSettings, limitedSettings, limitRows, requiredId, selectFields, userFilter } from '../../helpers/read';
 import { dateRangeProperties, dateWindows, readWindows, windowDays, windowDaysOption } from '../../helpers/windows';
-import { buildCondition, combineFilters } from '../../wire/filter';
+import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { filtersProperty, limitProperty, readOptionsProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
 import type { Shared } from '../types';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 const properties: INodeProperties[] = [
 	schoolIdProperty,

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { buildCondition, combineFilters } from '../../wire/filter';
+import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { makeGetMany } from '../factories';
 import { optionalIdFilter } from '../optionalId';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'behaviour',

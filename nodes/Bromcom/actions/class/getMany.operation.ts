@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { GROUP_TYPES } from '../../helpers/joins';
-import { buildCondition } from '../../wire/filter';
+import { buildCondition } from '../../core/wire/filter';
 import { makeGetMany } from '../factories';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'class',

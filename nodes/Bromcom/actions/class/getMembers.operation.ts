@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { CURRENT_LINK } from '../../helpers/joins';
-import { simplifyStaff, simplifyStudent } from '../../helpers/people';
+import { simplifyStaff, simplifyStudent } from '../../core/people';
 import { itemSettings, read, readByIds, requiredId } from '../../helpers/read';
-import { buildCondition, combineFilters } from '../../wire/filter';
+import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
 

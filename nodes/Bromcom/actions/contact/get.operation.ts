@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readContacts, resolveColumn } from '../../helpers/joins';
-import { CANDIDATES, simplifyContact } from '../../helpers/people';
+import { CANDIDATES, simplifyContact } from '../../core/people';
 import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
-import { buildCondition } from '../../wire/filter';
+import { buildCondition } from '../../core/wire/filter';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, notFound, singleRecordOptions } from '../factories';
 import type { Shared } from '../types';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readContacts } from '../../helpers/joins';
-import { simplifyContact } from '../../helpers/people';
+import { simplifyContact } from '../../core/people';
 import { fieldsOption, itemSettings, limitRows, read, selectFields, statusFilter, userFilter } from '../../helpers/read';
 import { filtersProperty, limitProperty, readOptionsProperty, recordStatusProperty, returnAllProperty, schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import type { Shared } from '../types';

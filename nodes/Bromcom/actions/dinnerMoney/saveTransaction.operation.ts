@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { read } from '../../helpers/read';
 import { dateTime, id, money, performWrite, validate } from '../../helpers/write';
-import { buildFilter } from '../../wire/filter';
+import { buildFilter } from '../../core/wire/filter';
 import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('dinnerMoney', 'saveTransaction', [

@@ -2,22 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fieldsOption, invalid, itemSettings, limitedSettings, limitRows, read, selectFields, userFilter } from '../../helpers/read';
-import { combineFilters, recordStatusFilter, type RecordStatus } from '../../wire/filter';
-import { filtersProperty, limitProperty, readOptionsProperty, recordStatusProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
+import { combineFilters, recordStatusFilter, type RecordStatus } from '../../core/wire/filter';
+import { entityProperty, filtersProperty, limitProperty, readOptionsProperty, recordStatusProperty, returnAllProperty, schoolIdProperty } from '../common.descriptions';
 import type { Shared } from '../types';
-
-export const entityProperty: INodeProperties = {
-	displayName: 'Entity',
-	name: 'entity',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'The Bromcom entity to read. The list shows the entities this account is permitted to read.',
-	modes: [
-		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEntities', searchable: true } },
-		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. StudentFlatView' },
-	],
-};
 
 const properties: INodeProperties[] = [
 	entityProperty,

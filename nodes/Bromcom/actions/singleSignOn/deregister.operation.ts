@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { read } from '../../helpers/read';
 import { id, performWrite, validate } from '../../helpers/write';
-import { buildCondition } from '../../wire/filter';
+import { buildCondition } from '../../core/wire/filter';
 import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('singleSignOn', 'deregister', [

@@ -1,6 +1,6 @@
-import { simplifyStaff } from '../../helpers/people';
+import { simplifyStaff } from '../../core/people';
 import { makeGet } from '../factories';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGet({
 	resource: 'staff',

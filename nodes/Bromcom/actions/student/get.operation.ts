@@ -1,6 +1,6 @@
-import { simplifyStudent } from '../../helpers/people';
+import { simplifyStudent } from '../../core/people';
 import { makeGet } from '../factories';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGet({
 	resource: 'student',

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readContacts } from '../../helpers/joins';
-import { simplifyContact } from '../../helpers/people';
+import { simplifyContact } from '../../core/people';
 import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
-import { buildCondition } from '../../wire/filter';
+import { buildCondition } from '../../core/wire/filter';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
 import type { Shared } from '../types';

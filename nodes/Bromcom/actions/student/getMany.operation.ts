@@ -1,6 +1,6 @@
-import { simplifyStudent } from '../../helpers/people';
+import { simplifyStudent } from '../../core/people';
 import { makeGetMany } from '../factories';
-import { ENTITIES } from '../../catalog';
+import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGetMany({
 	resource: 'student',

@@ -22,34 +22,6 @@ export type BromcomErrorKind =
 	| 'notFound'
 	| 'unknownOutcome';
 
-/** Where in Bromcom (or in the node) the user fixes each kind of error. */
-export const FIX_HINTS: Record<BromcomErrorKind, string> = {
-	credentials:
-		'Check the School ID, Username and Password in the Bromcom MIS API credential. In Bromcom the third-party user lives under Modules > Setup > System Users: it must be enabled, have the Third Party role, and its password must not have expired.',
-	school:
-		'Check the School ID (in the credential or the node). It is the numeric Bromcom School ID shown in Modules > Setup > School Details, not the DfE number.',
-	entityNotPermitted:
-		'Ask the school to tick this entity for the third-party user under Modules > Setup > Third Party Access Permissions & Logs. Accounts start with no entity permissions.',
-	unknownEntity:
-		'Check the entity name. Use the Entity resource with its list to see exactly which entities this account may read (Bromcom adds entities over time).',
-	badFilter:
-		'Check the filter: field names must be columns of the entity and values must match the column type. Use the guided filter builder, or a Bromcom column list from the Entity resource.',
-	writeNotPermitted:
-		'Write-back needs the Third Party Write Licence and the write permission for this user: Config > Setup > Roles and Permissions > System Security > Security Settings > Third Party Write Back.',
-	badRequest:
-		'Bromcom could not read the request. Check that School ID is a whole number and that the Hosting / Base URL points at a Bromcom server.',
-	serviceFault: '',
-	transient:
-		'Bromcom or the network was temporarily unavailable. The node retries these automatically; if it keeps failing, try again later or raise the timeout under Options.',
-	unexpectedPayload:
-		'The server did not answer like a Bromcom SOAP service. Check the Hosting / Base URL in the credential (for example https://cloudmis.bromcom.com) and that the school is hosted there.',
-	invalidInput: 'Correct the highlighted node field.',
-	unknownOutcome:
-		'Check in Bromcom whether the change is there (for example on the student\'s record or Modules > Setup > Third Party Access Permissions & Logs). Then re-run: the node checks Bromcom first where it can, and otherwise only resends if Options > Resend Unknown Outcome is on.',
-	notFound:
-		'Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school\'s permitted data are not visible to the third-party user.',
-};
-
 /** Kinds that a retry can fix. Credential, permission and filter errors never are. */
 export const RETRYABLE: ReadonlySet<BromcomErrorKind> = new Set<BromcomErrorKind>(['transient']);
 
@@ -103,9 +75,6 @@ export class BromcomError extends Error {
 		return RETRYABLE.has(this.kind);
 	}
 
-	get fix(): string {
-		return FIX_HINTS[this.kind];
-	}
 }
 
 interface FaultRule {
@@ -263,4 +232,37 @@ export function secretForms(secret: string): string[] {
 
 function escapeForRedaction(value: string): string {
 	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/**
+ * Socket error codes in words. n8n's NodeApiError replaces any message that merely contains a code
+ * such as ECONNRESET with its own generic text, so codes never appear in our messages.
+ */
+export const CODE_WORDS: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection was aborted',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	EPIPE: 'the connection broke',
+	EAI_AGAIN: 'the DNS lookup failed',
+	ENOTFOUND: 'the host name was not found',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+	EADDRNOTAVAIL: 'the address is not available',
+	GETADDRINFO: 'the host name lookup failed',
+	UND_ERR_SOCKET: 'the connection failed',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
+	// The rest of n8n's list (n8n-workflow errors/abstract/node.error.js COMMON_ERRORS).
+	ERRADDRINUSE: 'the address is in use',
+	ENOENT: 'a file was not found',
+	EISDIR: 'a path is a directory',
+	ENOTDIR: 'a path is not a directory',
+	EACCES: 'access was denied',
+	EEXIST: 'it already exists',
+	EPERM: 'the operation was not permitted',
+};
+
+export function withoutErrorCodes(text: string): string {
+	return text.replace(/\b(?:read |write |connect |getaddrinfo )?([A-Z][A-Z_]{3,})\b/g, (whole, code: string) => CODE_WORDS[code] ?? whole);
 }

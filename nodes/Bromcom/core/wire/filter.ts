@@ -279,6 +279,17 @@ export function recordStatusFilter(status: RecordStatus, columns: DateColumns = 
 	}
 }
 
+/** Links still in force today (no end date, or one in the future): memberships, contact links. */
+export function currentLinkFilter(end = 'EndDate'): string {
+	const column = validateIdentifier(end, 'End date column');
+	return `(${column} IS NULL OR ${column} >= GETDATE())`;
+}
+
+/** Collections that are teaching groups (classes and tutor groups), the ones rosters and the trigger use. */
+export function teachingGroupFilter(): string {
+	return buildCondition({ field: 'CollectionTypeName', operator: 'in', value: ['CLASS', 'TUTORGRP'], type: 'string' });
+}
+
 // ---- Raw filters -------------------------------------------------------------------------------
 
 /**

@@ -6,9 +6,9 @@
  * (bromcom-soap-api.md §4.2: no public client reads them), so each is looked up from a short list of
  * plausible names, case-insensitively, and the first present wins.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { PlainObject } from './types';
 
-import type { CellValue, DataSetRow } from '../wire/dataset';
+import type { CellValue, DataSetRow } from './wire/dataset';
 
 export const CANDIDATES = {
 	linkStudentId: ['StudentID', 'StudentPersonID', 'PupilID'],
@@ -24,7 +24,7 @@ export const CANDIDATES = {
 	consent: ['IsDataProcessingConsentGranted', 'DataProcessingConsent', 'IsDataProcessingConsent'],
 } as const;
 
-export function field(row: DataSetRow | IDataObject, candidates: readonly string[]): CellValue | undefined {
+export function field(row: DataSetRow | PlainObject, candidates: readonly string[]): CellValue | undefined {
 	for (const name of candidates) {
 		if (name in row) return row[name] as CellValue;
 	}
@@ -76,13 +76,13 @@ export function groupBy(rows: DataSetRow[], candidates: readonly string[]): Map<
 	return out;
 }
 
-export interface JoinedContact extends IDataObject {
+export interface JoinedContact extends PlainObject {
 	PersonID: number;
 	Email: string | null;
 	Telephone: string | null;
-	Emails: IDataObject[];
-	Telephones: IDataObject[];
-	Students: IDataObject[];
+	Emails: PlainObject[];
+	Telephones: PlainObject[];
+	Students: PlainObject[];
 }
 
 /**
@@ -103,22 +103,22 @@ export function joinContacts(links: DataSetRow[], people: DataSetRow[], emails: 
 		const students = (linksBy.get(id) ?? [])
 			.slice()
 			.sort((a, b) => Number(field(a, CANDIDATES.contactPriority) ?? 99) - Number(field(b, CANDIDATES.contactPriority) ?? 99))
-			.map((l) => ({ ...l }) as IDataObject);
+			.map((l) => ({ ...l }) as PlainObject);
 		out.push({
-			...(person as IDataObject),
+			...(person as PlainObject),
 			PersonID: id,
 			Email: best ? (field(best, CANDIDATES.emailAddress) as string | null) ?? null : null,
 			Telephone: bestPhone ? (field(bestPhone, CANDIDATES.telephoneNumber) as string | null) ?? null : null,
-			Emails: personEmails.map((e) => ({ ...e }) as IDataObject),
-			Telephones: personPhones.map((t) => ({ ...t }) as IDataObject),
+			Emails: personEmails.map((e) => ({ ...e }) as PlainObject),
+			Telephones: personPhones.map((t) => ({ ...t }) as PlainObject),
 			Students: students,
 		});
 	}
 	return out;
 }
 
-const pick = (row: IDataObject, names: string[]): IDataObject => {
-	const out: IDataObject = {};
+const pick = (row: PlainObject, names: string[]): PlainObject => {
+	const out: PlainObject = {};
 	for (const name of names) {
 		const value = field(row as DataSetRow, [name]);
 		if (value !== undefined) out[name] = value;
@@ -126,15 +126,15 @@ const pick = (row: IDataObject, names: string[]): IDataObject => {
 	return out;
 };
 
-export function simplifyStudent(row: IDataObject): IDataObject {
+export function simplifyStudent(row: PlainObject): PlainObject {
 	return pick(row, ['StudentID', 'FirstName', 'LastName', 'PreferredFirstName', 'PreferredLastName', 'Gender', 'DateOfBirth', 'YearGroup', 'TutorGroup', 'UPN', 'AdmissionNumber', 'StartDate', 'EndDate']);
 }
 
-export function simplifyStaff(row: IDataObject): IDataObject {
+export function simplifyStaff(row: PlainObject): PlainObject {
 	return pick(row, ['StaffID', 'Title', 'FirstName', 'LastName', 'PreferredFirstName', 'PreferredLastName', 'StaffCode', 'JobTitle', 'WorkEmail', 'StartDate', 'EndDate']);
 }
 
-export function simplifyContact(contact: JoinedContact): IDataObject {
+export function simplifyContact(contact: JoinedContact): PlainObject {
 	return {
 		...pick(contact, ['PersonID', 'Title', 'FirstName', 'LastName']),
 		Email: contact.Email,

@@ -7,6 +7,8 @@
  * Pure: plain data in, plain data out. The caller persists `next` only when the poll succeeded.
  */
 
+import { canonicalJson } from './canonical';
+
 export const STATE_VERSION = 1;
 
 export type ChangeEvent = 'new' | 'updated' | 'left' | 'restored';
@@ -106,15 +108,7 @@ function scalar(value: unknown): string {
 	return JSON.stringify(typeof value === 'string' ? value.trimEnd() : (value ?? null));
 }
 
-function canonical(value: unknown): string {
-	if (value === null || typeof value !== 'object') return scalar(value);
-	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-	const obj = value as Row;
-	return `{${Object.keys(obj)
-		.sort()
-		.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-		.join(',')}}`;
-}
+const canonical = (value: unknown): string => canonicalJson(value, scalar);
 
 export function digest(record: Row, watch: string[]): string {
 	return hash53(canonical(watchedValues(record, watch)));

@@ -4,11 +4,11 @@
  * (need an eligible teacher and student); then contacts (need an eligible child). Pure: rows in,
  * kept/excluded records out, every exclusion with its reasons.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { PlainObject } from './types';
 
 import { evaluate, type Facts, type Reason, type RecordKind, type RuleOptions } from './eligibility';
 import { CANDIDATES, field, highestPriority, groupBy } from './people';
-import type { DataSetRow } from '../wire/dataset';
+import type { DataSetRow } from './wire/dataset';
 
 export interface RosterInput {
 	students: DataSetRow[];
@@ -27,7 +27,7 @@ export interface RosterInput {
 export interface RosterEntry {
 	kind: RecordKind | 'membership';
 	key: string;
-	record: IDataObject;
+	record: PlainObject;
 	reasons: Reason[];
 }
 
@@ -75,7 +75,7 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 		};
 		const verdict = evaluate('student', facts, options);
 		if (verdict.eligible) eligibleStudents.add(id);
-		place({ kind: 'student', key: String(id), record: { ...(s as IDataObject), IsDataProcessingConsentGranted: (facts.consent ?? null) as IDataObject[string], ClassCount: facts.classCount as number }, reasons: verdict.reasons }, verdict.eligible);
+		place({ kind: 'student', key: String(id), record: { ...(s as PlainObject), IsDataProcessingConsentGranted: (facts.consent ?? null) as PlainObject[string], ClassCount: facts.classCount as number }, reasons: verdict.reasons }, verdict.eligible);
 	}
 
 	// Teachers: names and at least one eligible student in a group they teach.
@@ -100,7 +100,7 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 		};
 		const verdict = evaluate('teacher', facts, options);
 		if (verdict.eligible) eligibleTeachers.add(id);
-		place({ kind: 'teacher', key: String(id), record: { ...(t as IDataObject), EligibleStudents: facts.eligibleStudents as number }, reasons: verdict.reasons }, verdict.eligible);
+		place({ kind: 'teacher', key: String(id), record: { ...(t as PlainObject), EligibleStudents: facts.eligibleStudents as number }, reasons: verdict.reasons }, verdict.eligible);
 	}
 
 	// Classes: Class or Tutor Group with an eligible teacher and an eligible student.
@@ -111,7 +111,7 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 		const facts: Facts = { type: c.CollectionTypeName, eligibleTeachers: teachers.filter((e) => eligibleTeachers.has(num(e.StaffID))).length, eligibleStudents: eligibleIn(id) };
 		const verdict = evaluate('class', facts, options);
 		if (verdict.eligible) eligibleClasses.add(id);
-		place({ kind: 'class', key: String(id), record: { ...(c as IDataObject), EligibleTeachers: facts.eligibleTeachers as number, EligibleStudents: facts.eligibleStudents as number }, reasons: verdict.reasons }, verdict.eligible);
+		place({ kind: 'class', key: String(id), record: { ...(c as PlainObject), EligibleTeachers: facts.eligibleTeachers as number, EligibleStudents: facts.eligibleStudents as number }, reasons: verdict.reasons }, verdict.eligible);
 	}
 
 	// Contacts: relationship or parental responsibility, names, consent, an eligible child.
@@ -140,7 +140,7 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 				kind: 'contact',
 				key: String(contactId),
 				record: {
-					...(person as IDataObject),
+					...(person as PlainObject),
 					Email: (facts.email ?? null) as string | null,
 					Telephone: (facts.phone ?? null) as string | null,
 					Students: links.map((l) => ({ StudentID: field(l, CANDIDATES.linkStudentId) ?? null, Relationship: field(l, CANDIDATES.relationship) ?? null, ParentalResponsibility: field(l, CANDIDATES.parentalResponsibility) ?? null, Eligible: eligibleStudents.has(num(field(l, CANDIDATES.linkStudentId))) })),

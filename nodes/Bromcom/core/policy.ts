@@ -11,7 +11,7 @@
  *
  * Pure: no n8n imports, so it is unit-tested on its own.
  */
-import type { BromcomError, BromcomErrorKind } from '../wire/errors';
+import type { BromcomError, BromcomErrorKind } from './wire/errors';
 
 export type CallKind = 'read' | 'write';
 

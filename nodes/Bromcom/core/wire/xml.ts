@@ -69,16 +69,3 @@ export function decodeXmlName(name: string): string {
 		return code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? whole : String.fromCodePoint(code);
 	});
 }
-
-/** Encodes a name the way XmlConvert.EncodeLocalName does, for the sandbox and for tests. */
-export function encodeXmlName(name: string): string {
-	let out = '';
-	for (let i = 0; i < name.length; i++) {
-		const ch = name[i];
-		const ok = i === 0 ? /[A-Za-z_]/.test(ch) : /[A-Za-z0-9_.-]/.test(ch);
-		// An underscore that starts something looking like an escape must itself be escaped.
-		const looksLikeEscape = ch === '_' && /^_x[0-9A-Fa-f]{4}_/.test(name.slice(i));
-		out += ok && !looksLikeEscape ? ch : `_x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`;
-	}
-	return out;
-}

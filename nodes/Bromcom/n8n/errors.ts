@@ -1,0 +1,96 @@
+/**
+ * The n8n side of errors: which Bromcom screen or node field fixes each kind, the n8n error a user
+ * sees (NodeApiError / NodeOperationError with `[item N]`), and the one item shape Continue On Fail
+ * emits. The core (`core/`) only classifies; the words for the editor live here.
+ */
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { BromcomError, withoutErrorCodes, type BromcomErrorKind } from '../core/wire/errors';
+
+/** Where in Bromcom (or in the node) the user fixes each kind of error. */
+export const FIX_HINTS: Record<BromcomErrorKind, string> = {
+	credentials:
+		'Check the School ID, Username and Password in the Bromcom MIS API credential. In Bromcom the third-party user lives under Modules > Setup > System Users: it must be enabled, have the Third Party role, and its password must not have expired.',
+	school:
+		'Check the School ID (in the credential or the node). It is the numeric Bromcom School ID shown in Modules > Setup > School Details, not the DfE number.',
+	entityNotPermitted:
+		'Ask the school to tick this entity for the third-party user under Modules > Setup > Third Party Access Permissions & Logs. Accounts start with no entity permissions.',
+	unknownEntity:
+		'Check the entity name. Use the Entity resource with its list to see exactly which entities this account may read (Bromcom adds entities over time).',
+	badFilter:
+		'Check the filter: field names must be columns of the entity and values must match the column type. Use the guided filter builder, or a Bromcom column list from the Entity resource.',
+	writeNotPermitted:
+		'Write-back needs the Third Party Write Licence and the write permission for this user: Config > Setup > Roles and Permissions > System Security > Security Settings > Third Party Write Back.',
+	badRequest:
+		'Bromcom could not read the request. Check that School ID is a whole number and that the Hosting / Base URL points at a Bromcom server.',
+	serviceFault: '',
+	transient:
+		'Bromcom or the network was temporarily unavailable. The node retries these automatically; if it keeps failing, try again later or raise the timeout under Options.',
+	unexpectedPayload:
+		'The server did not answer like a Bromcom SOAP service. Check the Hosting / Base URL in the credential (for example https://cloudmis.bromcom.com) and that the school is hosted there.',
+	invalidInput: 'Correct the highlighted node field.',
+	unknownOutcome:
+		'Check in Bromcom whether the change is there (for example on the student\'s record or Modules > Setup > Third Party Access Permissions & Logs). Then re-run: the node checks Bromcom first where it can, and otherwise only resends if Options > Resend Unknown Outcome is on.',
+	notFound:
+		'Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school\'s permitted data are not visible to the third-party user.',
+};
+
+
+const FAILURE_CAUSE: Partial<Record<BromcomErrorKind, 'credential-invalid' | 'configuration-invalid' | 'temporarily-unavailable'>> = {
+	credentials: 'credential-invalid',
+	school: 'configuration-invalid',
+	entityNotPermitted: 'configuration-invalid',
+	unknownEntity: 'configuration-invalid',
+	badFilter: 'configuration-invalid',
+	writeNotPermitted: 'configuration-invalid',
+	transient: 'temporarily-unavailable',
+};
+
+export interface ErrorContext {
+	itemIndex?: number;
+	/** The school the request was for ("from the credential" when the node left it empty). */
+	school?: string;
+	/** What the node was doing, for the description: "listing the entities this account may read". */
+	action?: string;
+}
+
+/**
+ * Turns a BromcomError into the n8n error the user sees: what happened (with Bromcom's own text) and
+ * for which school, which screen or field fixes it, and `[item N]` through n8n's itemIndex. The error
+ * object holds only this sanitised data.
+ */
+export function toNodeError(node: INode, error: unknown, context: ErrorContext = {}): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!(error instanceof BromcomError)) {
+		return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex: context.itemIndex });
+	}
+	const where = context.school ? ` (school ${context.school})` : '';
+	const message = withoutErrorCodes(error.kind === 'invalidInput' ? error.message : `${error.message.replace(/\.$/, '')}${where}.`);
+	const description = [context.action ? `While ${context.action}.` : '', FIX_HINTS[error.kind], error.faultText && error.faultText !== error.message ? `Bromcom said: ${error.faultText}` : '']
+		.filter(Boolean)
+		.join('\n\n');
+	if (error.kind === 'invalidInput') {
+		return new NodeOperationError(node, message, { itemIndex: context.itemIndex, description });
+	}
+	const cause = FAILURE_CAUSE[error.kind];
+	return new NodeApiError(
+		node,
+		{ message, kind: error.kind, faultCode: error.faultCode ?? null, httpCode: error.httpCode ?? null } as JsonObject,
+		{
+			message,
+			description,
+			itemIndex: context.itemIndex,
+			httpCode: error.httpCode === undefined ? undefined : String(error.httpCode),
+			...(cause ? { failure: { cause } } : {}),
+		},
+	);
+}
+
+/**
+ * The item Continue On Fail emits for a failed input item, in every node: the message, the
+ * description (what to fix) and the item it came from.
+ */
+export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): { json: { error: string; details: string | null }; pairedItem: { item: number } } {
+	return { json: { error: error.message, details: error.description ?? null }, pairedItem: { item: itemIndex } };
+}

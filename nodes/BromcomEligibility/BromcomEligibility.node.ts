@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
+import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
+import { testCredential } from '../Bromcom/transport';
+import { properties } from './description';
+import { rosterFor } from './roster';
+import { factsOf, ruleOptions } from './rules';
+
+export class BromcomEligibility implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bromcom Consent & Eligibility',
+		name: 'bromcomEligibility',
+		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : "Eligible roster"}}',
+		description: 'Apply consent and eligibility rules (parents\' evening, consent only, custom) to people and classes, with a reason for every exclusion',
+		defaults: { name: 'Bromcom Consent & Eligibility' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Kept', 'Excluded'],
+		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest', displayOptions: { show: { operation: ['getRoster'] } } }],
+		properties,
+	};
+
+	methods = {
+		credentialTest: { bromcomMisApiTest: testCredential },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const kept: INodeExecutionData[] = [];
+		const excluded: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				if (operation === 'filterItems') {
+					const kind = this.getNodeParameter('kind', i) as RecordKind;
+					const verdict = evaluate(kind, factsOf(this, i, kind), ruleOptions(this, i, this.getNodeParameter('lawfulBasis', i, 'consent') !== 'other'));
+					const eligibility = { eligible: verdict.eligible, ...(verdict.notChecked.length ? { notChecked: verdict.notChecked } : {}) };
+					if (verdict.eligible) kept.push({ json: { ...items[i].json, eligibility }, pairedItem: { item: i } });
+					else excluded.push({ json: { ...items[i].json, eligibility, excludedReasons: verdict.reasons as unknown as IDataObject[] }, pairedItem: { item: i } });
+				} else {
+					const roster = await rosterFor(this, i);
+					for (const entry of roster.kept) kept.push({ json: { kind: entry.kind, key: entry.key, ...entry.record }, pairedItem: { item: i } });
+					for (const entry of roster.excluded) excluded.push({ json: { kind: entry.kind, key: entry.key, ...entry.record, excludedReasons: entry.reasons as unknown as IDataObject[] }, pairedItem: { item: i } });
+				}
+			} catch (error) {
+				const nodeError = toNodeError(this.getNode(), error, { itemIndex: i, action: operation === 'getRoster' ? 'building the eligible roster' : 'applying the rules', school: operation === 'getRoster' ? String(this.getNodeParameter('schoolId', i, '') || 'from the credential') : undefined });
+				if (this.continueOnFail()) {
+					excluded.push(errorItem(nodeError, i));
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+		return [kept, excluded];
+	}
+}
