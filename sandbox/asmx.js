@@ -2,7 +2,7 @@
 /**
  * What an ASP.NET ASMX service writes: DataSets (inline xs:schema + diffgram, one line), SOAP 1.1/1.2
  * envelopes, HTTP POST/GET wrappers, faults, and the service description (WSDL).
- * Shapes follow bromcom-soap-api.md §2 and §3.
+ * Shapes follow docs/bromcom-facts.md, Response shape and Errors.
  */
 const { ukOffsetOfWallClock } = require('./data');
 
@@ -57,7 +57,7 @@ const pad = (n, w = 2) => String(n).padStart(w, '0');
 /**
  * A datetime as .NET's DataSet writes it (DateTimeMode UnspecifiedLocal): the value, then the server's
  * local offset for that value; fractional seconds only when non-zero, trailing zeros trimmed.
- * `offsetMode` 'uk-local' (a UK server) or 'utc' (a server on UTC) — the real one is UNKNOWN (§8.3).
+ * `offsetMode` 'uk-local' (a UK server) or 'utc' (a server on UTC) — the real one is UNKNOWN (docs/bromcom-facts.md, Column types).
  */
 function formatDateTime(wall, offsetMode) {
 	const d = new Date(wall);
@@ -110,7 +110,7 @@ const DIFFGRAM_OPEN = '<diffgr:diffgram xmlns:msdata="urn:schemas-microsoft-com:
 function* dataSetChunks(columns, rows, offsetMode, batch = 500) {
 	yield schemaXml(columns);
 	if (rows.length === 0) {
-		// Empty result: schema plus a self-closing diffgram (§2.2).
+		// Empty result: schema plus a self-closing diffgram (docs/bromcom-facts.md, Column types).
 		yield '<diffgr:diffgram xmlns:msdata="urn:schemas-microsoft-com:xml-msdata" xmlns:diffgr="urn:schemas-microsoft-com:xml-diffgram-v1" />';
 		return;
 	}

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The sandbox's entities: column lists (name, SQL type) and row builders over the school model.
- * Column names follow bromcom-soap-api.md §4.2 where known (S6 typed SOAP use first, then REST names
+ * Column names follow docs/bromcom-facts.md (Entities and columns) where known (S6 typed SOAP use first, then REST names
  * in PascalCase); where the reference says UNKNOWN (StudentContacts, Emails, PersonTelephones, the
  * assessment family, write-back tables) the choice is listed in sandbox/README.md.
  *
@@ -680,7 +680,7 @@ function behaviourRows(school) {
 	return out;
 }
 
-/** Entity names in the order findEntitiesBySchoolID lists them: case-insensitive alphabetical (S8). */
+/** Entity names in the order findEntitiesBySchoolID lists them: case-insensitive alphabetical (docs/bromcom-facts.md, Operations and parameters). */
 function entityNames() {
 	return Object.keys(ENTITIES).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 }

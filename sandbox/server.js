@@ -21,7 +21,7 @@ const { compileFilter, SqlError } = require('./tsql');
 
 const SERVICE_PATH = '/nucleus/webservices/thirdparty/';
 
-/** Operations each service answers, with parameter names in contract order (bromcom-soap-api.md §1.3, §5). */
+/** Operations each service answers, with parameter names in contract order (docs/bromcom-facts.md, Operations and parameters). */
 const READ_OPERATIONS = {
 	findEntities: { params: [['username', 'string'], ['password', 'string']], returns: 'dataset' },
 	findEntitiesBySchoolID: { params: [['schoolID', 'int'], ['username', 'string'], ['password', 'string']], returns: 'dataset' },
@@ -59,7 +59,7 @@ const DEFAULT_ACCOUNTS = [
 	{ username: 'noaccess', password: 'noaccess', entities: [], write: false, note: 'no entity permissions (a newly created third-party user)' },
 ];
 
-/** Fault texts: Bromcom's real ones are UNKNOWN (§3, §8.2); these are plausible and configurable. */
+/** Fault texts: Bromcom's real ones are UNKNOWN (docs/bromcom-facts.md, Errors); these are plausible and configurable. */
 const DEFAULT_MESSAGES = {
 	badCredentials: 'Invalid username or password.',
 	unknownSchool: (id) => `School with ID ${id} was not found.`,
@@ -93,7 +93,7 @@ function createSandbox(options = {}) {
 	const offsetMode = options.offsetMode || 'uk-local';
 	const dateFormat = options.dateFormat || 'mdy';
 	const httpGetEnabled = options.httpGet !== false;
-	// Bromcom's APIs are reported to pad some code values with trailing spaces (bromcom-partner-api.md §7:
+	// Bromcom's APIs are reported to pad some code values with trailing spaces (docs/bromcom-facts.md, Column types:
 	// "AM" as "AM             "). With padCodes on, these columns go out padded, as a fixed-width
 	// char column would; the T-SQL engine compares them as SQL Server does (trailing spaces ignored).
 	let padCodes = options.padCodes === true;

@@ -1,5 +1,5 @@
 /**
- * Padded code values (bromcom-partner-api.md §7: "AM" sent as "AM" plus spaces), through n8n's
+ * Padded code values (docs/bromcom-facts.md, Column types: "AM" sent as "AM" plus spaces), through n8n's
  * execution engine against a sandbox that pads its code columns: the node returns the data as
  * sent unless Trim Trailing Spaces is on; filters by equality, keys and the trigger ignore padding.
  */

@@ -2,7 +2,7 @@
  * Consent and eligibility rules, as one table. Each rule is a pure function over plain facts about a
  * record, with a stable reason code and a plain-English message, so a school can answer "why is this
  * parent missing?". The presets follow SchoolCloud's published Bromcom sync criteria
- * (market-and-users.md §2.6); "Consent only" and "Custom" use the same rules with other switches.
+ * (docs/bromcom-facts.md, Eligibility); "Consent only" and "Custom" use the same rules with other switches.
  *
  * Lawful basis: when the school's data-protection lawful basis is not Consent, consent is not what
  * makes processing lawful, so every consent rule passes.

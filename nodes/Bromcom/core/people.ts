@@ -3,7 +3,7 @@
  * and the compact "Simplify" shapes. Pure functions over plain rows.
  *
  * The column names of StudentContacts, Emails and PersonTelephones are UNKNOWN for the live service
- * (bromcom-soap-api.md §4.2: no public client reads them), so each is looked up from a short list of
+ * (docs/bromcom-facts.md, Entities and columns: no public client reads them), so each is looked up from a short list of
  * plausible names, case-insensitively, and the first present wins.
  */
 import type { PlainObject } from './types';
@@ -36,7 +36,7 @@ export function field(row: DataSetRow | PlainObject, candidates: readonly string
 	return undefined;
 }
 
-/** Bromcom flags come as booleans or as "Yes"/"No" strings depending on the entity (§2.2). */
+/** Bromcom flags come as booleans or as "Yes"/"No" strings depending on the entity (docs/bromcom-facts.md, Column types). */
 export function truthy(value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	if (typeof value === 'number') return value !== 0;

@@ -36,7 +36,7 @@ export interface Roster {
 	excluded: RosterEntry[];
 }
 
-/** Roles on a group that make someone its teacher (CollectionExecutives, S6): not Head of House etc. */
+/** Roles on a group that make someone its teacher (CollectionExecutives, docs/bromcom-facts.md, Entities and columns): not Head of House etc. */
 export const TEACHING_ROLE = /teacher|tutor/i;
 
 const num = (v: unknown) => Number(v);

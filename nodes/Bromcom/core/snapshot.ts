@@ -1,6 +1,6 @@
 /**
  * Change detection from snapshots. Bromcom has no change feed, no deletions feed and no webhooks
- * (bromcom-soap-api.md §6.4), so the trigger compares each poll's records with a compact memory of
+ * (docs/bromcom-facts.md, Changes), so the trigger compares each poll's records with a compact memory of
  * the last accepted snapshot: per key, a digest of the watched fields (plus their old values only when
  * the output needs them), and tombstones for records that left, so a return is "restored", not "new".
  *

@@ -1,5 +1,5 @@
 /**
- * Date ranges split into windows. Bromcom's SOAP API has no paging (bromcom-soap-api.md §6.5): real
+ * Date ranges split into windows. Bromcom's SOAP API has no paging (docs/bromcom-facts.md, Paging): real
  * clients chunk attendance and timetables by date windows themselves. Windows are fetched with
  * bounded concurrency and merged in date order.
  */

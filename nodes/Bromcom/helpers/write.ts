@@ -50,7 +50,7 @@ export const id = (label: string) =>
 		.refine((v) => v > 0, `${label} must be a positive Bromcom ID`)
 		.refine((v) => v <= MAX_BROMCOM_ID, `${label} is too large`);
 
-/** Money: at most two decimal places, sent as "%.2f" like the live client (S7). */
+/** Money: at most two decimal places, sent as "%.2f" like the live client (docs/bromcom-facts.md, Operations and parameters: S7). */
 export const money = (label: string, min: number, max: number) =>
 	z
 		.union([z.number(), z.string()])
@@ -114,7 +114,7 @@ function record(ctx: IExecuteFunctions, key: string, s: LedgerEntry['s']) {
 // ---- Responses -------------------------------------------------------------------------------------
 
 /**
- * The write service's return types are UNKNOWN (§5): read `<opResult>` as boolean, number or text,
+ * The write service's return types are UNKNOWN (docs/bromcom-facts.md, Operations and parameters): read `<opResult>` as boolean, number or text,
  * whatever it is. `recognised` is false when the body holds no `<opResponse>` element at all (a login
  * page, a proxy's page, junk): such an answer proves nothing about the write. Linear in the body.
  */

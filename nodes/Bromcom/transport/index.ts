@@ -29,7 +29,7 @@ import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from '..
 
 export const CREDENTIAL_TYPE = 'bromcomMisApi';
 
-/** Generous by default: .NET clients of this API wait 10–11 minutes for large pulls (S4–S6). */
+/** Generous by default: .NET clients of this API wait 10–11 minutes for large pulls (docs/bromcom-facts.md, Paging, size and time). */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
 export type BromcomContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;

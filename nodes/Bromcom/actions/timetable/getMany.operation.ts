@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 	const settings = itemSettings(this, i);
 	const windows = dateWindows(this.getNodeParameter('from', i), this.getNodeParameter('to', i), windowDays(this, i, 7));
 	const scope = this.getNodeParameter('scope', i, 'staff') as string;
-	// Students have their own timetable entity (S6); everyone else reads the lesson view.
+	// Students have their own timetable entity (StudentTimeTables, docs/bromcom-facts.md, Entities and columns); everyone else reads the lesson view.
 	const spec = timetableEntity(scope);
 	const entity = spec.name;
 	let target = '';

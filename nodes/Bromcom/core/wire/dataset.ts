@@ -1,6 +1,6 @@
 /**
  * A purpose-built, streaming extractor for the .NET DataSets that Bromcom's ASMX services return
- * (bromcom-soap-api.md §2): an inline `xs:schema` followed by a `diffgr:diffgram` whose
+ * (docs/bromcom-facts.md, Response shape): an inline `xs:schema` followed by a `diffgr:diffgram` whose
  * `<NewDataSet>` holds one element per row.
  *
  * Why not a general XML parser: a year of attendance is hundreds of thousands of rows and tens of MB;

@@ -1,6 +1,6 @@
 /**
  * SOAP 1.1 request envelopes for Bromcom's ASMX services, with the exact element names and casing of
- * the service contract (bromcom-soap-api.md §1.3, §5; the 2017 read WSDL). ASMX's XmlSerializer matches
+ * the service contract (docs/bromcom-facts.md, Operations and parameters: the 2017 read WSDL). ASMX's XmlSerializer matches
  * element names case-sensitively and silently ignores unknown ones, so a wrong case would not fail
  * loudly: it would send an empty parameter. Hence one catalogue, checked against the WSDL in tests.
  *
@@ -51,7 +51,8 @@ export interface OperationSpec {
 
 /**
  * Read operations: names and order from the WSDL (S4). Write operations: from Bromcom's partner
- * documentation (S1) and a live client (S7); the write service uses `schoolId`, not `schoolID`.
+ * documentation (S1) and a live client (S7); the write service uses `schoolId`, not `schoolID`
+ * (docs/bromcom-facts.md, Operations and parameters, defines the tags).
  */
 export const OPERATIONS = {
 	findEntitiesBySchoolID: {
@@ -119,7 +120,7 @@ export const OPERATIONS = {
 			['emailAddress', 'string'],
 		],
 	},
-	// The documented assessment write's name is UNKNOWN (§5); this one is assumed and can be
+	// The documented assessment write's name is UNKNOWN (docs/bromcom-facts.md, Operations and parameters); this one is assumed and can be
 	// overridden in the node (Options › SOAP Operation Name) once a real WSDL confirms it.
 	saveStudentAssessmentResult: {
 		service: 'write',

@@ -1,7 +1,7 @@
 /**
  * Typed Bromcom errors and the one table that classifies SOAP fault text.
  *
- * The exact fault strings of the live service are UNKNOWN (bromcom-soap-api.md §3, §8.2): nobody has
+ * The exact fault strings of the live service are UNKNOWN (docs/bromcom-facts.md, Errors; the S tags in the evidence below are its sources): nobody has
  * published them. So the classifier is defensive: every pattern below carries the evidence it rests
  * on, the order matters (first match wins), and anything unmatched falls back to `serviceFault`,
  * which still shows Bromcom's own text.
@@ -112,14 +112,14 @@ export const FAULT_RULES: readonly FaultRule[] = [
 		tier: 1,
 		pattern: /invalid object name|entity.{0,40}(not found|unknown|does not exist|not recogni[sz]ed|invalid)|(unknown|invalid) entity/i,
 		evidence:
-			'§6.1: the entity name selects a SQL view, so an unknown name surfaces as SqlException "Invalid object name" unless Bromcom checks it first.',
+			'docs/bromcom-facts.md, entityFilter: the entity name selects a SQL view, so an unknown name surfaces as SqlException "Invalid object name" unless Bromcom checks it first.',
 	},
 	{
 		kind: 'badFilter',
 		tier: 1,
 		pattern: /incorrect syntax|invalid column name|conversion failed|syntax error|must declare the scalar|non-boolean type|unclosed quotation|could not be bound|error converting|arithmetic overflow|invalid filter|filter.{0,40}invalid/i,
 		evidence:
-			'§3/§6.1: entityFilter is injected into a T-SQL WHERE; SqlException texts "Incorrect syntax near", "Invalid column name", "Conversion failed when converting …".',
+			'docs/bromcom-facts.md, Errors/docs/bromcom-facts.md, entityFilter: entityFilter is injected into a T-SQL WHERE; SqlException texts "Incorrect syntax near", "Invalid column name", "Conversion failed when converting …".',
 	},
 	{
 		kind: 'school',
@@ -132,7 +132,7 @@ export const FAULT_RULES: readonly FaultRule[] = [
 		tier: 1,
 		pattern: /unable to read request|error in xml document|did not recogni[sz]e the value of http header soapaction|missing parameter|request format is invalid/i,
 		evidence:
-			'§3: standard ASMX framework faults (soap:Client) for unparseable bodies, non-integer schoolID, unknown SOAPAction, missing form fields.',
+			'docs/bromcom-facts.md, Errors: standard ASMX framework faults (soap:Client) for unparseable bodies, non-integer schoolID, unknown SOAPAction, missing form fields.',
 	},
 	{
 		kind: 'transient',

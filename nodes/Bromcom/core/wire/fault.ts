@@ -1,6 +1,6 @@
 /**
  * SOAP 1.1 / 1.2 faults and other non-DataSet answers, turned into typed errors.
- * ASMX sends faults with HTTP 500 (bromcom-soap-api.md §3); n8n's HTTP helper would swallow the body,
+ * ASMX sends faults with HTTP 500 (docs/bromcom-facts.md, Errors); n8n's HTTP helper would swallow the body,
  * so the transport reads it with `ignoreHttpStatusErrors` and hands it here.
  */
 import { BromcomError, classifyFault, faultDetails, meaningfulSentence } from './errors';

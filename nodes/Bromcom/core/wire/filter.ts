@@ -1,6 +1,6 @@
 /**
  * Builds Bromcom `entityFilter` text: a T-SQL predicate that Bromcom places in a WHERE clause over
- * the entity's view (bromcom-soap-api.md §6.1). Users never write SQL here: they pick a field, an
+ * the entity's view (docs/bromcom-facts.md, entityFilter). Users never write SQL here: they pick a field, an
  * operator and a value. Identifiers are validated, every value becomes a typed, escaped literal, so
  * no value can change the shape of the predicate.
  *
@@ -261,7 +261,7 @@ export interface DateColumns {
 }
 
 /**
- * "Current" is exactly what working Bromcom clients send (S6): on roll today, including people
+ * "Current" is exactly what working Bromcom clients send (docs/bromcom-facts.md, entityFilter): on roll today, including people
  * whose EndDate is in the future. Current, Leavers and Future partition every record with a start date.
  */
 export function recordStatusFilter(status: RecordStatus, columns: DateColumns = { start: 'StartDate', end: 'EndDate' }): string {
