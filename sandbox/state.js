@@ -1,0 +1,175 @@
+'use strict';
+/**
+ * The sandbox's state: its schools (built on first use from the seed), accounts and their entity
+ * permissions (with revocations), schema changes between polls, code padding, and reads as Bromcom
+ * answers them (authenticate, check the permission, compile the filter, filter the rows).
+ */
+const { FaultError, DEFAULT_ACCOUNTS, DEFAULT_MESSAGES } = require('./contract');
+const { buildSchool, ukWallClock } = require('./data');
+const { ENTITIES, entityNames, findEntity } = require('./entities');
+const { compileFilter, SqlError } = require('./tsql');
+
+function parseNow(now) {
+	if (now === undefined || now === null) return () => ukWallClock(Date.now());
+	if (typeof now === 'function') return now;
+	const instant = now instanceof Date ? now.getTime() : Date.parse(String(now));
+	if (Number.isNaN(instant)) throw new Error(`Invalid sandbox "now": ${now}`);
+	const wall = ukWallClock(instant);
+	return () => wall;
+}
+
+function createState(options = {}) {
+	const size = options.size || 'small';
+	const seed = options.seed === undefined ? 1 : Number(options.seed);
+	const nowFn = parseNow(options.now);
+	const dateFormat = options.dateFormat || 'mdy';
+	// Bromcom's APIs are reported to pad some code values with trailing spaces (docs/bromcom-facts.md, Column types:
+	// "AM" as "AM             "). With padCodes on, these columns go out padded, as a fixed-width
+	// char column would; the T-SQL engine compares them as SQL Server does (trailing spaces ignored).
+	let padCodes = options.padCodes === true;
+	const PADDED = { CalendarName: 15, Mark: 4, GenderCode: 10, StaffCode: 10, CollectionTypeName: 20 };
+	const padRow = (row) => {
+		let out = row;
+		for (const [column, width] of Object.entries(PADDED)) {
+			const v = row[column];
+			if (typeof v === 'string' && v.length < width) {
+				if (out === row) out = { ...row };
+				out[column] = v.padEnd(width, ' ');
+			}
+		}
+		return out;
+	};
+	const messages = { ...DEFAULT_MESSAGES, ...(options.messages || {}) };
+	const accounts = (options.accounts || DEFAULT_ACCOUNTS).map((a) => ({ ...a }));
+	const { edgeCaseSchool, FIXTURE_SCHOOL_ID } = require('./fixtures');
+	const schoolIds = [...(options.schools || require('./data').SIZES[size].schools), ...(options.fixtures ? [FIXTURE_SCHOOL_ID] : [])];
+
+	const schools = new Map();
+	const revoked = new Map(); // `${schoolId}:${username}` → Set(entity lower)
+
+	function school(id) {
+		if (!schoolIds.includes(id)) return undefined;
+		if (!schools.has(id)) schools.set(id, id === FIXTURE_SCHOOL_ID && options.fixtures ? edgeCaseSchool({ seed, now: nowFn() }) : buildSchool({ seed, schoolId: id, size, now: nowFn() }));
+		return schools.get(id);
+	}
+
+	function entityRows(s, entity) {
+		if (!s.cache.has(entity)) s.cache.set(entity, ENTITIES[entity].rows(s));
+		return s.cache.get(entity);
+	}
+
+	function touch(s) {
+		s.version++;
+		for (const key of [...s.cache.keys()]) if (key !== 'lessons') s.cache.delete(key);
+	}
+
+	function authenticate(schoolId, username, password) {
+		const s = school(schoolId);
+		if (!s) throw new FaultError(messages.unknownSchool(schoolId));
+		const account = accounts.find((a) => a.username === username && a.password === password);
+		if (!account) throw new FaultError(messages.badCredentials);
+		return { s, account };
+	}
+
+	function permitted(s, account, entity) {
+		if (account.entities !== '*' && !account.entities.some((e) => e.toLowerCase() === entity.toLowerCase())) return false;
+		const set = revoked.get(`${s.id}:${account.username}`);
+		return !(set && set.has(entity.toLowerCase()));
+	}
+
+	function permittedEntities(s, account) {
+		return entityNames().filter((e) => permitted(s, account, e));
+	}
+
+	// Schema changes between polls (Bromcom adds and removes columns over time): per sandbox instance.
+	const addedColumns = new Map();
+	const removedColumns = new Map();
+	function columnsOf(entity) {
+		const removed = removedColumns.get(entity);
+		const all = addedColumns.has(entity) ? [...ENTITIES[entity].columns, ...addedColumns.get(entity)] : ENTITIES[entity].columns;
+		// A removed column is gone whether it was there from the start or added later.
+		return removed ? all.filter(([name]) => !removed.has(name)) : all;
+	}
+
+	function sqlColumns(entity) {
+		return columnsOf(entity).map(([name, type]) => ({ name, type: type === 'guid' ? 'string' : type.startsWith('decimal') ? 'decimal' : type }));
+	}
+
+	function readEntity(schoolId, entityName, filter, username, password) {
+		const { s, account } = authenticate(schoolId, username, password);
+		const entity = findEntity(entityName);
+		if (!entity) throw new FaultError(messages.unknownEntity(String(entityName ?? '')));
+		if (!permitted(s, account, entity)) throw new FaultError(messages.entityNotPermitted(entity));
+		let predicate;
+		try {
+			predicate = compileFilter(filter || '', sqlColumns(entity), { now: nowFn, dateFormat });
+		} catch (e) {
+			if (e instanceof SqlError) throw new FaultError(e.message);
+			throw e;
+		}
+		let rows;
+		try {
+			rows = entityRows(s, entity).filter(predicate);
+		} catch (e) {
+			if (e instanceof SqlError) throw new FaultError(e.message);
+			throw e;
+		}
+		return { type: 'dataset', columns: columnsOf(entity), rows: padCodes ? rows.map(padRow) : rows, entity };
+	}
+
+	function listEntities(schoolId, username, password) {
+		const { s, account } = authenticate(schoolId, username, password);
+		return { type: 'dataset', columns: [['EntityName', 'string']], rows: permittedEntities(s, account).map((e) => ({ EntityName: e })) };
+	}
+
+	function writeContext(params) {
+		const { s, account } = authenticate(params.schoolId, params.username, params.password);
+		if (!account.write) throw new FaultError(messages.writeNotPermitted);
+		return s;
+	}
+
+	function student(s, personId) {
+		const p = s.people.get(personId);
+		if (!p || p.kind !== 'student') throw new FaultError(`Person with ID ${personId} was not found.`);
+		return p;
+	}
+
+	function requireSchool(id) {
+		const s = school(Number(id ?? schoolIds[0]));
+		if (!s) throw new Error(`Unknown school ${id}`);
+		return s;
+	}
+
+	return {
+		size,
+		seed,
+		nowFn,
+		dateFormat,
+		messages,
+		accounts,
+		schoolIds,
+		revoked,
+		addedColumns,
+		removedColumns,
+		get padCodes() {
+			return padCodes;
+		},
+		set padCodes(on) {
+			padCodes = on === true;
+		},
+		school,
+		entityRows,
+		touch,
+		authenticate,
+		permitted,
+		columnsOf,
+		sqlColumns,
+		readEntity,
+		listEntities,
+		writeContext,
+		student,
+		requireSchool,
+	};
+}
+
+module.exports = { createState, parseNow };
