@@ -15,10 +15,25 @@ export default [
 				'error',
 				{
 					patterns: [
-						{ group: ['n8n-workflow', 'n8n-core', '@n8n/*', 'n8n-*'], message: 'nodes/Bromcom/core has no n8n imports: use core/types.ts, and put n8n code in n8n/, helpers/ or transport/.' },
 						{
-							group: ['**/transport', '**/transport/**', '**/n8n/**', '**/helpers/**', '**/actions/**', '**/methods', '**/methods/**', '**/BromcomTrigger/**', '**/BromcomEligibility/**'],
-							message: 'nodes/Bromcom/core imports only from core/: the n8n side depends on the core, never the other way.',
+							group: ['n8n-workflow', 'n8n-core', '@n8n/*', 'n8n-*'],
+							message:
+								'nodes/Bromcom/core has no n8n imports: use core/types.ts, and put n8n code in n8n/, helpers/ or transport/.',
+						},
+						{
+							group: [
+								'**/transport',
+								'**/transport/**',
+								'**/n8n/**',
+								'**/helpers/**',
+								'**/actions/**',
+								'**/methods',
+								'**/methods/**',
+								'**/BromcomTrigger/**',
+								'**/BromcomEligibility/**',
+							],
+							message:
+								'nodes/Bromcom/core imports only from core/: the n8n side depends on the core, never the other way.',
 						},
 					],
 				},

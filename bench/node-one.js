@@ -16,7 +16,17 @@ async function main() {
 	// Loaded and warmed up before anything is timed: the figures are the read itself, not start-up.
 	const harness = what === 'rows' ? undefined : require('../test/helpers/n8n');
 	const getMany = async (limit) => {
-		const run = await harness.runNode({ parameters: { resource: 'entity', operation: 'getMany', entity: { __rl: true, mode: 'name', value: 'Attendances' }, recordStatus: 'all', ...limit, options: { rawFilter: b } }, credentials: harness.sandboxCredential(a) });
+		const run = await harness.runNode({
+			parameters: {
+				resource: 'entity',
+				operation: 'getMany',
+				entity: { __rl: true, mode: 'name', value: 'Attendances' },
+				recordStatus: 'all',
+				...limit,
+				options: { rawFilter: b },
+			},
+			credentials: harness.sandboxCredential(a),
+		});
 		if (run.error) throw run.error;
 		return run.items;
 	};
@@ -33,7 +43,9 @@ async function main() {
 		held = JSON.parse(fs.readFileSync(a, 'utf8'));
 		rows = held.length;
 	} else {
-		held = await getMany(c === 'all' ? { returnAll: true } : { returnAll: false, limit: Number(c) });
+		held = await getMany(
+			c === 'all' ? { returnAll: true } : { returnAll: false, limit: Number(c) },
+		);
 		rows = held.length;
 		harness.shutdown();
 	}
@@ -42,7 +54,15 @@ async function main() {
 	const settled = process.memoryUsage().rss;
 	peak = Math.max(peak, settled);
 	clearInterval(sampler);
-	process.stdout.write(JSON.stringify({ ms, rows, peakGrowthMB: mb(peak - before), heldMB: mb(settled - before), keep: held.length }));
+	process.stdout.write(
+		JSON.stringify({
+			ms,
+			rows,
+			peakGrowthMB: mb(peak - before),
+			heldMB: mb(settled - before),
+			keep: held.length,
+		}),
+	);
 }
 
 main().catch((e) => {

@@ -27,7 +27,8 @@ async function contenders() {
 			const decoder = new TextDecoder('utf-8');
 			let n = 0;
 			let read;
-			while ((read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0) n += reader.write(decoder.decode(buffer.subarray(0, read), { stream: true })).length;
+			while ((read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0)
+				n += reader.write(decoder.decode(buffer.subarray(0, read), { stream: true })).length;
 			fs.closeSync(fd);
 			reader.end();
 			return n;
@@ -35,14 +36,24 @@ async function contenders() {
 		// The soap package's client parsing the same body with the sandbox's WSDL (its response path).
 		soap: (xml) => {
 			const obj = soapClient.wsdl.xmlToObject(xml);
-			const result = dig(obj, ['Body', 'getEntityDataBySchoolIDResponse', 'getEntityDataBySchoolIDResult']) ?? obj;
+			const result =
+				dig(obj, ['Body', 'getEntityDataBySchoolIDResponse', 'getEntityDataBySchoolIDResult']) ??
+				obj;
 			const table = dig(result, ['diffgram', 'NewDataSet', 'Table']);
 			return Array.isArray(table) ? table.length : table ? 1 : 0;
 		},
 		// fast-xml-parser with minimal options.
 		fxp: (xml) => {
 			const obj = new XMLParser().parse(xml);
-			const table = dig(obj, ['soap:Envelope', 'soap:Body', 'getEntityDataBySchoolIDResponse', 'getEntityDataBySchoolIDResult', 'diffgr:diffgram', 'NewDataSet', 'Table']);
+			const table = dig(obj, [
+				'soap:Envelope',
+				'soap:Body',
+				'getEntityDataBySchoolIDResponse',
+				'getEntityDataBySchoolIDResult',
+				'diffgr:diffgram',
+				'NewDataSet',
+				'Table',
+			]);
 			return Array.isArray(table) ? table.length : table ? 1 : 0;
 		},
 		// The floor: count the rows with indexOf, no values.
@@ -71,7 +82,16 @@ async function contenders() {
 	const rows = fn(xml);
 	const ms = performance.now() - started;
 	const peak = kb('VmHWM');
-	process.stdout.write(JSON.stringify({ contender, rows, ms, rssDeltaMB: (peak - before) / 1024, baselineMB: before / 1024, bytes: fs.statSync(file).size }));
+	process.stdout.write(
+		JSON.stringify({
+			contender,
+			rows,
+			ms,
+			rssDeltaMB: (peak - before) / 1024,
+			baselineMB: before / 1024,
+			bytes: fs.statSync(file).size,
+		}),
+	);
 })().catch((e) => {
 	process.stdout.write(JSON.stringify({ contender, error: e.message }));
 });

@@ -57,7 +57,8 @@ export class BromcomMisApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'cy',
-			description: 'The part after "cloudmis-" in your school\'s Bromcom address, for example "cy" for https://cloudmis-cy.bromcom.com',
+			description:
+				'The part after "cloudmis-" in your school\'s Bromcom address, for example "cy" for https://cloudmis-cy.bromcom.com',
 			displayOptions: { show: { hosting: ['regional'] } },
 		},
 		{
@@ -66,7 +67,8 @@ export class BromcomMisApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://bromcom.myschool.org.uk',
-			description: 'The address in front of /Nucleus/WebServices/ThirdParty/…, without a trailing slash',
+			description:
+				'The address in front of /Nucleus/WebServices/ThirdParty/…, without a trailing slash',
 			displayOptions: { show: { hosting: ['custom'] } },
 		},
 		{
@@ -77,7 +79,8 @@ export class BromcomMisApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 20001',
-			description: 'The numeric Bromcom School ID (Modules > Setup > School Details). Nodes can override it per item to work across the schools of a trust.',
+			description:
+				'The numeric Bromcom School ID (Modules > Setup > School Details). Nodes can override it per item to work across the schools of a trust.',
 		},
 		{
 			displayName: 'Username',
@@ -85,7 +88,8 @@ export class BromcomMisApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The third-party System User created by the school in Bromcom (Modules > Setup > System Users)',
+			description:
+				'The third-party System User created by the school in Bromcom (Modules > Setup > System Users)',
 		},
 		{
 			displayName: 'Password',
@@ -100,7 +104,8 @@ export class BromcomMisApi implements ICredentialType {
 			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to connect even if the server\'s TLS certificate cannot be verified. Only for self-hosted test installs.',
+			description:
+				"Whether to connect even if the server's TLS certificate cannot be verified. Only for self-hosted test installs.",
 		},
 	];
 

@@ -18,17 +18,40 @@ const OWNER = { email: 'dev@bromcom-sandbox.example', password: 'BromcomSandbox1
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 (async () => {
-	const login = await fetch(`${editor}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
+	const login = await fetch(`${editor}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
 	if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
 	const [name, value] = login.headers.get('set-cookie').split(';')[0].split('=');
 
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-chromium-'));
-	const chrome = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--remote-debugging-port=9333', '--window-size=1440,960', 'about:blank'], { stdio: 'ignore' });
+	const chrome = spawn(
+		'/usr/bin/chromium',
+		[
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			`--user-data-dir=${profile}`,
+			'--remote-debugging-port=9333',
+			'--window-size=1440,960',
+			'about:blank',
+		],
+		{ stdio: 'ignore' },
+	);
 	try {
 		let targets;
 		for (let i = 0; i < 50 && !targets; i++) {
 			await sleep(200);
-			targets = await fetch('http://127.0.0.1:9333/json').then((r) => r.json()).catch(() => undefined);
+			targets = await fetch('http://127.0.0.1:9333/json')
+				.then((r) => r.json())
+				.catch(() => undefined);
 		}
 		const page = targets.find((t) => t.type === 'page');
 		const ws = new WebSocket(page.webSocketDebuggerUrl);
@@ -42,12 +65,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 				pending.delete(msg.id);
 			}
 		});
-		const send = (method, params = {}) => new Promise((resolve) => {
-			pending.set(++id, resolve);
-			ws.send(JSON.stringify({ id, method, params }));
-		});
+		const send = (method, params = {}) =>
+			new Promise((resolve) => {
+				pending.set(++id, resolve);
+				ws.send(JSON.stringify({ id, method, params }));
+			});
 		await send('Network.enable');
-		await send('Emulation.setDeviceMetricsOverride', { width: 1440, height: 960, deviceScaleFactor: 1, mobile: false });
+		await send('Emulation.setDeviceMetricsOverride', {
+			width: 1440,
+			height: 960,
+			deviceScaleFactor: 1,
+			mobile: false,
+		});
 		await send('Network.setCookie', { name, value, url: editor });
 		await send('Page.navigate', { url: `${editor}/workflow/${workflowId}/${nodeId}` });
 		await sleep(12000);

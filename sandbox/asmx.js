@@ -9,10 +9,13 @@ const { ukOffsetOfWallClock } = require('./data');
 const TEMPURI = 'http://tempuri.org/';
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
-const GUID_TYPE = 'System.Guid, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089';
+const GUID_TYPE =
+	'System.Guid, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089';
 
 function escapeText(s) {
-	return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+	return s.replace(/[&<>\r]/g, (c) =>
+		c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;',
+	);
 }
 
 function escapeAttr(s) {
@@ -26,7 +29,10 @@ function encodeName(name) {
 		const ch = name[i];
 		const ok = i === 0 ? /[A-Za-z_]/.test(ch) : /[A-Za-z0-9_.-]/.test(ch);
 		const looksLikeEscape = ch === '_' && /^_x[0-9A-Fa-f]{4}_/.test(name.slice(i));
-		out += ok && !looksLikeEscape ? ch : `_x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`;
+		out +=
+			ok && !looksLikeEscape
+				? ch
+				: `_x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`;
 	}
 	return out;
 }
@@ -42,7 +48,10 @@ function xsType(type) {
 
 function schemaXml(columns) {
 	const cols = columns
-		.map(([name, type]) => `<xs:element name="${encodeName(name)}"${type === 'guid' ? ` msdata:DataType="${GUID_TYPE}"` : ''} type="${xsType(type)}" minOccurs="0" />`)
+		.map(
+			([name, type]) =>
+				`<xs:element name="${encodeName(name)}"${type === 'guid' ? ` msdata:DataType="${GUID_TYPE}"` : ''} type="${xsType(type)}" minOccurs="0" />`,
+		)
 		.join('');
 	return (
 		'<xs:schema id="NewDataSet" xmlns="" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:msdata="urn:schemas-microsoft-com:xml-msdata">' +
@@ -95,13 +104,15 @@ function rowXml(columns, encoded, row, index, offsetMode, dateCache) {
 		}
 		const text = formatValue(value, type, offsetMode);
 		if (text.length === 0) out += `<${tag} />`;
-		else if (text.trim().length === 0) out += `<${tag} xml:space="preserve">${escapeText(text)}</${tag}>`;
+		else if (text.trim().length === 0)
+			out += `<${tag} xml:space="preserve">${escapeText(text)}</${tag}>`;
 		else out += `<${tag}>${escapeText(text)}</${tag}>`;
 	}
 	return `${out}</Table>`;
 }
 
-const DIFFGRAM_OPEN = '<diffgr:diffgram xmlns:msdata="urn:schemas-microsoft-com:xml-msdata" xmlns:diffgr="urn:schemas-microsoft-com:xml-diffgram-v1">';
+const DIFFGRAM_OPEN =
+	'<diffgr:diffgram xmlns:msdata="urn:schemas-microsoft-com:xml-msdata" xmlns:diffgr="urn:schemas-microsoft-com:xml-diffgram-v1">';
 
 /**
  * The DataSet body as a sequence of string chunks (schema, then rows in batches), so a large result
@@ -120,7 +131,8 @@ function* dataSetChunks(columns, rows, offsetMode, batch = 500) {
 	for (let i = 0; i < rows.length; i += batch) {
 		let chunk = '';
 		const end = Math.min(rows.length, i + batch);
-		for (let k = i; k < end; k++) chunk += rowXml(columns, encoded, rows[k], k, offsetMode, dateCache);
+		for (let k = i; k < end; k++)
+			chunk += rowXml(columns, encoded, rows[k], k, offsetMode, dateCache);
 		yield chunk;
 	}
 	yield '</NewDataSet></diffgr:diffgram>';
@@ -134,15 +146,22 @@ const ENVELOPE_CLOSE = '</soap:Body></soap:Envelope>';
 /** Chunks of a complete response body for a result, in the binding's wrapper. */
 function* responseChunks(binding, operation, result, offsetMode) {
 	const soap = binding === 'soap11' || binding === 'soap12';
-	if (soap) yield `${envelopeOpen(binding === 'soap12' ? '1.2' : '1.1')}<${operation}Response xmlns="${TEMPURI}"><${operation}Result>`;
+	if (soap)
+		yield `${envelopeOpen(binding === 'soap12' ? '1.2' : '1.1')}<${operation}Response xmlns="${TEMPURI}"><${operation}Result>`;
 	if (result.type === 'dataset') {
 		if (!soap) yield `<?xml version="1.0" encoding="utf-8"?><DataSet xmlns="${TEMPURI}">`;
 		yield* dataSetChunks(result.columns, result.rows, offsetMode);
 		if (!soap) yield '</DataSet>';
 	} else {
-		const text = result.type === 'boolean' ? (result.value ? 'true' : 'false') : escapeText(String(result.value));
+		const text =
+			result.type === 'boolean'
+				? result.value
+					? 'true'
+					: 'false'
+				: escapeText(String(result.value));
 		if (soap) yield text;
-		else yield `<?xml version="1.0" encoding="utf-8"?><${result.type} xmlns="${TEMPURI}">${text}</${result.type}>`;
+		else
+			yield `<?xml version="1.0" encoding="utf-8"?><${result.type} xmlns="${TEMPURI}">${text}</${result.type}>`;
 	}
 	if (soap) yield `</${operation}Result></${operation}Response>${ENVELOPE_CLOSE}`;
 }
@@ -162,25 +181,46 @@ function faultXml(version, code, message, raw = false) {
 
 // ---- WSDL -----------------------------------------------------------------------------------------
 
-const XS_PARAM = { int: 's:int', string: 's:string', decimal: 's:decimal', dateTime: 's:dateTime', boolean: 's:boolean' };
+const XS_PARAM = {
+	int: 's:int',
+	string: 's:string',
+	decimal: 's:decimal',
+	dateTime: 's:dateTime',
+	boolean: 's:boolean',
+};
 
 function wsdl(serviceName, operations, location) {
 	const ops = Object.entries(operations);
 	const paramXml = (params) =>
-		params.map(([name, type]) => (type === 'string' ? `<s:element minOccurs="0" maxOccurs="1" name="${name}" type="s:string" />` : `<s:element minOccurs="1" maxOccurs="1" name="${name}" type="${XS_PARAM[type]}" />`)).join('');
+		params
+			.map(([name, type]) =>
+				type === 'string'
+					? `<s:element minOccurs="0" maxOccurs="1" name="${name}" type="s:string" />`
+					: `<s:element minOccurs="1" maxOccurs="1" name="${name}" type="${XS_PARAM[type]}" />`,
+			)
+			.join('');
 	const resultXml = (op, returns) =>
 		returns === 'dataset'
 			? `<s:element minOccurs="0" maxOccurs="1" name="${op}Result"><s:complexType><s:sequence><s:element ref="s:schema" /><s:any /></s:sequence></s:complexType></s:element>`
 			: `<s:element minOccurs="${returns === 'string' ? 0 : 1}" maxOccurs="1" name="${op}Result" type="${XS_PARAM[returns]}" />`;
 	const types = ops
-		.map(([op, def]) => `<s:element name="${op}"><s:complexType><s:sequence>${paramXml(def.params)}</s:sequence></s:complexType></s:element><s:element name="${op}Response"><s:complexType><s:sequence>${resultXml(op, def.returns)}</s:sequence></s:complexType></s:element>`)
+		.map(
+			([op, def]) =>
+				`<s:element name="${op}"><s:complexType><s:sequence>${paramXml(def.params)}</s:sequence></s:complexType></s:element><s:element name="${op}Response"><s:complexType><s:sequence>${resultXml(op, def.returns)}</s:sequence></s:complexType></s:element>`,
+		)
 		.join('');
 	const httpTypes = [...new Set(ops.map(([, d]) => d.returns))]
-		.map((r) => (r === 'dataset' ? '<s:element name="DataSet" nillable="true"><s:complexType><s:sequence><s:element ref="s:schema" /><s:any /></s:sequence></s:complexType></s:element>' : `<s:element name="${r}" type="${XS_PARAM[r]}" />`))
+		.map((r) =>
+			r === 'dataset'
+				? '<s:element name="DataSet" nillable="true"><s:complexType><s:sequence><s:element ref="s:schema" /><s:any /></s:sequence></s:complexType></s:element>'
+				: `<s:element name="${r}" type="${XS_PARAM[r]}" />`,
+		)
 		.join('');
 	const messages = ops
 		.map(([op, def]) => {
-			const httpParts = def.params.map(([name]) => `<wsdl:part name="${name}" type="s:string" />`).join('');
+			const httpParts = def.params
+				.map(([name]) => `<wsdl:part name="${name}" type="s:string" />`)
+				.join('');
 			const out = def.returns === 'dataset' ? 'tns:DataSet' : `tns:${def.returns}`;
 			return (
 				`<wsdl:message name="${op}SoapIn"><wsdl:part name="parameters" element="tns:${op}" /></wsdl:message>` +
@@ -190,14 +230,21 @@ function wsdl(serviceName, operations, location) {
 			);
 		})
 		.join('');
-	const portType = (suffix, kind) => `<wsdl:portType name="${serviceName}${suffix}">${ops.map(([op]) => `<wsdl:operation name="${op}"><wsdl:input message="tns:${op}${kind}In" /><wsdl:output message="tns:${op}${kind}Out" /></wsdl:operation>`).join('')}</wsdl:portType>`;
+	const portType = (suffix, kind) =>
+		`<wsdl:portType name="${serviceName}${suffix}">${ops.map(([op]) => `<wsdl:operation name="${op}"><wsdl:input message="tns:${op}${kind}In" /><wsdl:output message="tns:${op}${kind}Out" /></wsdl:operation>`).join('')}</wsdl:portType>`;
 	const soapBinding = (name, ns) =>
 		`<wsdl:binding name="${serviceName}${name}" type="tns:${serviceName}Soap"><${ns}:binding transport="http://schemas.xmlsoap.org/soap/http" />${ops
-			.map(([op]) => `<wsdl:operation name="${op}"><${ns}:operation soapAction="${TEMPURI}${op}" style="document" /><wsdl:input><${ns}:body use="literal" /></wsdl:input><wsdl:output><${ns}:body use="literal" /></wsdl:output></wsdl:operation>`)
+			.map(
+				([op]) =>
+					`<wsdl:operation name="${op}"><${ns}:operation soapAction="${TEMPURI}${op}" style="document" /><wsdl:input><${ns}:body use="literal" /></wsdl:input><wsdl:output><${ns}:body use="literal" /></wsdl:output></wsdl:operation>`,
+			)
 			.join('')}</wsdl:binding>`;
 	const httpBinding = (name, verb) =>
 		`<wsdl:binding name="${serviceName}${name}" type="tns:${serviceName}${name}"><http:binding verb="${verb}" />${ops
-			.map(([op]) => `<wsdl:operation name="${op}"><http:operation location="/${op}" /><wsdl:input>${verb === 'GET' ? '<http:urlEncoded />' : '<mime:content type="application/x-www-form-urlencoded" />'}</wsdl:input><wsdl:output><mime:mimeXml part="Body" /></wsdl:output></wsdl:operation>`)
+			.map(
+				([op]) =>
+					`<wsdl:operation name="${op}"><http:operation location="/${op}" /><wsdl:input>${verb === 'GET' ? '<http:urlEncoded />' : '<mime:content type="application/x-www-form-urlencoded" />'}</wsdl:input><wsdl:output><mime:mimeXml part="Body" /></wsdl:output></wsdl:operation>`,
+			)
 			.join('')}</wsdl:binding>`;
 	return (
 		'<?xml version="1.0" encoding="utf-8"?>' +
@@ -220,4 +267,17 @@ function wsdl(serviceName, operations, location) {
 	);
 }
 
-module.exports = { TEMPURI, SOAP11, SOAP12, escapeText, escapeAttr, encodeName, schemaXml, dataSetChunks, responseChunks, faultXml, formatDateTime, wsdl };
+module.exports = {
+	TEMPURI,
+	SOAP11,
+	SOAP12,
+	escapeText,
+	escapeAttr,
+	encodeName,
+	schemaXml,
+	dataSetChunks,
+	responseChunks,
+	faultXml,
+	formatDateTime,
+	wsdl,
+};

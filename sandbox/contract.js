@@ -8,40 +8,169 @@ const SERVICE_PATH = '/nucleus/webservices/thirdparty/';
 
 /** Operations each service answers, with parameter names in contract order (docs/bromcom-facts.md, Operations and parameters). */
 const READ_OPERATIONS = {
-	findEntities: { params: [['username', 'string'], ['password', 'string']], returns: 'dataset' },
-	findEntitiesBySchoolID: { params: [['schoolID', 'int'], ['username', 'string'], ['password', 'string']], returns: 'dataset' },
-	findEntitiesBySchoolIDAsXml: { params: [['schoolID', 'int'], ['username', 'string'], ['password', 'string']], returns: 'string' },
-	getEntityData: { params: [['entityName', 'string'], ['entityFilter', 'string'], ['username', 'string'], ['password', 'string']], returns: 'dataset' },
-	getEntityDataBySchoolID: { params: [['schoolID', 'int'], ['entityName', 'string'], ['entityFilter', 'string'], ['username', 'string'], ['password', 'string']], returns: 'dataset' },
-	getEntityDataBySchoolIDAsXml: { params: [['schoolID', 'int'], ['entityName', 'string'], ['entityFilter', 'string'], ['username', 'string'], ['password', 'string']], returns: 'string' },
+	findEntities: {
+		params: [
+			['username', 'string'],
+			['password', 'string'],
+		],
+		returns: 'dataset',
+	},
+	findEntitiesBySchoolID: {
+		params: [
+			['schoolID', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+		],
+		returns: 'dataset',
+	},
+	findEntitiesBySchoolIDAsXml: {
+		params: [
+			['schoolID', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+		],
+		returns: 'string',
+	},
+	getEntityData: {
+		params: [
+			['entityName', 'string'],
+			['entityFilter', 'string'],
+			['username', 'string'],
+			['password', 'string'],
+		],
+		returns: 'dataset',
+	},
+	getEntityDataBySchoolID: {
+		params: [
+			['schoolID', 'int'],
+			['entityName', 'string'],
+			['entityFilter', 'string'],
+			['username', 'string'],
+			['password', 'string'],
+		],
+		returns: 'dataset',
+	},
+	getEntityDataBySchoolIDAsXml: {
+		params: [
+			['schoolID', 'int'],
+			['entityName', 'string'],
+			['entityFilter', 'string'],
+			['username', 'string'],
+			['password', 'string'],
+		],
+		returns: 'string',
+	},
 	testDatabaseConnection: { params: [['schoolID', 'int']], returns: 'boolean' },
 };
 
 const WRITE_OPERATIONS = {
-	updateDinnerBalance: { params: [['schoolId', 'int'], ['username', 'string'], ['password', 'string'], ['personId', 'int'], ['amount', 'decimal']], returns: 'boolean' },
+	updateDinnerBalance: {
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['personId', 'int'],
+			['amount', 'decimal'],
+		],
+		returns: 'boolean',
+	},
 	saveDinnerTransaction: {
-		params: [['schoolId', 'int'], ['username', 'string'], ['password', 'string'], ['personId', 'int'], ['transactionDetails', 'string'], ['amount', 'decimal'], ['remainingBalance', 'decimal'], ['instant', 'dateTime'], ['transactionType', 'string'], ['externalId', 'int']],
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['personId', 'int'],
+			['transactionDetails', 'string'],
+			['amount', 'decimal'],
+			['remainingBalance', 'decimal'],
+			['instant', 'dateTime'],
+			['transactionType', 'string'],
+			['externalId', 'int'],
+		],
 		returns: 'int',
 	},
-	registerSingleSignOnUser: { params: [['schoolId', 'int'], ['username', 'string'], ['password', 'string'], ['userId', 'int'], ['emailAddress', 'string'], ['ssoProvider', 'string']], returns: 'boolean' },
-	deregisterSingleSignOnUser: { params: [['schoolId', 'int'], ['username', 'string'], ['password', 'string'], ['userId', 'int'], ['emailAddress', 'string']], returns: 'boolean' },
+	registerSingleSignOnUser: {
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['userId', 'int'],
+			['emailAddress', 'string'],
+			['ssoProvider', 'string'],
+		],
+		returns: 'boolean',
+	},
+	deregisterSingleSignOnUser: {
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['userId', 'int'],
+			['emailAddress', 'string'],
+		],
+		returns: 'boolean',
+	},
 	saveStudentAssessmentResult: {
-		params: [['schoolId', 'int'], ['username', 'string'], ['password', 'string'], ['studentResultID', 'int'], ['studentID', 'int'], ['assessmentTypeID', 'int'], ['termID', 'int'], ['yearGroupID', 'int'], ['subjectID', 'int'], ['result', 'string'], ['resultDate', 'dateTime']],
+		params: [
+			['schoolId', 'int'],
+			['username', 'string'],
+			['password', 'string'],
+			['studentResultID', 'int'],
+			['studentID', 'int'],
+			['assessmentTypeID', 'int'],
+			['termID', 'int'],
+			['yearGroupID', 'int'],
+			['subjectID', 'int'],
+			['result', 'string'],
+			['resultDate', 'dateTime'],
+		],
 		returns: 'int',
 	},
 };
 
 const SERVICES = {
-	tpreadonlydataservice: { name: 'TPReadOnlyDataService', path: 'TPReadOnlyDataService.asmx', operations: READ_OPERATIONS },
-	tpwritedataservice: { name: 'TPWriteDataService', path: 'TPWriteDataService.asmx', operations: WRITE_OPERATIONS },
+	tpreadonlydataservice: {
+		name: 'TPReadOnlyDataService',
+		path: 'TPReadOnlyDataService.asmx',
+		operations: READ_OPERATIONS,
+	},
+	tpwritedataservice: {
+		name: 'TPWriteDataService',
+		path: 'TPWriteDataService.asmx',
+		operations: WRITE_OPERATIONS,
+	},
 };
 
 /** Demo accounts, the same in every school and size. */
 const DEFAULT_ACCOUNTS = [
-	{ username: 'sandbox', password: 'sandbox', entities: '*', write: true, note: 'every read entity and all write permissions' },
-	{ username: 'readonly', password: 'readonly', entities: '*', write: false, note: 'every read entity, no write-back' },
-	{ username: 'limited', password: 'limited', entities: ['Schools', 'Students', 'StudentFlatView'], write: false, note: 'only Schools, Students and StudentFlatView' },
-	{ username: 'noaccess', password: 'noaccess', entities: [], write: false, note: 'no entity permissions (a newly created third-party user)' },
+	{
+		username: 'sandbox',
+		password: 'sandbox',
+		entities: '*',
+		write: true,
+		note: 'every read entity and all write permissions',
+	},
+	{
+		username: 'readonly',
+		password: 'readonly',
+		entities: '*',
+		write: false,
+		note: 'every read entity, no write-back',
+	},
+	{
+		username: 'limited',
+		password: 'limited',
+		entities: ['Schools', 'Students', 'StudentFlatView'],
+		write: false,
+		note: 'only Schools, Students and StudentFlatView',
+	},
+	{
+		username: 'noaccess',
+		password: 'noaccess',
+		entities: [],
+		write: false,
+		note: 'no entity permissions (a newly created third-party user)',
+	},
 ];
 
 /** Fault texts: Bromcom's real ones are UNKNOWN (docs/bromcom-facts.md, Errors); these are plausible and configurable. */
@@ -50,7 +179,8 @@ const DEFAULT_MESSAGES = {
 	unknownSchool: (id) => `School with ID ${id} was not found.`,
 	entityNotPermitted: (entity) => `You do not have permission to access entity '${entity}'.`,
 	unknownEntity: (entity) => `Invalid object name '${entity}'.`,
-	writeNotPermitted: 'Third party write access is not permitted for this user. A Third Party Write Licence is required.',
+	writeNotPermitted:
+		'Third party write access is not permitted for this user. A Third Party Write Licence is required.',
 };
 
 class FaultError extends Error {
@@ -62,4 +192,12 @@ class FaultError extends Error {
 	}
 }
 
-module.exports = { SERVICE_PATH, READ_OPERATIONS, WRITE_OPERATIONS, SERVICES, DEFAULT_ACCOUNTS, DEFAULT_MESSAGES, FaultError };
+module.exports = {
+	SERVICE_PATH,
+	READ_OPERATIONS,
+	WRITE_OPERATIONS,
+	SERVICES,
+	DEFAULT_ACCOUNTS,
+	DEFAULT_MESSAGES,
+	FaultError,
+};

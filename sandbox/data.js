@@ -49,11 +49,170 @@ function rng(...parts) {
 	};
 }
 
-const GIRLS = ['Amelia', 'Olivia', 'Isla', 'Ava', 'Mia', 'Ivy', 'Lily', 'Isabella', 'Rosie', 'Sophia', 'Grace', 'Freya', 'Zoë', 'Siân', 'Chloé', 'Aoife', 'Niamh', 'Priya', 'Aisha', 'Fatima', 'Maja', 'Zuzanna', 'Ella', 'Evie', 'Poppy', 'Ruby', 'Chloe', 'Erin', 'Megan', 'Nia', 'Amara', 'Esmé'];
-const BOYS = ['Oliver', 'George', 'Noah', 'Arthur', 'Leo', 'Harry', 'Oscar', 'Muhammad', 'Jack', 'Charlie', 'Jacob', 'Freddie', 'Theo', 'Alfie', 'Seán', 'Rhys', 'Dylan', 'Callum', 'Oluwaseun', 'Kacper', 'Mateusz', 'Arjun', 'Ibrahim', 'Finley', 'Ethan', 'Logan', 'Rory', 'Owen', 'Joseph', 'Samuel', 'Zain', 'Jérôme'];
-const SURNAMES = ["O'Brien", 'Smith', 'Jones', 'Williams', 'Taylor', 'Brown', 'Davies', 'Evans', 'Wilson', 'Thomas', 'Roberts', 'Johnson', 'Lewis', 'Walker', 'Robinson', 'Wood', 'Thompson', 'White', 'Watson', 'Jackson', 'Wright', 'Green', 'Harris', 'Cooper', 'King', 'Lee', 'Martin', 'Clarke', 'James', 'Morgan', 'Hughes', 'Edwards', 'Hill', 'Moore', 'Clark', 'Harrison', 'Scott', 'Young', 'Morris', 'Hall', 'Ward', 'Turner', 'Carter', 'Phillips', 'Mitchell', 'Patel', 'Khan', 'Ali', 'Nowak', 'Kowalski', 'Nguyen', "D'Souza", 'MacDonald', 'Smith-Jones', 'Ó Súilleabháin', 'Chaudhry', 'Okafor', 'Mensah'];
-const ADULT_WOMEN = ['Sarah', 'Emma', 'Claire', 'Rachel', 'Laura', 'Nicola', 'Gemma', 'Kerry', 'Joanne', 'Helen', 'Catrin', 'Siobhán', 'Agnieszka', 'Nadia', 'Yasmin', 'Renée'];
-const ADULT_MEN = ['David', 'Paul', 'Mark', 'Andrew', 'Richard', 'James', 'Michael', 'Gareth', 'Darren', 'Lee', 'Tomasz', 'Imran', 'Kwame', 'Dónal', 'Stephen', 'Neil'];
+const GIRLS = [
+	'Amelia',
+	'Olivia',
+	'Isla',
+	'Ava',
+	'Mia',
+	'Ivy',
+	'Lily',
+	'Isabella',
+	'Rosie',
+	'Sophia',
+	'Grace',
+	'Freya',
+	'Zoë',
+	'Siân',
+	'Chloé',
+	'Aoife',
+	'Niamh',
+	'Priya',
+	'Aisha',
+	'Fatima',
+	'Maja',
+	'Zuzanna',
+	'Ella',
+	'Evie',
+	'Poppy',
+	'Ruby',
+	'Chloe',
+	'Erin',
+	'Megan',
+	'Nia',
+	'Amara',
+	'Esmé',
+];
+const BOYS = [
+	'Oliver',
+	'George',
+	'Noah',
+	'Arthur',
+	'Leo',
+	'Harry',
+	'Oscar',
+	'Muhammad',
+	'Jack',
+	'Charlie',
+	'Jacob',
+	'Freddie',
+	'Theo',
+	'Alfie',
+	'Seán',
+	'Rhys',
+	'Dylan',
+	'Callum',
+	'Oluwaseun',
+	'Kacper',
+	'Mateusz',
+	'Arjun',
+	'Ibrahim',
+	'Finley',
+	'Ethan',
+	'Logan',
+	'Rory',
+	'Owen',
+	'Joseph',
+	'Samuel',
+	'Zain',
+	'Jérôme',
+];
+const SURNAMES = [
+	"O'Brien",
+	'Smith',
+	'Jones',
+	'Williams',
+	'Taylor',
+	'Brown',
+	'Davies',
+	'Evans',
+	'Wilson',
+	'Thomas',
+	'Roberts',
+	'Johnson',
+	'Lewis',
+	'Walker',
+	'Robinson',
+	'Wood',
+	'Thompson',
+	'White',
+	'Watson',
+	'Jackson',
+	'Wright',
+	'Green',
+	'Harris',
+	'Cooper',
+	'King',
+	'Lee',
+	'Martin',
+	'Clarke',
+	'James',
+	'Morgan',
+	'Hughes',
+	'Edwards',
+	'Hill',
+	'Moore',
+	'Clark',
+	'Harrison',
+	'Scott',
+	'Young',
+	'Morris',
+	'Hall',
+	'Ward',
+	'Turner',
+	'Carter',
+	'Phillips',
+	'Mitchell',
+	'Patel',
+	'Khan',
+	'Ali',
+	'Nowak',
+	'Kowalski',
+	'Nguyen',
+	"D'Souza",
+	'MacDonald',
+	'Smith-Jones',
+	'Ó Súilleabháin',
+	'Chaudhry',
+	'Okafor',
+	'Mensah',
+];
+const ADULT_WOMEN = [
+	'Sarah',
+	'Emma',
+	'Claire',
+	'Rachel',
+	'Laura',
+	'Nicola',
+	'Gemma',
+	'Kerry',
+	'Joanne',
+	'Helen',
+	'Catrin',
+	'Siobhán',
+	'Agnieszka',
+	'Nadia',
+	'Yasmin',
+	'Renée',
+];
+const ADULT_MEN = [
+	'David',
+	'Paul',
+	'Mark',
+	'Andrew',
+	'Richard',
+	'James',
+	'Michael',
+	'Gareth',
+	'Darren',
+	'Lee',
+	'Tomasz',
+	'Imran',
+	'Kwame',
+	'Dónal',
+	'Stephen',
+	'Neil',
+];
 const SUBJECTS = [
 	{ code: 'En', name: 'English', lessons: 8 },
 	{ code: 'Ma', name: 'Mathematics', lessons: 8 },
@@ -80,12 +239,44 @@ const PERIODS = [
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 
 const SIZES = {
-	small: { years: [7, 8], perYear: 24, setsPerSubject: 2, subjects: 6, schools: [20001, 20002, 20003], attendanceDays: 'academicYear' },
-	medium: { years: [7, 8, 9, 10, 11], perYear: 230, setsPerSubject: 7, subjects: 12, schools: [20001, 20002, 20003], attendanceDays: 'academicYear' },
-	large: { years: [7, 8, 9, 10, 11, 12, 13], perYear: 214, setsPerSubject: 8, subjects: 12, schools: [20001, 20002, 20003, 20004, 20005, 20006, 20007, 20008, 20009, 20010], attendanceDays: 190 },
+	small: {
+		years: [7, 8],
+		perYear: 24,
+		setsPerSubject: 2,
+		subjects: 6,
+		schools: [20001, 20002, 20003],
+		attendanceDays: 'academicYear',
+	},
+	medium: {
+		years: [7, 8, 9, 10, 11],
+		perYear: 230,
+		setsPerSubject: 7,
+		subjects: 12,
+		schools: [20001, 20002, 20003],
+		attendanceDays: 'academicYear',
+	},
+	large: {
+		years: [7, 8, 9, 10, 11, 12, 13],
+		perYear: 214,
+		setsPerSubject: 8,
+		subjects: 12,
+		schools: [20001, 20002, 20003, 20004, 20005, 20006, 20007, 20008, 20009, 20010],
+		attendanceDays: 190,
+	},
 };
 
-const SCHOOL_NAMES = ['Riverside Academy', 'St Aidan’s Church of England School', 'Hill View Community College', 'Oakfield School', 'Castle Park Academy', 'Meadowbank High School', 'Kingsway School', 'Harbour Lights Academy', 'Beacon Hill College', 'Westmoor School'];
+const SCHOOL_NAMES = [
+	'Riverside Academy',
+	'St Aidan’s Church of England School',
+	'Hill View Community College',
+	'Oakfield School',
+	'Castle Park Academy',
+	'Meadowbank High School',
+	'Kingsway School',
+	'Harbour Lights Academy',
+	'Beacon Hill College',
+	'Westmoor School',
+];
 
 /** UK wall-clock "now" (ms read as UTC) from a real instant. */
 function ukWallClock(instant) {
@@ -141,7 +332,9 @@ function schoolDaysBetween(from, to) {
 	return days;
 }
 
-function at(day, [h, m]) {
+/** The wall-clock instant of `[hour, minute]` on `day`. @param {number} day @param {number[]} time */
+function at(day, time) {
+	const [h, m] = time;
 	return day + h * 3600000 + m * 60000;
 }
 
@@ -195,7 +388,10 @@ function buildSchool({ seed, schoolId, size, now }) {
 	const r = rng(seed, schoolId, 'core');
 	const index = cfg.schools.indexOf(schoolId);
 	const name = SCHOOL_NAMES[(index >= 0 ? index : schoolId) % SCHOOL_NAMES.length];
-	const domain = `${name.split(' ')[0].toLowerCase().replace(/[^a-z]/g, '')}.sch.uk`;
+	const domain = `${name
+		.split(' ')[0]
+		.toLowerCase()
+		.replace(/[^a-z]/g, '')}.sch.uk`;
 	const yearStart = academicYearStart(now);
 	const school = newSchoolModel({
 		id: schoolId,
@@ -260,28 +456,57 @@ function buildSchool({ seed, schoolId, size, now }) {
 	for (const subject of subjects) {
 		const load = subject.lessons * cfg.setsPerSubject * cfg.years.length;
 		const count = Math.max(1, Math.ceil(load / 30));
-		teachersBySubject.set(subject.name, Array.from({ length: count }, () => makeStaff(`Teacher of ${subject.name}`, subject)));
+		teachersBySubject.set(
+			subject.name,
+			Array.from({ length: count }, () => makeStaff(`Teacher of ${subject.name}`, subject)),
+		);
 	}
 	const supportCount = Math.max(3, Math.round(school.staff.length * 0.45));
-	for (let i = 0; i < supportCount; i++) makeStaff(r.pick(['Teaching Assistant', 'Administrator', 'Site Manager', 'Finance Officer', 'Exams Officer', 'Librarian']), null);
+	for (let i = 0; i < supportCount; i++)
+		makeStaff(
+			r.pick([
+				'Teaching Assistant',
+				'Administrator',
+				'Site Manager',
+				'Finance Officer',
+				'Exams Officer',
+				'Librarian',
+			]),
+			null,
+		);
 	// Staff messiness: one leaver, one future starter.
 	school.staff[school.staff.length - 1].end = Date.UTC(new Date(yearStart).getUTCFullYear(), 6, 20);
 	school.staff[school.staff.length - 2].start = now + 30 * DAY;
 
 	// Groups.
 	const collection = (type, desc, nameText, extra = {}) => {
-		const c = { collectionId: newId(), type, typeDescription: desc, name: nameText, description: extra.description || nameText, start: yearStart, end: Date.UTC(new Date(yearStart).getUTCFullYear() + 1, 7, 31), ...extra };
+		const c = {
+			collectionId: newId(),
+			type,
+			typeDescription: desc,
+			name: nameText,
+			description: extra.description || nameText,
+			start: yearStart,
+			end: Date.UTC(new Date(yearStart).getUTCFullYear() + 1, 7, 31),
+			...extra,
+		};
 		school.collections.push(c);
 		return c;
 	};
 	const yearGroups = new Map();
-	for (const y of cfg.years) yearGroups.set(y, collection('YEARGRP', 'Year Group', `Year ${y}`, { yearGroup: String(y) }));
+	for (const y of cfg.years)
+		yearGroups.set(y, collection('YEARGRP', 'Year Group', `Year ${y}`, { yearGroup: String(y) }));
 	const houses = HOUSES.map((h) => collection('HOUSE', 'House', h));
 	const tutorGroups = new Map();
 	const letters = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K'];
 	for (const y of cfg.years) {
 		const count = Math.max(1, Math.round(cfg.perYear / 29));
-		tutorGroups.set(y, Array.from({ length: count }, (_, i) => collection('TUTORGRP', 'Tutor Group', `${y}${letters[i]}`, { yearGroup: String(y) })));
+		tutorGroups.set(
+			y,
+			Array.from({ length: count }, (_, i) =>
+				collection('TUTORGRP', 'Tutor Group', `${y}${letters[i]}`, { yearGroup: String(y) }),
+			),
+		);
 	}
 	const classes = new Map(); // year → subject → [class]
 	for (const y of cfg.years) {
@@ -290,7 +515,11 @@ function buildSchool({ seed, schoolId, size, now }) {
 			bySubject.set(
 				subject.name,
 				Array.from({ length: cfg.setsPerSubject }, (_, i) => {
-					const c = collection('CLASS', 'Class', `${y}${subject.code}${i + 1}`, { description: `Year ${y} ${subject.name} set ${i + 1}`, subject: subject.name, yearGroup: String(y) });
+					const c = collection('CLASS', 'Class', `${y}${subject.code}${i + 1}`, {
+						description: `Year ${y} ${subject.name} set ${i + 1}`,
+						subject: subject.name,
+						yearGroup: String(y),
+					});
 					school.subjectClasses.push(c);
 					return c;
 				}),
@@ -300,7 +529,16 @@ function buildSchool({ seed, schoolId, size, now }) {
 	}
 
 	// Executives: tutors, heads of house, teachers (one class deliberately without a teacher).
-	const executive = (staff, c, role) => school.executives.push({ id: executiveId++, staffId: staff.personId, collectionId: c.collectionId, collectionName: c.name, role, start: c.start, end: null });
+	const executive = (staff, c, role) =>
+		school.executives.push({
+			id: executiveId++,
+			staffId: staff.personId,
+			collectionId: c.collectionId,
+			collectionName: c.name,
+			role,
+			start: c.start,
+			end: null,
+		});
 	const teachers = school.staff.filter((s) => s.subject);
 	let tutorIndex = 0;
 	for (const groups of tutorGroups.values()) {
@@ -315,12 +553,19 @@ function buildSchool({ seed, schoolId, size, now }) {
 	for (const [y, bySubject] of classes) {
 		for (const [subjectName, list] of bySubject) {
 			for (const c of list) {
-				if (classWithoutTeacher === null && y === cfg.years[cfg.years.length - 1] && subjectName === subjects[subjects.length - 1].name) {
+				if (
+					classWithoutTeacher === null &&
+					y === cfg.years[cfg.years.length - 1] &&
+					subjectName === subjects[subjects.length - 1].name
+				) {
 					classWithoutTeacher = c; // a class whose teacher has not been assigned yet
 					continue;
 				}
 				const pool = teachersBySubject.get(subjectName);
-				const teacher = pool.reduce((best, t) => ((load.get(t) || 0) < (load.get(best) || 0) ? t : best), pool[0]);
+				const teacher = pool.reduce(
+					(best, t) => ((load.get(t) || 0) < (load.get(best) || 0) ? t : best),
+					pool[0],
+				);
 				load.set(teacher, (load.get(teacher) || 0) + 1);
 				c.teacherId = teacher.personId;
 				executive(teacher, c, 'Main Teacher');
@@ -357,22 +602,71 @@ function buildSchool({ seed, schoolId, size, now }) {
 			consent: r.chance(0.95),
 		});
 		if (r.chance(0.9)) {
-			school.emails.push({ id: emailId++, personId: c.personId, address: email(c.first, c.last, r.pick(['example.com', 'mail.example.org', 'example.net'])), type: 'Home', priority: 1 });
-			if (r.chance(0.15)) school.emails.push({ id: emailId++, personId: c.personId, address: email(c.first, `${c.last}.work`, 'work.example.com'), type: 'Work', priority: 2 });
+			school.emails.push({
+				id: emailId++,
+				personId: c.personId,
+				address: email(c.first, c.last, r.pick(['example.com', 'mail.example.org', 'example.net'])),
+				type: 'Home',
+				priority: 1,
+			});
+			if (r.chance(0.15))
+				school.emails.push({
+					id: emailId++,
+					personId: c.personId,
+					address: email(c.first, `${c.last}.work`, 'work.example.com'),
+					type: 'Work',
+					priority: 2,
+				});
 		}
-		if (r.chance(0.93)) school.phones.push({ id: phoneId++, personId: c.personId, number: `07${r.int(100, 999)} ${r.int(100000, 999999)}`, type: 'Mobile', priority: 1 });
-		if (r.chance(0.3)) school.phones.push({ id: phoneId++, personId: c.personId, number: `01${r.int(100, 999)} ${r.int(100000, 999999)}`, type: 'Home', priority: 2 });
+		if (r.chance(0.93))
+			school.phones.push({
+				id: phoneId++,
+				personId: c.personId,
+				number: `07${r.int(100, 999)} ${r.int(100000, 999999)}`,
+				type: 'Mobile',
+				priority: 1,
+			});
+		if (r.chance(0.3))
+			school.phones.push({
+				id: phoneId++,
+				personId: c.personId,
+				number: `01${r.int(100, 999)} ${r.int(100000, 999999)}`,
+				type: 'Home',
+				priority: 2,
+			});
 		school.contacts.push(c);
 		return { person: c, relationship, female };
 	};
 	const link = (student, contact, relationship, pr, priority) =>
-		school.links.push({ id: linkId++, studentId: student.personId, contactId: contact.personId, relationship, pr, priority, correspondence: priority <= 2, reports: pr, ballot: pr, courtOrder: false, livesWith: priority === 1 || (pr && r.chance(0.7)), start: student.start, end: null });
+		school.links.push({
+			id: linkId++,
+			studentId: student.personId,
+			contactId: contact.personId,
+			relationship,
+			pr,
+			priority,
+			correspondence: priority <= 2,
+			reports: pr,
+			ballot: pr,
+			courtOrder: false,
+			livesWith: priority === 1 || (pr && r.chance(0.7)),
+			start: student.start,
+			end: null,
+		});
 
 	const memberships = (student) => {
 		const y = Number(student.yearGroup);
 		const tg = tutorGroups.get(y)[student.tutorIndex % tutorGroups.get(y).length];
 		student.tutorGroup = tg;
-		const add = (c) => school.associates.push({ id: associateId++, personId: student.personId, collectionId: c.collectionId, collectionName: c.name, start: Math.max(student.start, c.start), end: student.end });
+		const add = (c) =>
+			school.associates.push({
+				id: associateId++,
+				personId: student.personId,
+				collectionId: c.collectionId,
+				collectionName: c.name,
+				start: Math.max(student.start, c.start),
+				end: student.end,
+			});
 		add(yearGroups.get(y));
 		add(tg);
 		add(houses[student.houseIndex % houses.length]);
@@ -396,7 +690,14 @@ function buildSchool({ seed, schoolId, size, now }) {
 		const extra = r.chance(0.6) ? 1 : 0;
 		for (let e = 0; e < extra || family.length === 0; e++) {
 			const [rel] = r.pick(relationshipsOther);
-			family.push(makeContact(rel, familyLast, ['Grandmother', 'Aunt', 'Step-Mother'].includes(rel) || (rel === 'Carer' && r.chance(0.5))));
+			family.push(
+				makeContact(
+					rel,
+					familyLast,
+					['Grandmother', 'Aunt', 'Step-Mother'].includes(rel) ||
+						(rel === 'Carer' && r.chance(0.5)),
+				),
+			);
 			if (family.length > 0 && e >= extra) break;
 		}
 		// Parental responsibility for each contact in this family (shared by the siblings).
@@ -407,7 +708,8 @@ function buildSchool({ seed, schoolId, size, now }) {
 		for (let k = 0; k < children && studentCount < totalTarget; k++) {
 			const n = studentCount++;
 			const female = r.chance(0.5);
-			const status = n < leaversTarget ? 'leaver' : n < leaversTarget + futureTarget ? 'future' : 'current';
+			const status =
+				n < leaversTarget ? 'leaver' : n < leaversTarget + futureTarget ? 'future' : 'current';
 			const y = cfg.years[r.int(0, cfg.years.length - 1)];
 			const birthYear = new Date(yearStart).getUTCFullYear() - y - 5;
 			const first = r.pick(female ? GIRLS : BOYS);
@@ -416,7 +718,11 @@ function buildSchool({ seed, schoolId, size, now }) {
 					? Math.floor((now + r.int(7, 60) * DAY) / DAY) * DAY
 					: status === 'current' && r.chance(0.05)
 						? Math.floor((now - r.int(10, 50) * DAY) / DAY) * DAY
-						: Date.UTC(new Date(yearStart).getUTCFullYear() - (y - 7), 8, r.chance(0.95) ? 4 : r.int(5, 28));
+						: Date.UTC(
+								new Date(yearStart).getUTCFullYear() - (y - 7),
+								8,
+								r.chance(0.95) ? 4 : r.int(5, 28),
+							);
 			const end = status === 'leaver' ? Math.floor((now - r.int(5, 300) * DAY) / DAY) * DAY : null;
 			const s = addPerson({
 				kind: 'student',
@@ -443,7 +749,11 @@ function buildSchool({ seed, schoolId, size, now }) {
 			});
 			school.students.push(s);
 			family.forEach((c, i) => link(s, c.person, c.relationship, c.pr, i + 1));
-			school.meals.set(s.personId, { personId: s.personId, balance: Math.round(r.next() * 4000) / 100, mealType: r.chance(0.2) ? 'Free School Meal' : 'Paid Meal' });
+			school.meals.set(s.personId, {
+				personId: s.personId,
+				balance: Math.round(r.next() * 4000) / 100,
+				mealType: r.chance(0.2) ? 'Free School Meal' : 'Paid Meal',
+			});
 		}
 	}
 	// Deliberate edge cases, deterministic positions among current students.
@@ -467,8 +777,15 @@ function timetableSlots(school) {
 	// slot; years are rotated so the same subject rarely runs in two years at once.
 	const slots = new Map(); // year → [{week, day, period, subject}]
 	const sequence = [];
-	for (const subject of school.subjects) for (let i = 0; i < Math.round((subject.lessons * 60) / school.subjects.reduce((a, s) => a + s.lessons, 0)); i++) sequence.push(subject.name);
-	while (sequence.length < 60) sequence.push(school.subjects[sequence.length % school.subjects.length].name);
+	for (const subject of school.subjects)
+		for (
+			let i = 0;
+			i < Math.round((subject.lessons * 60) / school.subjects.reduce((a, s) => a + s.lessons, 0));
+			i++
+		)
+			sequence.push(subject.name);
+	while (sequence.length < 60)
+		sequence.push(school.subjects[sequence.length % school.subjects.length].name);
 	sequence.length = 60;
 	// Interleave so a subject's lessons spread across the fortnight.
 	const spread = [];
@@ -478,7 +795,12 @@ function timetableSlots(school) {
 			y,
 			spread.map((subject, i) => {
 				const s = (i + yi * 7) % 60;
-				return { week: Math.floor(s / 30) + 1, day: Math.floor((s % 30) / 6), period: s % 6, subject };
+				return {
+					week: Math.floor(s / 30) + 1,
+					day: Math.floor((s % 30) / 6),
+					period: s % 6,
+					subject,
+				};
 			}),
 		);
 	});
@@ -518,7 +840,18 @@ function lessonOccurrences(school) {
 				if (slot.week !== week || slot.day !== dow) continue;
 				const period = PERIODS[slot.period];
 				for (const c of school.classes.get(y).get(slot.subject)) {
-					out.push({ id: id++, day, week, dow, period, slot, collection: c, start: at(day, period.start), end: at(day, period.end), room: `${slot.subject.slice(0, 2).toUpperCase()}${(c.collectionId % 9) + 1}` });
+					out.push({
+						id: id++,
+						day,
+						week,
+						dow,
+						period,
+						slot,
+						collection: c,
+						start: at(day, period.start),
+						end: at(day, period.end),
+						room: `${slot.subject.slice(0, 2).toUpperCase()}${(c.collectionId % 9) + 1}`,
+					});
 				}
 			}
 		}

@@ -68,16 +68,22 @@ function studentRow(school, s) {
 }
 
 function contactsOf(school, studentId) {
-	return school.links.filter((l) => l.studentId === studentId).sort((a, b) => a.priority - b.priority);
+	return school.links
+		.filter((l) => l.studentId === studentId)
+		.sort((a, b) => a.priority - b.priority);
 }
 
 function mainEmail(school, personId) {
-	const list = school.emails.filter((e) => e.personId === personId).sort((a, b) => a.priority - b.priority);
+	const list = school.emails
+		.filter((e) => e.personId === personId)
+		.sort((a, b) => a.priority - b.priority);
 	return list.length ? list[0].address : null;
 }
 
 function mainPhone(school, personId) {
-	const list = school.phones.filter((e) => e.personId === personId).sort((a, b) => a.priority - b.priority);
+	const list = school.phones
+		.filter((e) => e.personId === personId)
+		.sort((a, b) => a.priority - b.priority);
 	return list.length ? list[0].number : null;
 }
 
@@ -188,7 +194,8 @@ const ENTITIES = {
 					Contact1Email: c1 ? mainEmail(school, c1.personId) : null,
 					Contact1Telephone: c1 ? mainPhone(school, c1.personId) : null,
 					StudentContactCount: links.length,
-					PresentPercentageWithEA: s.start > school.now ? null : Math.round((88 + r.next() * 12) * 100) / 100,
+					PresentPercentageWithEA:
+						s.start > school.now ? null : Math.round((88 + r.next() * 12) * 100) / 100,
 				};
 			}),
 	},
@@ -262,7 +269,14 @@ const ENTITIES = {
 			['EmailTypeDescription', 'string'],
 			['Priority', 'int'],
 		],
-		rows: (school) => school.emails.map((e) => ({ EmailID: e.id, PersonID: e.personId, EmailAddress: e.address, EmailTypeDescription: e.type, Priority: e.priority })),
+		rows: (school) =>
+			school.emails.map((e) => ({
+				EmailID: e.id,
+				PersonID: e.personId,
+				EmailAddress: e.address,
+				EmailTypeDescription: e.type,
+				Priority: e.priority,
+			})),
 	},
 	PersonTelephones: {
 		columns: [
@@ -272,7 +286,14 @@ const ENTITIES = {
 			['TelephoneTypeDescription', 'string'],
 			['Priority', 'int'],
 		],
-		rows: (school) => school.phones.map((t) => ({ PersonTelephoneID: t.id, PersonID: t.personId, TelephoneNumber: t.number, TelephoneTypeDescription: t.type, Priority: t.priority })),
+		rows: (school) =>
+			school.phones.map((t) => ({
+				PersonTelephoneID: t.id,
+				PersonID: t.personId,
+				TelephoneNumber: t.number,
+				TelephoneTypeDescription: t.type,
+				Priority: t.priority,
+			})),
 	},
 	Staff: {
 		columns: [
@@ -337,7 +358,15 @@ const ENTITIES = {
 			['StartDate', 'datetime'],
 			['EndDate', 'datetime'],
 		],
-		rows: (school) => school.associates.map((a) => ({ CollectionAssociateID: a.id, PersonID: a.personId, CollectionID: a.collectionId, CollectionName: a.collectionName, StartDate: a.start, EndDate: a.end })),
+		rows: (school) =>
+			school.associates.map((a) => ({
+				CollectionAssociateID: a.id,
+				PersonID: a.personId,
+				CollectionID: a.collectionId,
+				CollectionName: a.collectionName,
+				StartDate: a.start,
+				EndDate: a.end,
+			})),
 	},
 	CollectionExecutives: {
 		columns: [
@@ -350,7 +379,15 @@ const ENTITIES = {
 			['EndDate', 'datetime'],
 		],
 		rows: (school) =>
-			school.executives.map((e) => ({ CollectionExecutiveID: e.id, StaffID: e.staffId, CollectionID: e.collectionId, CollectionName: e.collectionName, CollectionRoleTypeDescription: e.role, StartDate: e.start, EndDate: e.end })),
+			school.executives.map((e) => ({
+				CollectionExecutiveID: e.id,
+				StaffID: e.staffId,
+				CollectionID: e.collectionId,
+				CollectionName: e.collectionName,
+				CollectionRoleTypeDescription: e.role,
+				StartDate: e.start,
+				EndDate: e.end,
+			})),
 	},
 	SubjectClasses: {
 		columns: [
@@ -361,7 +398,15 @@ const ENTITIES = {
 			['StartDate', 'datetime'],
 			['EndDate', 'datetime'],
 		],
-		rows: (school) => school.subjectClasses.map((c) => ({ ClassID: c.collectionId, ClassDescription: c.name, SubjectDescription: c.subject, YearGroup: c.yearGroup, StartDate: c.start, EndDate: c.end })),
+		rows: (school) =>
+			school.subjectClasses.map((c) => ({
+				ClassID: c.collectionId,
+				ClassDescription: c.name,
+				SubjectDescription: c.subject,
+				YearGroup: c.yearGroup,
+				StartDate: c.start,
+				EndDate: c.end,
+			})),
 	},
 	TimeTable: {
 		columns: [
@@ -414,7 +459,15 @@ const ENTITIES = {
 			for (const o of lessonOccurrences(school)) {
 				for (const a of byClass.get(o.collection.collectionId) || []) {
 					if (a.start > o.start || (a.end !== null && a.end < o.start)) continue;
-					out.push({ StudentID: a.personId, ClassID: o.collection.collectionId, ClassName: o.collection.name, PeriodStartDate: o.start, PeriodEndDate: o.end, PeriodName: o.period.name, LocationName: o.room });
+					out.push({
+						StudentID: a.personId,
+						ClassID: o.collection.collectionId,
+						ClassName: o.collection.name,
+						PeriodStartDate: o.start,
+						PeriodEndDate: o.end,
+						PeriodName: o.period.name,
+						LocationName: o.room,
+					});
 				}
 			}
 			return out;
@@ -481,7 +534,13 @@ const ENTITIES = {
 			['MealTypeDescription', 'string'],
 			['DinnerBalance', 'decimal:2'],
 		],
-		rows: (school) => [...school.meals.values()].map((m) => ({ PersonID: m.personId, StudentID: m.personId, MealTypeDescription: m.mealType, DinnerBalance: m.balance })),
+		rows: (school) =>
+			[...school.meals.values()].map((m) => ({
+				PersonID: m.personId,
+				StudentID: m.personId,
+				MealTypeDescription: m.mealType,
+				DinnerBalance: m.balance,
+			})),
 	},
 	DinnerTransactions: {
 		columns: [
@@ -507,28 +566,48 @@ const ENTITIES = {
 	},
 };
 
+/** @type {Array<[string, string, string, string, number]>} */
 const MARKS = [
 	// mark, export, meaning, description, weight
 	['L', 'L', 'Present', 'Late (before registers closed)', 0.02],
 	['I', 'I', 'Authorised Absence', 'Illness (not medical or dental appointments)', 0.025],
 	['M', 'M', 'Authorised Absence', 'Medical or dental appointments', 0.006],
-	['C', 'C1', 'Authorised Absence', 'Leave of absence for a regulated performance or employment', 0.003],
+	[
+		'C',
+		'C1',
+		'Authorised Absence',
+		'Leave of absence for a regulated performance or employment',
+		0.003,
+	],
 	['O', 'O', 'Unauthorised Absence', 'Absent in other or unknown circumstances', 0.01],
 	['N', 'N', 'Unauthorised Absence', 'No reason yet provided for absence', 0.004],
 	['U', 'U', 'Unauthorised Absence', 'Arrived in school after registers closed', 0.002],
-	['B', 'K', 'Approved Educational Activity', 'Attending any other approved educational activity', 0.002],
+	[
+		'B',
+		'K',
+		'Approved Educational Activity',
+		'Attending any other approved educational activity',
+		0.002,
+	],
 ];
 
 function attendanceRows(school) {
 	const now = school.now;
-	const from = school.cfg.attendanceDays === 'academicYear' ? academicYearStart(now) : now - Math.ceil((school.cfg.attendanceDays * 7) / 5 + 90) * DAY;
+	const from =
+		school.cfg.attendanceDays === 'academicYear'
+			? academicYearStart(now)
+			: now - Math.ceil((school.cfg.attendanceDays * 7) / 5 + 90) * DAY;
 	let days = schoolDaysBetween(from, now);
 	if (typeof school.cfg.attendanceDays === 'number') days = days.slice(-school.cfg.attendanceDays);
 	const sessions = [
 		{ name: 'AM', start: [8, 40], end: [12, 5], recorded: [8, 55], present: '/' },
 		{ name: 'PM', start: [13, 35], end: [15, 50], recorded: [13, 50], present: '\\' },
 	];
-	const tutorOf = new Map(school.executives.filter((e) => e.role === 'Main Tutor').map((e) => [e.collectionId, e.staffId]));
+	const tutorOf = new Map(
+		school.executives
+			.filter((e) => e.role === 'Main Tutor')
+			.map((e) => [e.collectionId, e.staffId]),
+	);
 	const out = [];
 	let id = 1;
 	const nowDay = Math.floor(now / DAY) * DAY;
@@ -567,7 +646,12 @@ function attendanceRows(school) {
 					ExportMark: exportMark,
 					MarkMeaningName: meaning,
 					MarkMeaningDescription: description,
-					AttendanceComment: mark === 'I' && r.chance(0.4) ? 'Parent phoned: unwell' : mark === 'M' ? 'Dentist' : null,
+					AttendanceComment:
+						mark === 'I' && r.chance(0.4)
+							? 'Parent phoned: unwell'
+							: mark === 'M'
+								? 'Dentist'
+								: null,
 					RecordedBy: tutorOf.get(s.tutorGroup.collectionId) ?? null,
 					RecordedOn: recordedOn + r.int(0, 15) * 60000,
 					Minute: minute,
@@ -643,7 +727,9 @@ function behaviourRows(school) {
 	let id = 1;
 	const days = schoolDaysBetween(academicYearStart(school.now), school.now);
 	if (days.length === 0) return out;
-	const teacherOfClass = new Map(school.subjectClasses.map((c) => [c.collectionId, c.teacherId ?? null]));
+	const teacherOfClass = new Map(
+		school.subjectClasses.map((c) => [c.collectionId, c.teacherId ?? null]),
+	);
 	const classesOf = new Map();
 	for (const a of school.associates) {
 		if (!teacherOfClass.has(a.collectionId)) continue;
@@ -686,7 +772,9 @@ function entityNames() {
 }
 
 function findEntity(name) {
-	const lower = String(name || '').trim().toLowerCase();
+	const lower = String(name || '')
+		.trim()
+		.toLowerCase();
 	return entityNames().find((n) => n.toLowerCase() === lower);
 }
 

@@ -5,17 +5,33 @@
  * Bromcom or IIS front end sends (an IIS 500 page, a 503, the MIS login page at HTTP 200).
  */
 
-const KINDS = ['delay', 'drip', 'html500', 'status503', 'malformed', 'truncate', 'reset', 'resetAfterApply', 'loginPageAfterApply', 'loginPage', 'fault'];
+const KINDS = [
+	'delay',
+	'drip',
+	'html500',
+	'status503',
+	'malformed',
+	'truncate',
+	'reset',
+	'resetAfterApply',
+	'loginPageAfterApply',
+	'loginPage',
+	'fault',
+];
 
-const IIS_500 = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>500 - Internal server error.</title></head><body><div id="header"><h1>Server Error</h1></div><div id="content"><div class="content-container"><fieldset><h2>500 - Internal server error.</h2><h3>There is a problem with the resource you are looking for, and it cannot be displayed.</h3></fieldset></div></div></body></html>';
-const IIS_503 = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd"><HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>';
-const LOGIN_PAGE = '<!DOCTYPE html><html lang="en"><head><title>Bromcom - Log In</title></head><body><form method="post" action="/Nucleus/Account/Login"><label>School ID</label><input name="SchoolID"><label>Username</label><input name="Username"><label>Password</label><input type="password" name="Password"><button>Log In</button></form></body></html>';
+const IIS_500 =
+	'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>500 - Internal server error.</title></head><body><div id="header"><h1>Server Error</h1></div><div id="content"><div class="content-container"><fieldset><h2>500 - Internal server error.</h2><h3>There is a problem with the resource you are looking for, and it cannot be displayed.</h3></fieldset></div></div></body></html>';
+const IIS_503 =
+	'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd"><HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>';
+const LOGIN_PAGE =
+	'<!DOCTYPE html><html lang="en"><head><title>Bromcom - Log In</title></head><body><form method="post" action="/Nucleus/Account/Login"><label>School ID</label><input name="SchoolID"><label>Username</label><input name="Username"><label>Password</label><input type="password" name="Password"><button>Log In</button></form></body></html>';
 
 function createFaults() {
 	let rules = [];
 	return {
 		inject(rule) {
-			if (!KINDS.includes(rule.kind)) throw new Error(`Unknown fault kind "${rule.kind}". Known: ${KINDS.join(', ')}`);
+			if (!KINDS.includes(rule.kind))
+				throw new Error(`Unknown fault kind "${rule.kind}". Known: ${KINDS.join(', ')}`);
 			rules.push({ times: 1, ...rule });
 			return { ok: true, pending: rules.length };
 		},
@@ -32,7 +48,8 @@ function createFaults() {
 				const m = f.match || {};
 				if (m.service && m.service.toLowerCase() !== ctx.service.toLowerCase()) return false;
 				if (m.operation && m.operation !== ctx.operation) return false;
-				if (m.entity && String(ctx.entity || '').toLowerCase() !== m.entity.toLowerCase()) return false;
+				if (m.entity && String(ctx.entity || '').toLowerCase() !== m.entity.toLowerCase())
+					return false;
 				if (m.schoolId !== undefined && m.schoolId !== ctx.schoolId) return false;
 				return true;
 			});

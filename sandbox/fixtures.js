@@ -27,7 +27,14 @@ function edgeCaseSchool({ seed, now }) {
 		seed,
 		size: 'fixture',
 		now,
-		cfg: { years: [6], perYear: 4, setsPerSubject: 1, subjects: 3, schools: [FIXTURE_SCHOOL_ID], attendanceDays: 'academicYear' },
+		cfg: {
+			years: [6],
+			perYear: 4,
+			setsPerSubject: 1,
+			subjects: 3,
+			schools: [FIXTURE_SCHOOL_ID],
+			attendanceDays: 'academicYear',
+		},
 		name: 'Edge Case Primary',
 		domain: 'edgecase.sch.uk',
 		establishmentNumber: '2999',
@@ -41,11 +48,27 @@ function edgeCaseSchool({ seed, now }) {
 		],
 	});
 	const add = (p) => {
-		school.people.set(p.personId, { guid: `00000000-0000-4000-8000-${String(p.personId).padStart(12, '0')}`, middle: null, dob: null, ...p });
+		school.people.set(p.personId, {
+			guid: `00000000-0000-4000-8000-${String(p.personId).padStart(12, '0')}`,
+			middle: null,
+			dob: null,
+			...p,
+		});
 		return school.people.get(p.personId);
 	};
 	const group = (id, type, typeDescription, name, extra = {}) => {
-		const c = { collectionId: id, type, typeDescription, name, description: name, start, end, yearGroup: '6', ...extra };
+		const c = {
+			collectionId: id,
+			type,
+			typeDescription,
+			name,
+			description: name,
+			start,
+			end,
+			yearGroup: '6',
+			teacherId: null,
+			...extra,
+		};
 		school.collections.push(c);
 		return c;
 	};
@@ -58,11 +81,34 @@ function edgeCaseSchool({ seed, now }) {
 	school.subjectClasses.push(maths, art, music);
 	school.yearGroups = new Map([[6, year6]]);
 	school.tutorGroups = new Map([[6, [tutor]]]);
-	school.classes = new Map([[6, new Map([['Mathematics', [maths]], ['Art', [art]], ['Music', [music]]])]]);
+	school.classes = new Map([
+		[
+			6,
+			new Map([
+				['Mathematics', [maths]],
+				['Art', [art]],
+				['Music', [music]],
+			]),
+		],
+	]);
 	school.houses = [house];
 
 	const staff = (personId, title, first, last, jobTitle) => {
-		const s = add({ kind: 'staff', personId, title, first, last, gender: 'F', consent: true, staffCode: `${first[0]}${last[0]}`.toUpperCase(), jobTitle, subject: null, start: Date.UTC(2015, 8, 1), end: null, workEmail: `${first.toLowerCase()}.${last.toLowerCase()}@edgecase.sch.uk` });
+		const s = add({
+			kind: 'staff',
+			personId,
+			title,
+			first,
+			last,
+			gender: 'F',
+			consent: true,
+			staffCode: `${first[0]}${last[0]}`.toUpperCase(),
+			jobTitle,
+			subject: null,
+			start: Date.UTC(2015, 8, 1),
+			end: null,
+			workEmail: `${first.toLowerCase()}.${last.toLowerCase()}@edgecase.sch.uk`,
+		});
 		school.staff.push(s);
 		return s;
 	};
@@ -71,7 +117,16 @@ function edgeCaseSchool({ seed, now }) {
 	const t3 = staff(3000203, null, 'Sam', 'Notitle', 'Teacher of Mathematics');
 	staff(3000204, 'Mrs', 'Olive', 'Office', 'Administrator');
 	let executiveId = 1;
-	const executive = (s, c, role) => school.executives.push({ id: executiveId++, staffId: s.personId, collectionId: c.collectionId, collectionName: c.name, role, start, end: null });
+	const executive = (s, c, role) =>
+		school.executives.push({
+			id: executiveId++,
+			staffId: s.personId,
+			collectionId: c.collectionId,
+			collectionName: c.name,
+			role,
+			start,
+			end: null,
+		});
 	executive(t1, maths, 'Main Teacher');
 	executive(t1, tutor, 'Main Tutor');
 	executive(t2, art, 'Main Teacher');
@@ -81,9 +136,39 @@ function edgeCaseSchool({ seed, now }) {
 
 	let associateId = 1;
 	const student = (personId, first, last, consent, groups) => {
-		const s = add({ kind: 'student', personId, title: null, first, last, preferredFirst: first, gender: 'F', dob: Date.UTC(2015, 2, 1), consent, upn: `E${String(personId).padStart(12, '0')}`, admissionNumber: String(personId % 10000).padStart(6, '0'), yearGroup: '6', start: Date.UTC(2021, 8, 1), end: null, tutorIndex: 0, houseIndex: 0, setIndex: 0, noClasses: false, ealFlag: false, pupilPremium: false, tutorGroup: tutor });
+		const s = add({
+			kind: 'student',
+			personId,
+			title: null,
+			first,
+			last,
+			preferredFirst: first,
+			gender: 'F',
+			dob: Date.UTC(2015, 2, 1),
+			consent,
+			upn: `E${String(personId).padStart(12, '0')}`,
+			admissionNumber: String(personId % 10000).padStart(6, '0'),
+			yearGroup: '6',
+			start: Date.UTC(2021, 8, 1),
+			end: null,
+			tutorIndex: 0,
+			houseIndex: 0,
+			setIndex: 0,
+			noClasses: false,
+			ealFlag: false,
+			pupilPremium: false,
+			tutorGroup: tutor,
+		});
 		school.students.push(s);
-		for (const c of [year6, house, ...groups]) school.associates.push({ id: associateId++, personId, collectionId: c.collectionId, collectionName: c.name, start: Math.max(s.start, c.start), end: null });
+		for (const c of [year6, house, ...groups])
+			school.associates.push({
+				id: associateId++,
+				personId,
+				collectionId: c.collectionId,
+				collectionName: c.name,
+				start: Math.max(s.start, c.start),
+				end: null,
+			});
 		school.meals.set(personId, { personId, balance: 10, mealType: 'Paid Meal' });
 		return s;
 	};
@@ -97,8 +182,30 @@ function edgeCaseSchool({ seed, now }) {
 	const contact = (personId, title, first, last, consent, children) => {
 		const c = add({ kind: 'contact', personId, title, first, last, gender: 'F', consent });
 		school.contacts.push(c);
-		school.emails.push({ id: emailId++, personId, address: `${first.toLowerCase()}.${last.toLowerCase()}@example.com`, type: 'Home', priority: 1 });
-		children.forEach(([child, relationship, pr], k) => school.links.push({ id: linkId++, studentId: child.personId, contactId: personId, relationship, pr, priority: k + 1, correspondence: true, reports: pr, ballot: pr, courtOrder: false, livesWith: true, start: child.start, end: null }));
+		school.emails.push({
+			id: emailId++,
+			personId,
+			address: `${first.toLowerCase()}.${last.toLowerCase()}@example.com`,
+			type: 'Home',
+			priority: 1,
+		});
+		children.forEach(([child, relationship, pr], k) =>
+			school.links.push({
+				id: linkId++,
+				studentId: child.personId,
+				contactId: personId,
+				relationship,
+				pr,
+				priority: k + 1,
+				correspondence: true,
+				reports: pr,
+				ballot: pr,
+				courtOrder: false,
+				livesWith: true,
+				start: child.start,
+				end: null,
+			}),
+		);
 		return c;
 	};
 	contact(3000401, 'Mrs', 'Mary', 'Able', true, [[s1, 'Mother', false]]);

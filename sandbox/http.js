@@ -29,11 +29,11 @@ function createHandler(ctx) {
 		}
 		return Buffer.concat(chunks).toString('utf8');
 	}
-	
+
 	function contentTypeFor(binding) {
 		return binding === 'soap12' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
 	}
-	
+
 	async function send(res, status, contentType, chunks, rule) {
 		res.statusCode = status;
 		res.setHeader('Content-Type', contentType);
@@ -41,7 +41,8 @@ function createHandler(ctx) {
 		res.setHeader('X-AspNet-Version', '4.0.30319');
 		if (rule && (rule.kind === 'truncate' || rule.kind === 'malformed')) {
 			let body = [...chunks].join('');
-			if (rule.kind === 'truncate') body = body.slice(0, Math.max(1, Math.floor(body.length * (rule.fraction ?? 0.6))));
+			if (rule.kind === 'truncate')
+				body = body.slice(0, Math.max(1, Math.floor(body.length * (rule.fraction ?? 0.6))));
 			else body = body.replace('</Table>', '</Tabel>').replace(/<\/(\w+)Result>/, '<$1Result>');
 			res.setHeader('Content-Length', Buffer.byteLength(body));
 			res.end(body);
@@ -51,7 +52,8 @@ function createHandler(ctx) {
 			if (res.destroyed) return;
 			if (rule && rule.kind === 'drip') {
 				for (let i = 0; i < chunk.length; i += rule.bytes || 2048) {
-					if (!res.write(chunk.slice(i, i + (rule.bytes || 2048)))) await new Promise((r) => res.once('drain', r));
+					if (!res.write(chunk.slice(i, i + (rule.bytes || 2048))))
+						await new Promise((r) => res.once('drain', r));
 					await sleep(rule.ms ?? 50);
 				}
 			} else if (!res.write(chunk)) {
@@ -60,7 +62,7 @@ function createHandler(ctx) {
 		}
 		res.end();
 	}
-	
+
 	async function handle(req, res) {
 		const url = new URL(req.url, 'http://sandbox');
 		const path = decodeURIComponent(url.pathname).toLowerCase();
@@ -71,17 +73,25 @@ function createHandler(ctx) {
 		if (!m) return plain(res, 404, 'The resource cannot be found.');
 		const service = SERVICES[m[1]];
 		const location = `http://${req.headers.host}/Nucleus/WebServices/ThirdParty/${service.path}`;
-		const pathOp = m[2] ? Object.keys(service.operations).find((op) => op.toLowerCase() === m[2]) : undefined;
-	
+		const pathOp = m[2]
+			? Object.keys(service.operations).find((op) => op.toLowerCase() === m[2])
+			: undefined;
+
 		if (req.method === 'GET' && !m[2]) {
 			if (url.searchParams.has('wsdl') || url.search.toLowerCase() === '?wsdl') {
 				res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
 				return res.end(asmx.wsdl(service.name, service.operations, location));
 			}
 			res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-			return res.end(`<html><head><title>${service.name} Web Service</title></head><body><h1>${service.name}</h1><p>The following operations are supported:</p><ul>${Object.keys(service.operations).map((o) => `<li>${o}</li>`).join('')}</ul><p>Bromcom sandbox (not a real Bromcom service).</p></body></html>`);
+			return res.end(
+				`<html><head><title>${service.name} Web Service</title></head><body><h1>${service.name}</h1><p>The following operations are supported:</p><ul>${Object.keys(
+					service.operations,
+				)
+					.map((o) => `<li>${o}</li>`)
+					.join('')}</ul><p>Bromcom sandbox (not a real Bromcom service).</p></body></html>`,
+			);
 		}
-	
+
 		let binding;
 		let operation;
 		let params;
@@ -89,32 +99,57 @@ function createHandler(ctx) {
 		const record = { at: new Date().toISOString(), service: service.name, method: req.method };
 		try {
 			if (m[2]) {
-				if (!pathOp) return plain(res, 500, `Request format is unrecognized for URL unexpectedly ending in '/${m[2]}'.`);
+				if (!pathOp)
+					return plain(
+						res,
+						500,
+						`Request format is unrecognized for URL unexpectedly ending in '/${m[2]}'.`,
+					);
 				binding = 'form';
 				operation = pathOp;
-				if (req.method === 'GET' && !httpGetEnabled) return plain(res, 500, 'Request format is unrecognized for URL unexpectedly ending in \'/' + pathOp + "'.");
-				const form = req.method === 'GET' ? url.searchParams : new URLSearchParams(await readBody(req));
+				if (req.method === 'GET' && !httpGetEnabled)
+					return plain(
+						res,
+						500,
+						"Request format is unrecognized for URL unexpectedly ending in '/" + pathOp + "'.",
+					);
+				const form =
+					req.method === 'GET' ? url.searchParams : new URLSearchParams(await readBody(req));
 				params = paramsFromForm(service.operations[operation], form);
 			} else if (req.method === 'POST') {
 				const body = await readBody(req);
 				const action = String(req.headers.soapaction || '').replace(/^"|"$/g, '');
-				const actionParam = /action\s*=\s*"?([^";]+)"?/.exec(String(req.headers['content-type'] || ''));
+				const actionParam = /action\s*=\s*"?([^";]+)"?/.exec(
+					String(req.headers['content-type'] || ''),
+				);
 				const routed = (a) => (a && a.startsWith(asmx.TEMPURI) ? a.slice(asmx.TEMPURI.length) : a);
 				if (contentType.startsWith('application/soap+xml')) {
 					binding = 'soap12';
 					// SOAP 1.2: the action= parameter, else the SOAPAction header a live client sends, else the body element.
 					const hint = routed(actionParam ? actionParam[1] : action) || undefined;
-					if (hint && !service.operations[hint]) throw new FaultError(`Server did not recognize the value of HTTP Header SOAPAction: ${actionParam ? actionParam[1] : action}.`, { code: 'Client', raw: true });
+					if (hint && !service.operations[hint])
+						throw new FaultError(
+							`Server did not recognize the value of HTTP Header SOAPAction: ${actionParam ? actionParam[1] : action}.`,
+							{ code: 'Client', raw: true },
+						);
 					({ operation, params } = parseSoap(body, service, hint));
 				} else if (contentType.startsWith('text/xml')) {
 					binding = 'soap11';
 					const op = routed(action);
-					if (!op || !service.operations[op]) throw new FaultError(`Server did not recognize the value of HTTP Header SOAPAction: ${action}.`, { code: 'Client', raw: true });
+					if (!op || !service.operations[op])
+						throw new FaultError(
+							`Server did not recognize the value of HTTP Header SOAPAction: ${action}.`,
+							{ code: 'Client', raw: true },
+						);
 					({ operation, params } = parseSoap(body, service, op));
 				} else if (contentType.startsWith('application/x-www-form-urlencoded')) {
 					return plain(res, 500, 'Request format is invalid: application/x-www-form-urlencoded.');
 				} else {
-					return plain(res, 415, `Cannot process the message because the content type '${req.headers['content-type'] || ''}' was not the expected type 'text/xml; charset=utf-8'.`);
+					return plain(
+						res,
+						415,
+						`Cannot process the message because the content type '${req.headers['content-type'] || ''}' was not the expected type 'text/xml; charset=utf-8'.`,
+					);
 				}
 			} else {
 				return plain(res, 405, 'Method not allowed.');
@@ -124,55 +159,81 @@ function createHandler(ctx) {
 			binding = binding || 'soap11';
 			return sendFault(res, binding, e, record);
 		}
-	
+
 		const schoolId = params.schoolID ?? params.schoolId;
-		Object.assign(record, { operation, binding, schoolId, username: params.username, entity: params.entityName, filter: params.entityFilter });
-		const rule = faults.take({ service: service.name, operation, entity: params.entityName, schoolId });
+		Object.assign(record, {
+			operation,
+			binding,
+			schoolId,
+			username: params.username,
+			entity: params.entityName,
+			filter: params.entityFilter,
+		});
+		const rule = faults.take({
+			service: service.name,
+			operation,
+			entity: params.entityName,
+			schoolId,
+		});
 		if (rule) record.injected = rule.kind;
 		requests.push(record);
 		if (rule) {
 			if (rule.kind === 'delay') await sleep(rule.ms ?? 1000);
 			else if (rule.kind === 'reset') return req.socket.destroy();
-			else if (rule.kind === 'html500') return send(res, 500, 'text/html; charset=utf-8', [IIS_500]);
-			else if (rule.kind === 'status503') return send(res, 503, 'text/html; charset=us-ascii', [IIS_503]);
-			else if (rule.kind === 'loginPage') return send(res, 200, 'text/html; charset=utf-8', [LOGIN_PAGE]);
-			else if (rule.kind === 'fault') return sendFault(res, binding, new FaultError(rule.message || 'Injected fault.'), record);
+			else if (rule.kind === 'html500')
+				return send(res, 500, 'text/html; charset=utf-8', [IIS_500]);
+			else if (rule.kind === 'status503')
+				return send(res, 503, 'text/html; charset=us-ascii', [IIS_503]);
+			else if (rule.kind === 'loginPage')
+				return send(res, 200, 'text/html; charset=utf-8', [LOGIN_PAGE]);
+			else if (rule.kind === 'fault')
+				return sendFault(res, binding, new FaultError(rule.message || 'Injected fault.'), record);
 		}
-	
+
 		let result;
 		try {
 			result = operations[operation](params);
 		} catch (e) {
 			if (!(e instanceof FaultError)) throw e;
-			if (service.operations === WRITE_OPERATIONS) logWrite(operation, params, { error: e.message });
+			if (service.operations === WRITE_OPERATIONS)
+				logWrite(operation, params, { error: e.message });
 			return sendFault(res, binding, e, record);
 		}
-		if (service.operations === WRITE_OPERATIONS) logWrite(operation, params, { result: result.value });
+		if (service.operations === WRITE_OPERATIONS)
+			logWrite(operation, params, { result: result.value });
 		record.status = 200;
 		record.rows = result.rows ? result.rows.length : undefined;
 		if (rule && rule.kind === 'resetAfterApply') return req.socket.destroy();
-		if (rule && rule.kind === 'loginPageAfterApply') return send(res, 200, 'text/html; charset=utf-8', [LOGIN_PAGE]);
+		if (rule && rule.kind === 'loginPageAfterApply')
+			return send(res, 200, 'text/html; charset=utf-8', [LOGIN_PAGE]);
 		const chunks = asmx.responseChunks(binding, operation, result, offsetMode);
 		return send(res, 200, contentTypeFor(binding), chunks, rule);
 	}
-	
+
 	function logWrite(operation, params, outcome) {
 		const { password: _password, ...safe } = params;
-		audit.push({ at: new Date().toISOString(), operation, schoolId: params.schoolId, username: params.username, params: safe, ...outcome });
+		audit.push({
+			at: new Date().toISOString(),
+			operation,
+			schoolId: params.schoolId,
+			username: params.username,
+			params: safe,
+			...outcome,
+		});
 	}
-	
+
 	function sendFault(res, binding, e, record) {
 		record.status = e.http;
 		record.fault = e.message;
 		if (!requests.includes(record)) requests.push(record);
-		if (binding === 'form') return plain(res, 500, `System.InvalidOperationException: ${e.message}`);
+		if (binding === 'form')
+			return plain(res, 500, `System.InvalidOperationException: ${e.message}`);
 		res.writeHead(e.http, { 'Content-Type': contentTypeFor(binding) });
 		return res.end(asmx.faultXml(binding === 'soap12' ? '1.2' : '1.1', e.code, e.message, e.raw));
 	}
-	
-	
+
 	// ---- Admin over HTTP (loopback only) ------------------------------------------------------------
-	
+
 	async function admin(req, res, action) {
 		const remote = req.socket.remoteAddress || '';
 		if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) return plain(res, 403, 'Loopback only.');
@@ -186,7 +247,10 @@ function createHandler(ctx) {
 			else if (action === 'faults' && req.method === 'DELETE') out = api.clearFaults();
 			else if (action === 'change' && req.method === 'POST') {
 				const { action: change, ...args } = body;
-				if (typeof api.changes[change] !== 'function') throw new Error(`Unknown change "${change}". Known: ${Object.keys(api.changes).join(', ')}`);
+				if (typeof api.changes[change] !== 'function')
+					throw new Error(
+						`Unknown change "${change}". Known: ${Object.keys(api.changes).join(', ')}`,
+					);
 				out = api.changes[change](args);
 			} else return plain(res, 404, 'Unknown admin endpoint.');
 			res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -11,13 +11,13 @@ function createChanges(state) {
 	function today(s) {
 		return Math.floor(state.nowFn() / DAY) * DAY;
 	}
-	
+
 	function requireStudent(s, id) {
 		const st = s.people.get(Number(id));
 		if (!st || st.kind !== 'student') throw new Error(`No student ${id} in school ${s.id}`);
 		return st;
 	}
-	
+
 	function enrol(s, st, setSeed) {
 		const y = Number(st.yearGroup);
 		const tgs = s.tutorGroups.get(y);
@@ -25,7 +25,15 @@ function createChanges(state) {
 		st.tutorGroup = tgs[r.int(0, tgs.length - 1)];
 		const start = Math.max(st.start, today(s));
 		let id = s.associates.reduce((mx, a) => Math.max(mx, a.id), 0) + 1;
-		const add = (c) => s.associates.push({ id: id++, personId: st.personId, collectionId: c.collectionId, collectionName: c.name, start, end: st.end });
+		const add = (c) =>
+			s.associates.push({
+				id: id++,
+				personId: st.personId,
+				collectionId: c.collectionId,
+				collectionName: c.name,
+				start,
+				end: st.end,
+			});
 		add(s.yearGroups.get(y));
 		add(st.tutorGroup);
 		add(s.houses[st.houseIndex % s.houses.length]);
@@ -34,7 +42,14 @@ function createChanges(state) {
 	}
 
 	const changes = {
-		addStudent: ({ schoolId, firstName = 'New', lastName = 'Student', yearGroup, consent = true } = {}) => {
+		/** @param {{ schoolId?: number, firstName?: string, lastName?: string, yearGroup?: number | string, consent?: boolean }} [options] */
+		addStudent: ({
+			schoolId,
+			firstName = 'New',
+			lastName = 'Student',
+			yearGroup,
+			consent = true,
+		} = {}) => {
 			const s = state.requireSchool(schoolId);
 			const y = Number(yearGroup ?? s.cfg.years[0]);
 			const id = s.nextId++;
@@ -70,7 +85,13 @@ function createChanges(state) {
 		updateStudent: ({ schoolId, studentId, ...fields }) => {
 			const s = state.requireSchool(schoolId);
 			const st = requireStudent(s, studentId);
-			const map = { firstName: 'first', lastName: 'last', preferredFirstName: 'preferredFirst', middleName: 'middle', upn: 'upn' };
+			const map = {
+				firstName: 'first',
+				lastName: 'last',
+				preferredFirstName: 'preferredFirst',
+				middleName: 'middle',
+				upn: 'upn',
+			};
 			for (const [k, v] of Object.entries(fields)) {
 				if (!map[k]) throw new Error(`updateStudent cannot change "${k}"`);
 				st[map[k]] = v;
@@ -81,9 +102,18 @@ function createChanges(state) {
 		editContactEmail: ({ schoolId, personId, email }) => {
 			const s = state.requireSchool(schoolId);
 			if (!s.people.has(Number(personId))) throw new Error(`No person ${personId}`);
-			const list = s.emails.filter((e) => e.personId === Number(personId)).sort((a, b) => a.priority - b.priority);
+			const list = s.emails
+				.filter((e) => e.personId === Number(personId))
+				.sort((a, b) => a.priority - b.priority);
 			if (list.length) list[0].address = email;
-			else s.emails.push({ id: s.emails.reduce((m, e) => Math.max(m, e.id), 0) + 1, personId: Number(personId), address: email, type: 'Home', priority: 1 });
+			else
+				s.emails.push({
+					id: s.emails.reduce((m, e) => Math.max(m, e.id), 0) + 1,
+					personId: Number(personId),
+					address: email,
+					type: 'Home',
+					priority: 1,
+				});
 			state.touch(s);
 			return { ok: true };
 		},
@@ -92,10 +122,11 @@ function createChanges(state) {
 			const st = requireStudent(s, studentId);
 			const end = today(s) - DAY;
 			st.end = end;
-			for (const a of s.associates) if (a.personId === st.personId && (a.end === null || a.end > end)) {
-				a.end = end;
-				a.endedByLeaving = true;
-			}
+			for (const a of s.associates)
+				if (a.personId === st.personId && (a.end === null || a.end > end)) {
+					a.end = end;
+					a.endedByLeaving = true;
+				}
 			state.touch(s);
 			return { ok: true, endDate: end };
 		},
@@ -103,10 +134,11 @@ function createChanges(state) {
 			const s = state.requireSchool(schoolId);
 			const st = requireStudent(s, studentId);
 			st.end = null;
-			for (const a of s.associates) if (a.personId === st.personId && a.endedByLeaving) {
-				a.end = null;
-				delete a.endedByLeaving;
-			}
+			for (const a of s.associates)
+				if (a.personId === st.personId && a.endedByLeaving) {
+					a.end = null;
+					delete a.endedByLeaving;
+				}
 			state.touch(s);
 			return { ok: true };
 		},
@@ -118,7 +150,8 @@ function createChanges(state) {
 			state.touch(s);
 			return { ok: true };
 		},
-		revokeConsent: ({ schoolId, personId }) => changes.setConsent({ schoolId, personId, granted: false }),
+		revokeConsent: ({ schoolId, personId }) =>
+			changes.setConsent({ schoolId, personId, granted: false }),
 		setLawfulBasis: ({ schoolId, basis }) => {
 			const s = state.requireSchool(schoolId);
 			s.lawfulBasis = basis;
@@ -134,7 +167,8 @@ function createChanges(state) {
 		addColumn: ({ entity, name, type = 'string' }) => {
 			const e = findEntity(entity);
 			state.removedColumns.get(e)?.delete(name);
-			if (!state.columnsOf(e).some(([n]) => n === name)) state.addedColumns.set(e, [...(state.addedColumns.get(e) ?? []), [name, type]]);
+			if (!state.columnsOf(e).some(([n]) => n === name))
+				state.addedColumns.set(e, [...(state.addedColumns.get(e) ?? []), [name, type]]);
 			return { ok: true };
 		},
 		removeColumn: ({ entity, name }) => {
@@ -159,6 +193,7 @@ function createChanges(state) {
 		 * September rollover: the final year leaves, everyone else moves up a year with new tutor
 		 * groups and class sets, and a new intake joins the first year.
 		 */
+		/** @param {{ schoolId?: number }} [options] */
 		rollover: ({ schoolId } = {}) => {
 			const s = state.requireSchool(schoolId);
 			const years = s.cfg.years;
@@ -167,7 +202,8 @@ function createChanges(state) {
 			for (const st of s.students.slice()) {
 				if (st.end !== null && st.end < today(s)) continue;
 				if (st.start > today(s)) continue;
-				for (const a of s.associates) if (a.personId === st.personId && (a.end === null || a.end > end)) a.end = end;
+				for (const a of s.associates)
+					if (a.personId === st.personId && (a.end === null || a.end > end)) a.end = end;
 				if (Number(st.yearGroup) === years[years.length - 1]) {
 					st.end = end;
 					continue;
@@ -180,7 +216,14 @@ function createChanges(state) {
 			const added = [];
 			for (let i = 0; i < intake; i++) {
 				const r = rng(state.seed, s.id, 'intake', s.version, i);
-				added.push(changes.addStudent({ schoolId: s.id, firstName: r.pick(['Ada', 'Ben', 'Cara', 'Dev', 'Efa', 'Finn']), lastName: r.pick(['Intake', 'Newton', 'Starter']), yearGroup: years[0] }).studentId);
+				added.push(
+					changes.addStudent({
+						schoolId: s.id,
+						firstName: r.pick(['Ada', 'Ben', 'Cara', 'Dev', 'Efa', 'Finn']),
+						lastName: r.pick(['Intake', 'Newton', 'Starter']),
+						yearGroup: years[0],
+					}).studentId,
+				);
 			}
 			state.touch(s);
 			return { moved: moved.length, joined: added.length };

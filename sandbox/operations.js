@@ -9,21 +9,35 @@ const { FaultError } = require('./contract');
 
 function createOperations(state, offsetMode) {
 	function asXml(result) {
-		return { type: 'string', value: [...asmx.dataSetChunks(result.columns, result.rows, offsetMode)].join('') };
+		return {
+			type: 'string',
+			value: [...asmx.dataSetChunks(result.columns, result.rows, offsetMode)].join(''),
+		};
 	}
 
 	return {
 		findEntities: (p) => state.listEntities(state.schoolIds[0], p.username, p.password),
 		findEntitiesBySchoolID: (p) => state.listEntities(p.schoolID, p.username, p.password),
-		findEntitiesBySchoolIDAsXml: (p) => asXml(state.listEntities(p.schoolID, p.username, p.password)),
-		getEntityData: (p) => state.readEntity(state.schoolIds[0], p.entityName, p.entityFilter, p.username, p.password),
-		getEntityDataBySchoolID: (p) => state.readEntity(p.schoolID, p.entityName, p.entityFilter, p.username, p.password),
-		getEntityDataBySchoolIDAsXml: (p) => asXml(state.readEntity(p.schoolID, p.entityName, p.entityFilter, p.username, p.password)),
-		testDatabaseConnection: (p) => ({ type: 'boolean', value: state.schoolIds.includes(p.schoolID) }),
+		findEntitiesBySchoolIDAsXml: (p) =>
+			asXml(state.listEntities(p.schoolID, p.username, p.password)),
+		getEntityData: (p) =>
+			state.readEntity(state.schoolIds[0], p.entityName, p.entityFilter, p.username, p.password),
+		getEntityDataBySchoolID: (p) =>
+			state.readEntity(p.schoolID, p.entityName, p.entityFilter, p.username, p.password),
+		getEntityDataBySchoolIDAsXml: (p) =>
+			asXml(state.readEntity(p.schoolID, p.entityName, p.entityFilter, p.username, p.password)),
+		testDatabaseConnection: (p) => ({
+			type: 'boolean',
+			value: state.schoolIds.includes(p.schoolID),
+		}),
 		updateDinnerBalance: (p) => {
 			const s = state.writeContext(p);
 			state.student(s, p.personId);
-			const meal = s.meals.get(p.personId) || { personId: p.personId, balance: 0, mealType: 'Paid Meal' };
+			const meal = s.meals.get(p.personId) || {
+				personId: p.personId,
+				balance: 0,
+				mealType: 'Paid Meal',
+			};
 			meal.balance = p.amount;
 			s.meals.set(p.personId, meal);
 			state.touch(s);
@@ -32,9 +46,19 @@ function createOperations(state, offsetMode) {
 		saveDinnerTransaction: (p) => {
 			const s = state.writeContext(p);
 			state.student(s, p.personId);
-			if (!['TopUp', 'Sale', 'Refund', 'Adjustment'].includes(p.transactionType)) throw new FaultError(`'${p.transactionType}' is not a valid transaction type.`);
+			if (!['TopUp', 'Sale', 'Refund', 'Adjustment'].includes(p.transactionType))
+				throw new FaultError(`'${p.transactionType}' is not a valid transaction type.`);
 			const id = s.transactions.length + 1;
-			s.transactions.push({ DinnerTransactionID: id, PersonID: p.personId, ExternalID: p.externalId, TransactionType: p.transactionType, TransactionDetails: p.transactionDetails ?? '', Amount: p.amount, RemainingBalance: p.remainingBalance, Instant: p.instant });
+			s.transactions.push({
+				DinnerTransactionID: id,
+				PersonID: p.personId,
+				ExternalID: p.externalId,
+				TransactionType: p.transactionType,
+				TransactionDetails: p.transactionDetails ?? '',
+				Amount: p.amount,
+				RemainingBalance: p.remainingBalance,
+				Instant: p.instant,
+			});
 			const meal = s.meals.get(p.personId);
 			if (meal) meal.balance = p.remainingBalance;
 			state.touch(s);
@@ -43,16 +67,28 @@ function createOperations(state, offsetMode) {
 		registerSingleSignOnUser: (p) => {
 			const s = state.writeContext(p);
 			if (!s.people.has(p.userId)) throw new FaultError(`User with ID ${p.userId} was not found.`);
-			if (!['Microsoft', 'Google'].includes(p.ssoProvider)) throw new FaultError(`'${p.ssoProvider}' is not a supported single sign-on provider.`);
+			if (!['Microsoft', 'Google'].includes(p.ssoProvider))
+				throw new FaultError(`'${p.ssoProvider}' is not a supported single sign-on provider.`);
 			s.ssoUsers = s.ssoUsers.filter((u) => u.UserID !== p.userId);
-			s.ssoUsers.push({ UserID: p.userId, EmailAddress: p.emailAddress, SSOProvider: p.ssoProvider, RegisteredOn: state.nowFn() });
+			s.ssoUsers.push({
+				UserID: p.userId,
+				EmailAddress: p.emailAddress,
+				SSOProvider: p.ssoProvider,
+				RegisteredOn: state.nowFn(),
+			});
 			state.touch(s);
 			return { type: 'boolean', value: true };
 		},
 		deregisterSingleSignOnUser: (p) => {
 			const s = state.writeContext(p);
 			const before = s.ssoUsers.length;
-			s.ssoUsers = s.ssoUsers.filter((u) => !(u.UserID === p.userId && String(u.EmailAddress).toLowerCase() === String(p.emailAddress ?? '').toLowerCase()));
+			s.ssoUsers = s.ssoUsers.filter(
+				(u) =>
+					!(
+						u.UserID === p.userId &&
+						String(u.EmailAddress).toLowerCase() === String(p.emailAddress ?? '').toLowerCase()
+					),
+			);
 			state.touch(s);
 			return { type: 'boolean', value: s.ssoUsers.length < before };
 		},
@@ -60,7 +96,12 @@ function createOperations(state, offsetMode) {
 			const s = state.writeContext(p);
 			state.student(s, p.studentID);
 			const existing = state.entityRows(s, 'AssociationAssessmentResults');
-			const id = p.studentResultID > 0 ? p.studentResultID : existing.reduce((m, r) => Math.max(m, r.StudentResultID), 0) + s.assessmentWrites.size + 1;
+			const id =
+				p.studentResultID > 0
+					? p.studentResultID
+					: existing.reduce((m, r) => Math.max(m, r.StudentResultID), 0) +
+						s.assessmentWrites.size +
+						1;
 			const subject = s.subjects[p.subjectID - 1];
 			s.assessmentWrites.set(id, {
 				StudentResultID: id,

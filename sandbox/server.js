@@ -50,10 +50,26 @@ function createSandbox(options = {}) {
 			const s = state.requireSchool(schoolId);
 			const name = findEntity(entity);
 			if (!name) throw new Error(`Unknown entity ${entity}`);
-			return state.entityRows(s, name).filter(compileFilter(filter, state.sqlColumns(name), { now: state.nowFn, dateFormat: state.dateFormat }));
+			return state.entityRows(s, name).filter(
+				compileFilter(filter, state.sqlColumns(name), {
+					now: state.nowFn,
+					dateFormat: state.dateFormat,
+				}),
+			);
 		},
 		columns: (entity) => state.columnsOf(findEntity(entity)),
-		info: () => ({ url: api.url, size: state.size, seed: state.seed, schools: state.schoolIds, accounts: state.accounts.map(({ username, password, note }) => ({ username, password, note })), entities: entityNames() }),
+		info: () => ({
+			url: api.url,
+			size: state.size,
+			seed: state.seed,
+			schools: state.schoolIds,
+			accounts: state.accounts.map(({ username, password, note }) => ({
+				username,
+				password,
+				note,
+			})),
+			entities: entityNames(),
+		}),
 		audit: () => audit.slice(),
 		clearAudit: () => {
 			audit.length = 0;
@@ -66,7 +82,15 @@ function createSandbox(options = {}) {
 		clearFaults: () => faults.clear(),
 		changes: createChanges(state),
 		async start(port = 0, host = '127.0.0.1') {
-			const handle = createHandler({ operations: createOperations(state, offsetMode), faults, api, audit, requests, offsetMode, httpGetEnabled: options.httpGet !== false });
+			const handle = createHandler({
+				operations: createOperations(state, offsetMode),
+				faults,
+				api,
+				audit,
+				requests,
+				offsetMode,
+				httpGetEnabled: options.httpGet !== false,
+			});
 			server = http.createServer((req, res) => {
 				handle(req, res).catch((e) => {
 					if (!res.headersSent) plain(res, 500, `Sandbox error: ${e.message}`);

@@ -27,7 +27,13 @@ function createState(options = {}) {
 	// "AM" as "AM             "). With padCodes on, these columns go out padded, as a fixed-width
 	// char column would; the T-SQL engine compares them as SQL Server does (trailing spaces ignored).
 	let padCodes = options.padCodes === true;
-	const PADDED = { CalendarName: 15, Mark: 4, GenderCode: 10, StaffCode: 10, CollectionTypeName: 20 };
+	const PADDED = {
+		CalendarName: 15,
+		Mark: 4,
+		GenderCode: 10,
+		StaffCode: 10,
+		CollectionTypeName: 20,
+	};
 	const padRow = (row) => {
 		let out = row;
 		for (const [column, width] of Object.entries(PADDED)) {
@@ -42,14 +48,23 @@ function createState(options = {}) {
 	const messages = { ...DEFAULT_MESSAGES, ...(options.messages || {}) };
 	const accounts = (options.accounts || DEFAULT_ACCOUNTS).map((a) => ({ ...a }));
 	const { edgeCaseSchool, FIXTURE_SCHOOL_ID } = require('./fixtures');
-	const schoolIds = [...(options.schools || require('./data').SIZES[size].schools), ...(options.fixtures ? [FIXTURE_SCHOOL_ID] : [])];
+	const schoolIds = [
+		...(options.schools || require('./data').SIZES[size].schools),
+		...(options.fixtures ? [FIXTURE_SCHOOL_ID] : []),
+	];
 
 	const schools = new Map();
 	const revoked = new Map(); // `${schoolId}:${username}` → Set(entity lower)
 
 	function school(id) {
 		if (!schoolIds.includes(id)) return undefined;
-		if (!schools.has(id)) schools.set(id, id === FIXTURE_SCHOOL_ID && options.fixtures ? edgeCaseSchool({ seed, now: nowFn() }) : buildSchool({ seed, schoolId: id, size, now: nowFn() }));
+		if (!schools.has(id))
+			schools.set(
+				id,
+				id === FIXTURE_SCHOOL_ID && options.fixtures
+					? edgeCaseSchool({ seed, now: nowFn() })
+					: buildSchool({ seed, schoolId: id, size, now: nowFn() }),
+			);
 		return schools.get(id);
 	}
 
@@ -72,7 +87,11 @@ function createState(options = {}) {
 	}
 
 	function permitted(s, account, entity) {
-		if (account.entities !== '*' && !account.entities.some((e) => e.toLowerCase() === entity.toLowerCase())) return false;
+		if (
+			account.entities !== '*' &&
+			!account.entities.some((e) => e.toLowerCase() === entity.toLowerCase())
+		)
+			return false;
 		const set = revoked.get(`${s.id}:${account.username}`);
 		return !(set && set.has(entity.toLowerCase()));
 	}
@@ -86,13 +105,18 @@ function createState(options = {}) {
 	const removedColumns = new Map();
 	function columnsOf(entity) {
 		const removed = removedColumns.get(entity);
-		const all = addedColumns.has(entity) ? [...ENTITIES[entity].columns, ...addedColumns.get(entity)] : ENTITIES[entity].columns;
+		const all = addedColumns.has(entity)
+			? [...ENTITIES[entity].columns, ...addedColumns.get(entity)]
+			: ENTITIES[entity].columns;
 		// A removed column is gone whether it was there from the start or added later.
 		return removed ? all.filter(([name]) => !removed.has(name)) : all;
 	}
 
 	function sqlColumns(entity) {
-		return columnsOf(entity).map(([name, type]) => ({ name, type: type === 'guid' ? 'string' : type.startsWith('decimal') ? 'decimal' : type }));
+		return columnsOf(entity).map(([name, type]) => ({
+			name,
+			type: type === 'guid' ? 'string' : type.startsWith('decimal') ? 'decimal' : type,
+		}));
 	}
 
 	function readEntity(schoolId, entityName, filter, username, password) {
@@ -114,12 +138,21 @@ function createState(options = {}) {
 			if (e instanceof SqlError) throw new FaultError(e.message);
 			throw e;
 		}
-		return { type: 'dataset', columns: columnsOf(entity), rows: padCodes ? rows.map(padRow) : rows, entity };
+		return {
+			type: 'dataset',
+			columns: columnsOf(entity),
+			rows: padCodes ? rows.map(padRow) : rows,
+			entity,
+		};
 	}
 
 	function listEntities(schoolId, username, password) {
 		const { s, account } = authenticate(schoolId, username, password);
-		return { type: 'dataset', columns: [['EntityName', 'string']], rows: permittedEntities(s, account).map((e) => ({ EntityName: e })) };
+		return {
+			type: 'dataset',
+			columns: [['EntityName', 'string']],
+			rows: permittedEntities(s, account).map((e) => ({ EntityName: e })),
+		};
 	}
 
 	function writeContext(params) {
@@ -130,7 +163,8 @@ function createState(options = {}) {
 
 	function student(s, personId) {
 		const p = s.people.get(personId);
-		if (!p || p.kind !== 'student') throw new FaultError(`Person with ID ${personId} was not found.`);
+		if (!p || p.kind !== 'student')
+			throw new FaultError(`Person with ID ${personId} was not found.`);
 		return p;
 	}
 

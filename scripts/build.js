@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Build: clean dist, compile TypeScript, copy icons (gulpfile.js). The package has no runtime
 // dependencies, so there is nothing to bundle: zod and n8n-workflow come from n8n itself.
+//
+// Why not `n8n-node build` (@n8n/node-cli 0.48.3)? It does the same tsc run, but then copies every
+// `**/*.{png,svg}` outside dist/ and node_modules/ into dist/, which here would put the README's
+// screenshot (docs/) and the browser test's screenshots (test/browser/screenshots/) into the published
+// package. gulpfile.js copies the icons only; test/package.test.js checks the tarball's file list.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');

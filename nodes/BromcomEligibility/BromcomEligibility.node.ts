@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
@@ -15,14 +21,23 @@ export class BromcomEligibility implements INodeType {
 		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : "Eligible roster"}}',
-		description: 'Apply consent and eligibility rules (parents\' evening, consent only, custom) to people and classes, with a reason for every exclusion',
+		subtitle:
+			'={{$parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : "Eligible roster"}}',
+		description:
+			"Apply consent and eligibility rules (parents' evening, consent only, custom) to people and classes, with a reason for every exclusion",
 		defaults: { name: 'Bromcom Consent & Eligibility' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Kept', 'Excluded'],
-		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest', displayOptions: { show: { operation: ['getRoster'] } } }],
+		credentials: [
+			{
+				name: 'bromcomMisApi',
+				required: true,
+				testedBy: 'bromcomMisApiTest',
+				displayOptions: { show: { operation: ['getRoster'] } },
+			},
+		],
 		properties,
 	};
 
@@ -39,17 +54,53 @@ export class BromcomEligibility implements INodeType {
 			try {
 				if (operation === 'filterItems') {
 					const kind = this.getNodeParameter('kind', i) as RecordKind;
-					const verdict = evaluate(kind, factsOf(this, i, kind), ruleOptions(this, i, this.getNodeParameter('lawfulBasis', i, 'consent') !== 'other'));
-					const eligibility = { eligible: verdict.eligible, ...(verdict.notChecked.length ? { notChecked: verdict.notChecked } : {}) };
-					if (verdict.eligible) kept.push({ json: { ...items[i].json, eligibility }, pairedItem: { item: i } });
-					else excluded.push({ json: { ...items[i].json, eligibility, excludedReasons: verdict.reasons as unknown as IDataObject[] }, pairedItem: { item: i } });
+					const verdict = evaluate(
+						kind,
+						factsOf(this, i, kind),
+						ruleOptions(this, i, this.getNodeParameter('lawfulBasis', i, 'consent') !== 'other'),
+					);
+					const eligibility = {
+						eligible: verdict.eligible,
+						...(verdict.notChecked.length ? { notChecked: verdict.notChecked } : {}),
+					};
+					if (verdict.eligible)
+						kept.push({ json: { ...items[i].json, eligibility }, pairedItem: { item: i } });
+					else
+						excluded.push({
+							json: {
+								...items[i].json,
+								eligibility,
+								excludedReasons: verdict.reasons as unknown as IDataObject[],
+							},
+							pairedItem: { item: i },
+						});
 				} else {
 					const roster = await rosterFor(this, i);
-					for (const entry of roster.kept) kept.push({ json: { kind: entry.kind, key: entry.key, ...entry.record }, pairedItem: { item: i } });
-					for (const entry of roster.excluded) excluded.push({ json: { kind: entry.kind, key: entry.key, ...entry.record, excludedReasons: entry.reasons as unknown as IDataObject[] }, pairedItem: { item: i } });
+					for (const entry of roster.kept)
+						kept.push({
+							json: { kind: entry.kind, key: entry.key, ...entry.record },
+							pairedItem: { item: i },
+						});
+					for (const entry of roster.excluded)
+						excluded.push({
+							json: {
+								kind: entry.kind,
+								key: entry.key,
+								...entry.record,
+								excludedReasons: entry.reasons as unknown as IDataObject[],
+							},
+							pairedItem: { item: i },
+						});
 				}
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, { itemIndex: i, action: operation === 'getRoster' ? 'building the eligible roster' : 'applying the rules', school: operation === 'getRoster' ? String(this.getNodeParameter('schoolId', i, '') || 'from the credential') : undefined });
+				const nodeError = toNodeError(this.getNode(), error, {
+					itemIndex: i,
+					action: operation === 'getRoster' ? 'building the eligible roster' : 'applying the rules',
+					school:
+						operation === 'getRoster'
+							? String(this.getNodeParameter('schoolId', i, '') || 'from the credential')
+							: undefined,
+				});
 				if (this.continueOnFail()) {
 					excluded.push(errorItem(nodeError, i));
 					continue;

@@ -9,42 +9,84 @@ import { NodeOperationError } from 'n8n-workflow';
 import { lawfulBasisIsConsent } from '../Bromcom/core/eligibility';
 import { CANDIDATES, field } from '../Bromcom/core/people';
 import { buildRoster, type Roster } from '../Bromcom/core/roster';
-import { combineFilters, currentLinkFilter, recordStatusFilter, teachingGroupFilter } from '../Bromcom/core/wire/filter';
+import {
+	combineFilters,
+	currentLinkFilter,
+	recordStatusFilter,
+	teachingGroupFilter,
+} from '../Bromcom/core/wire/filter';
 import { resolveColumn } from '../Bromcom/helpers/joins';
 import { itemSettings, read, readByIds, SchemaCache } from '../Bromcom/helpers/read';
 import { ruleOptions } from './rules';
 
-export async function rosterFor(ctx: IExecuteFunctions, i: number, schemas = new SchemaCache(ctx)): Promise<Pick<Roster, 'kept' | 'excluded'>> {
+export async function rosterFor(
+	ctx: IExecuteFunctions,
+	i: number,
+	schemas = new SchemaCache(ctx),
+): Promise<Pick<Roster, 'kept' | 'excluded'>> {
 	const settings = itemSettings(ctx, i);
 	const kinds = new Set(ctx.getNodeParameter('kinds', i, []) as string[]);
-	if (kinds.size === 0) throw new NodeOperationError(ctx.getNode(), 'Choose at least one kind of record to return.', { itemIndex: i });
+	if (kinds.size === 0)
+		throw new NodeOperationError(ctx.getNode(), 'Choose at least one kind of record to return.', {
+			itemIndex: i,
+		});
 	const current = recordStatusFilter('current');
 	const stillLinked = currentLinkFilter();
 	const basis = ctx.getNodeParameter('lawfulBasis', i, 'fromBromcom') as string;
 	let lawfulBasisConsent = basis !== 'other';
 	if (basis === 'fromBromcom') {
 		const school = (await read(ctx, 'Schools', '', settings)).rows[0] ?? {};
-		lawfulBasisConsent = lawfulBasisIsConsent(field(school, ['DataProtectionLawfulBasis', 'LawfulBasis', 'LawfulBasisForProcessing']));
+		lawfulBasisConsent = lawfulBasisIsConsent(
+			field(school, ['DataProtectionLawfulBasis', 'LawfulBasis', 'LawfulBasisForProcessing']),
+		);
 	}
 	const options = ruleOptions(ctx, i, lawfulBasisConsent);
 	const students = (await read(ctx, 'Students', current, settings)).rows;
 	const studentIds = students.map((s) => Number(s.StudentID));
 	const onRoll = new Set(studentIds);
 	const studentConsent = await readByIds(ctx, 'StudentFlatView', 'StudentID', studentIds, settings);
-	const collections = (await read(ctx, 'Collections', combineFilters(current, teachingGroupFilter()), settings)).rows;
+	const collections = (
+		await read(ctx, 'Collections', combineFilters(current, teachingGroupFilter()), settings)
+	).rows;
 	const associates = (await read(ctx, 'CollectionAssociates', stillLinked, settings)).rows;
 	const executives = (await read(ctx, 'CollectionExecutives', stillLinked, settings)).rows;
 	const staff = (await read(ctx, 'Staff', current, settings)).rows;
-	const links = (await read(ctx, 'StudentContacts', stillLinked, settings)).rows.filter((l) => onRoll.has(Number(field(l, CANDIDATES.linkStudentId))));
+	const links = (await read(ctx, 'StudentContacts', stillLinked, settings)).rows.filter((l) =>
+		onRoll.has(Number(field(l, CANDIDATES.linkStudentId))),
+	);
 	const contactIds = links.map((l) => Number(field(l, CANDIDATES.linkContactId)));
 	const [personColumn, emailPerson, phonePerson] = [
 		await resolveColumn(schemas, 'People', CANDIDATES.personId, settings),
 		await resolveColumn(schemas, 'Emails', CANDIDATES.personId, settings),
 		await resolveColumn(schemas, 'PersonTelephones', CANDIDATES.personId, settings),
 	];
-	const people = await readByIds(ctx, 'People', personColumn, [...contactIds, ...staff.map((s) => Number(s.StaffID))], settings);
+	const people = await readByIds(
+		ctx,
+		'People',
+		personColumn,
+		[...contactIds, ...staff.map((s) => Number(s.StaffID))],
+		settings,
+	);
 	const emails = await readByIds(ctx, 'Emails', emailPerson, contactIds, settings);
 	const phones = await readByIds(ctx, 'PersonTelephones', phonePerson, contactIds, settings);
-	const roster = buildRoster({ students, studentConsent, staff, collections, associates, executives, links, people, emails, phones }, options, kinds.has('membership'));
-	return { kept: roster.kept.filter((e) => kinds.has(e.kind)), excluded: roster.excluded.filter((e) => kinds.has(e.kind)) };
+	const roster = buildRoster(
+		{
+			students,
+			studentConsent,
+			staff,
+			collections,
+			associates,
+			executives,
+			links,
+			people,
+			emails,
+			phones,
+		},
+		options,
+		kinds.has('membership'),
+	);
+	return {
+		kept: roster.kept.filter((e) => kinds.has(e.kind)),
+		excluded: roster.excluded.filter((e) => kinds.has(e.kind)),
+	};
 }

@@ -1,7 +1,13 @@
 /** Reading the rules and the mapped facts of item `i` from the node's parameters. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { present, type Facts, type Preset, type RecordKind, type RuleOptions } from '../Bromcom/core/eligibility';
+import {
+	present,
+	type Facts,
+	type Preset,
+	type RecordKind,
+	type RuleOptions,
+} from '../Bromcom/core/eligibility';
 import { FACT_NAMES } from './description';
 
 function list(value: unknown): string[] {
@@ -11,13 +17,18 @@ function list(value: unknown): string[] {
 		.filter(Boolean);
 }
 
-export function ruleOptions(ctx: IExecuteFunctions, i: number, lawfulBasisConsent: boolean): RuleOptions {
+export function ruleOptions(
+	ctx: IExecuteFunctions,
+	i: number,
+	lawfulBasisConsent: boolean,
+): RuleOptions {
 	const preset = ctx.getNodeParameter('preset', i) as Preset;
 	const custom = preset === 'custom' ? (ctx.getNodeParameter('custom', i, {}) as IDataObject) : {};
 	return {
 		preset,
 		lawfulBasisIsConsent: lawfulBasisConsent,
-		relationships: custom.relationships === undefined ? ['Mother', 'Father'] : list(custom.relationships),
+		relationships:
+			custom.relationships === undefined ? ['Mother', 'Father'] : list(custom.relationships),
 		requireParentalResponsibility: custom.requireParentalResponsibility === true,
 		requireEmail: custom.requireEmail === true,
 		requirePhone: custom.requirePhone === true,
@@ -44,7 +55,10 @@ export function factsOf(ctx: IExecuteFunctions, i: number, kind: RecordKind): Fa
 		const pr = value('parentalResponsibility');
 		const rels = Array.isArray(relationships) ? relationships : [relationships];
 		const prs = Array.isArray(pr) ? pr : [pr];
-		facts.links = rels.map((relationship, k) => ({ relationship, parentalResponsibility: prs[k] ?? (prs.length === 1 ? prs[0] : undefined) }));
+		facts.links = rels.map((relationship, k) => ({
+			relationship,
+			parentalResponsibility: prs[k] ?? (prs.length === 1 ? prs[0] : undefined),
+		}));
 	}
 	return facts;
 }

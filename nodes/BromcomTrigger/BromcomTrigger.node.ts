@@ -1,10 +1,28 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseBromcomId } from '../Bromcom/core/ids';
-import { baseline, diff, hash53, isCompatible, type Row, type SnapshotState } from '../Bromcom/core/snapshot';
+import {
+	baseline,
+	diff,
+	hash53,
+	isCompatible,
+	type Row,
+	type SnapshotState,
+} from '../Bromcom/core/snapshot';
 import { combineFilters, recordStatusFilter, type RecordStatus } from '../Bromcom/core/wire/filter';
-import { buildUserFilter, SchemaCache, type ConditionParameter, type ItemSettings } from '../Bromcom/helpers/read';
+import {
+	buildUserFilter,
+	SchemaCache,
+	type ConditionParameter,
+	type ItemSettings,
+} from '../Bromcom/helpers/read';
 import { toNodeError } from '../Bromcom/n8n/errors';
 import { schoolIdParameter } from '../Bromcom/n8n/settings';
 import { CREDENTIAL_TYPE, resolveBaseUrl, testCredential } from '../Bromcom/transport';
@@ -27,7 +45,8 @@ export class BromcomTrigger implements INodeType {
 		subtitle: '={{"Watch " + $parameter["watch"]}}',
 		// n8n's node panel shows one "Bromcom" entry for this trigger and the Bromcom node together, with
 		// this text (seen in the browser test), so it describes both.
-		description: 'Bromcom MIS for UK schools: read and write back students, contacts, staff, classes, attendance and more, or start a workflow when records are added, change, leave or come back',
+		description:
+			'Bromcom MIS for UK schools: read and write back students, contacts, staff, classes, attendance and more, or start a workflow when records are added, change, leave or come back',
 		defaults: { name: 'Bromcom Trigger' },
 		polling: true,
 		inputs: [],
@@ -56,7 +75,9 @@ export class BromcomTrigger implements INodeType {
 		}
 		const settings: ItemSettings = { schoolId, timeoutMs: Number(options.timeout ?? 600) * 1000 };
 		const spec = watchSpec(this, watch);
-		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[]).map(String).sort();
+		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[])
+			.map(String)
+			.sort();
 		const includeInOutput = this.getNodeParameter('includeInOutput', 'new') as string;
 		const triggerOn = new Set(this.getNodeParameter('triggerOn', []) as string[]);
 		const detectedAt = new Date().toISOString();
@@ -66,46 +87,105 @@ export class BromcomTrigger implements INodeType {
 		// and the credential itself. Editing any of them re-baselines quietly instead of flooding.
 		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 		const effectiveSchool = schoolId ?? parseBromcomId(credentials.schoolId);
-		const source = { credential: this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '', baseUrl: resolveBaseUrl(credentials), username: String(credentials.username ?? '').toLowerCase(), school: effectiveSchool };
+		const source = {
+			credential: this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '',
+			baseUrl: resolveBaseUrl(credentials),
+			username: String(credentials.username ?? '').toLowerCase(),
+			school: effectiveSchool,
+		};
 
 		let filter: string;
 		let records: Array<[string, Row]>;
 		let columns: string[];
 		try {
-			const conditions = (this.getNodeParameter('filters', {}) as { conditions?: ConditionParameter[] }).conditions ?? [];
-			const status = spec.dates ? (this.getNodeParameter('recordStatus', 'current') as RecordStatus) : 'all';
-			filter = combineFilters(spec.dates ? recordStatusFilter(status, spec.dates) : '', spec.extraFilter, await buildUserFilter(conditions, 'and', options.rawFilter, spec.entity, settings, schemas));
+			const conditions =
+				(this.getNodeParameter('filters', {}) as { conditions?: ConditionParameter[] })
+					.conditions ?? [];
+			const status = spec.dates
+				? (this.getNodeParameter('recordStatus', 'current') as RecordStatus)
+				: 'all';
+			filter = combineFilters(
+				spec.dates ? recordStatusFilter(status, spec.dates) : '',
+				spec.extraFilter,
+				await buildUserFilter(conditions, 'and', options.rawFilter, spec.entity, settings, schemas),
+			);
 			({ records, columns } = await fetchRecords(this, watch, spec, filter, settings, schemas));
 		} catch (error) {
 			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
-			throw toNodeError(this.getNode(), error, { action: `polling ${spec.entity}`, school: String(schoolId ?? 'from the credential') });
+			throw toNodeError(this.getNode(), error, {
+				action: `polling ${spec.entity}`,
+				school: String(schoolId ?? 'from the credential'),
+			});
 		}
 
 		const entityLabel = watch === 'entity' ? spec.entity : watch;
-		const meta = (event: string, key: string) => ({ event, entity: entityLabel, schoolId: effectiveSchool ?? null, key, detectedAt });
+		const meta = (event: string, key: string) => ({
+			event,
+			entity: entityLabel,
+			schoolId: effectiveSchool ?? null,
+			key,
+			detectedAt,
+		});
 
 		if (this.getMode() === 'manual') {
-			const sample = records.slice(0, SAMPLE_SIZE).map(([key, record]) => ({ json: { ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject }));
-			return [sample.length ? sample : [{ json: { ...meta('sample', ''), message: `No ${spec.entity} records match the trigger's settings in this school.` } }]];
+			const sample = records.slice(0, SAMPLE_SIZE).map(([key, record]) => ({
+				json: { ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject,
+			}));
+			return [
+				sample.length
+					? sample
+					: [
+							{
+								json: {
+									...meta('sample', ''),
+									message: `No ${spec.entity} records match the trigger's settings in this school.`,
+								},
+							},
+						],
+			];
 		}
 
 		const keepOld = includeInOutput !== 'new';
-		const config = snapshotConfig(options, { watch, entity: spec.entity, key: spec.key, source, filter, fieldsToWatch, keepOld }, fieldsToWatch, keepOld);
+		const config = snapshotConfig(
+			options,
+			{ watch, entity: spec.entity, key: spec.key, source, filter, fieldsToWatch, keepOld },
+			fieldsToWatch,
+			keepOld,
+		);
 		const staticData = this.getWorkflowStaticData('node');
 		const state = staticData[STATE_KEY] as SnapshotState | undefined;
 		const now = Math.floor(Date.now() / 1000);
 
-		const cols = hash53(columns.map((c) => c.toLowerCase()).sort().join(','));
-		const schemaChanged = isCompatible(state, config) && state.cols !== undefined && state.cols !== cols;
+		const cols = hash53(
+			columns
+				.map((c) => c.toLowerCase())
+				.sort()
+				.join(','),
+		);
+		const schemaChanged =
+			isCompatible(state, config) && state.cols !== undefined && state.cols !== cols;
 		if (!isCompatible(state, config) || schemaChanged) {
 			// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
 			// or removed a column (which would otherwise read as every record updated): a quiet baseline.
 			staticData[STATE_KEY] = { ...baseline(records, config, now), cols } as unknown as IDataObject;
 			if (schemaChanged) {
-				return [[], [{ json: { ...meta('rebaseline', ''), reason: 'columnsChanged', message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${records.length} records without emitting events. Changes made to records between the last poll and this one are not reported.` } }]];
+				return [
+					[],
+					[
+						{
+							json: {
+								...meta('rebaseline', ''),
+								reason: 'columnsChanged',
+								message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${records.length} records without emitting events. Changes made to records between the last poll and this one are not reported.`,
+							},
+						},
+					],
+				];
 			}
 			if (state === undefined && options.emitExisting === true && triggerOn.has('new')) {
-				const items = records.map(([key, record]) => ({ json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject }));
+				const items = records.map(([key, record]) => ({
+					json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject,
+				}));
 				return items.length ? [items, []] : null;
 			}
 			return null;
@@ -114,11 +194,28 @@ export class BromcomTrigger implements INodeType {
 		const result = diff(state, records, config, now);
 		const emitted = result.changes.filter((c) => triggerOn.has(c.event));
 		const left = emitted.filter((c) => c.event === 'left');
-		const latest = left.length ? await latestVersions(this, spec, left, settings) : new Map<string, Row>();
+		const latest = left.length
+			? await latestVersions(this, spec, left, settings)
+			: new Map<string, Row>();
 		const items: INodeExecutionData[] = [];
 		const notices: INodeExecutionData[] = [];
-		if (result.massChange?.firstDetection) notices.push({ json: massChangeItem(result.massChange, meta('massChange', ''), config.guard.acceptAfterPolls) });
-		for (const change of emitted) items.push({ json: eventItem(change, includeInOutput, meta(change.event, change.key), latest.get(change.key)) });
+		if (result.massChange?.firstDetection)
+			notices.push({
+				json: massChangeItem(
+					result.massChange,
+					meta('massChange', ''),
+					config.guard.acceptAfterPolls,
+				),
+			});
+		for (const change of emitted)
+			items.push({
+				json: eventItem(
+					change,
+					includeInOutput,
+					meta(change.event, change.key),
+					latest.get(change.key),
+				),
+			});
 		staticData[STATE_KEY] = { ...result.next, cols } as unknown as IDataObject;
 		return items.length || notices.length ? [items, notices] : null;
 	}

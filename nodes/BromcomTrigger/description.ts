@@ -1,7 +1,11 @@
 /** The trigger's parameters. School ID, Entity and Filters are the Bromcom node's own descriptions. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { entityProperty, filtersPropertyFor, schoolIdProperty } from '../Bromcom/actions/common.descriptions';
+import {
+	entityProperty,
+	filtersPropertyFor,
+	schoolIdProperty,
+} from '../Bromcom/actions/common.descriptions';
 
 export const properties: INodeProperties[] = [
 	{
@@ -9,10 +13,22 @@ export const properties: INodeProperties[] = [
 		name: 'watch',
 		type: 'options',
 		options: [
-			{ name: 'Any Entity', value: 'entity', description: 'Any entity the account may read, with a key you choose' },
-			{ name: 'Class Memberships', value: 'memberships', description: 'Students joining and leaving classes and groups' },
+			{
+				name: 'Any Entity',
+				value: 'entity',
+				description: 'Any entity the account may read, with a key you choose',
+			},
+			{
+				name: 'Class Memberships',
+				value: 'memberships',
+				description: 'Students joining and leaving classes and groups',
+			},
 			{ name: 'Classes', value: 'classes', description: 'Classes and tutor groups' },
-			{ name: 'Contacts', value: 'contacts', description: 'Contacts of current students, with their best email and phone' },
+			{
+				name: 'Contacts',
+				value: 'contacts',
+				description: 'Contacts of current students, with their best email and phone',
+			},
 			{ name: 'Staff', value: 'staff' },
 			{ name: 'Students', value: 'students' },
 		],
@@ -29,13 +45,20 @@ export const properties: INodeProperties[] = [
 		description: 'Comma-separated columns that identify a record (its primary key)',
 		displayOptions: { show: { watch: ['entity'] } },
 	},
-	{ ...schoolIdProperty, description: 'Bromcom School ID to watch. Leave empty to use the credential\'s School ID.' },
+	{
+		...schoolIdProperty,
+		description: "Bromcom School ID to watch. Leave empty to use the credential's School ID.",
+	},
 	{
 		displayName: 'Record Status',
 		name: 'recordStatus',
 		type: 'options',
 		options: [
-			{ name: 'Current', value: 'current', description: 'On roll (or in post) today: leavers trigger Left' },
+			{
+				name: 'Current',
+				value: 'current',
+				description: 'On roll (or in post) today: leavers trigger Left',
+			},
 			{ name: 'All', value: 'all', description: 'Every record, whatever its dates' },
 		],
 		default: 'current',
@@ -46,9 +69,17 @@ export const properties: INodeProperties[] = [
 		name: 'triggerOn',
 		type: 'multiOptions',
 		options: [
-			{ name: 'Record Left', value: 'left', description: 'A record is gone, or no longer matches the filter (a leaver)' },
+			{
+				name: 'Record Left',
+				value: 'left',
+				description: 'A record is gone, or no longer matches the filter (a leaver)',
+			},
 			{ name: 'New Record', value: 'new', description: 'A record appears for the first time' },
-			{ name: 'Record Restored', value: 'restored', description: 'A record that had left comes back' },
+			{
+				name: 'Record Restored',
+				value: 'restored',
+				description: 'A record that had left comes back',
+			},
 			{ name: 'Record Updated', value: 'updated', description: 'A watched field changes' },
 		],
 		default: ['new', 'updated', 'left', 'restored'],
@@ -59,7 +90,8 @@ export const properties: INodeProperties[] = [
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['watch', 'entity'] },
 		default: [],
-		description: 'Only changes in these fields count as Updated. Leave empty to watch every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Only changes in these fields count as Updated. Leave empty to watch every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Include in Output',
@@ -67,14 +99,23 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'New Version', value: 'new' },
-			{ name: 'Old Version', value: 'old', description: 'The watched fields as they were (for Left: the last known values)' },
-			{ name: 'Both Versions', value: 'both', description: 'Current, previous and a differences object' },
+			{
+				name: 'Old Version',
+				value: 'old',
+				description: 'The watched fields as they were (for Left: the last known values)',
+			},
+			{
+				name: 'Both Versions',
+				value: 'both',
+				description: 'Current, previous and a differences object',
+			},
 		],
 		default: 'new',
 	},
 	{
 		...filtersPropertyFor(['watch', 'entity']),
-		description: 'Only watch records matching all these conditions. Values are sent safely: quotes such as O\'Brien need no escaping.',
+		description:
+			"Only watch records matching all these conditions. Values are sent safely: quotes such as O'Brien need no escaping.",
 	},
 	{
 		displayName: 'Options',
@@ -89,28 +130,32 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'Release a held mass change automatically once it has persisted for this many polls after the one that detected it. 0 waits for an acknowledgement.',
+				description:
+					'Release a held mass change automatically once it has persisted for this many polls after the one that detected it. 0 waits for an acknowledgement.',
 			},
 			{
 				displayName: 'Acknowledge Mass Change ID',
 				name: 'acknowledgeId',
 				type: 'string',
 				default: '',
-				description: 'Paste the ID of a massChange item here to release the held Left and Updated events on the next poll',
+				description:
+					'Paste the ID of a massChange item here to release the held Left and Updated events on the next poll',
 			},
 			{
 				displayName: 'Emit Existing Records on First Run',
 				name: 'emitExisting',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the first poll after activation emits every current record as New (for a first full sync) instead of quietly taking a baseline',
+				description:
+					'Whether the first poll after activation emits every current record as New (for a first full sync) instead of quietly taking a baseline',
 			},
 			{
 				displayName: 'Mass-Change Guard',
 				name: 'guard',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to hold back Left and Updated events when too many records change at once (a term rollover, a revoked permission, a filter change) and emit one massChange warning instead',
+				description:
+					'Whether to hold back Left and Updated events when too many records change at once (a term rollover, a revoked permission, a filter change) and emit one massChange warning instead',
 			},
 			{
 				displayName: 'Mass-Change Minimum Records',
@@ -126,7 +171,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 100 },
 				default: 20,
-				description: 'Share of known records that may leave or change in one poll before the guard holds them',
+				description:
+					'Share of known records that may leave or change in one poll before the guard holds them',
 			},
 			{
 				displayName: 'Raw Entity Filter',
@@ -141,7 +187,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 400,
-				description: 'How long a record that left is remembered, so that its return is Restored rather than New',
+				description:
+					'How long a record that left is remembered, so that its return is Restored rather than New',
 			},
 			{
 				displayName: 'Timeout (Seconds)',

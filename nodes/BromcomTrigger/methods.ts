@@ -8,5 +8,8 @@ export { searchEntities } from '../Bromcom/methods';
 
 export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const watch = String(this.getCurrentNodeParameter('watch') ?? '');
-	return await columnOptions(this, watch === 'entity' ? entityParameter(this) : WATCH_ENTITY[watch]?.name);
+	return await columnOptions(
+		this,
+		watch === 'entity' ? entityParameter(this) : WATCH_ENTITY[watch]?.name,
+	);
 }

@@ -20,9 +20,19 @@ export interface WatchSpec {
 	extraFilterOnReadBack: boolean;
 }
 
-const watchOf = (id: keyof typeof WATCH_ENTITY, extraFilter?: string, extraFilterOnReadBack = true): WatchSpec => {
+const watchOf = (
+	id: keyof typeof WATCH_ENTITY,
+	extraFilter?: string,
+	extraFilterOnReadBack = true,
+): WatchSpec => {
 	const entity = WATCH_ENTITY[id];
-	return { entity: entity.name, key: [...entity.key], dates: entity.dates, extraFilter, extraFilterOnReadBack };
+	return {
+		entity: entity.name,
+		key: [...entity.key],
+		dates: entity.dates,
+		extraFilter,
+		extraFilterOnReadBack,
+	};
 };
 
 const WATCHES: Record<string, () => WatchSpec> = {
@@ -44,13 +54,23 @@ export function watchSpec(ctx: IPollFunctions, watch: string): WatchSpec {
 		.split(',')
 		.map((k) => k.trim())
 		.filter(Boolean);
-	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(entity)) throw new NodeOperationError(ctx.getNode(), `"${entity}" is not a Bromcom entity name.`);
-	if (key.length === 0) throw new NodeOperationError(ctx.getNode(), 'Key Columns is empty: name the column(s) that identify a record, for example StudentID.');
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(entity))
+		throw new NodeOperationError(ctx.getNode(), `"${entity}" is not a Bromcom entity name.`);
+	if (key.length === 0)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Key Columns is empty: name the column(s) that identify a record, for example StudentID.',
+		);
 	return { entity, key, extraFilterOnReadBack: true };
 }
 
 /** The snapshot configuration. `identity` is everything that makes two polls comparable. */
-export function snapshotConfig(options: IDataObject, identity: unknown, fieldsToWatch: string[], keepOld: boolean): SnapshotConfig {
+export function snapshotConfig(
+	options: IDataObject,
+	identity: unknown,
+	fieldsToWatch: string[],
+	keepOld: boolean,
+): SnapshotConfig {
 	return {
 		fingerprint: hash53(JSON.stringify(identity)),
 		watch: fieldsToWatch,

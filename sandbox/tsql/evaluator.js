@@ -6,7 +6,15 @@
  * column (207), a function with the wrong number of arguments (174), an unknown function (195).
  */
 const { SqlError } = require('./lexer');
-const { compareSame, convertTo, dateAdd, dateDiff, likeToRegExp, toText, unify } = require('./values');
+const {
+	compareSame,
+	convertTo,
+	dateAdd,
+	dateDiff,
+	likeToRegExp,
+	toText,
+	unify,
+} = require('./values');
 
 const isNull = (x) => x.type === 'null' || x.v === null;
 
@@ -170,7 +178,8 @@ function compileScalar(node, byName, ctx) {
 				const a = l(row);
 				const b = r(row);
 				if (isNull(a) || isNull(b)) return { v: null, type: a.type === 'null' ? b.type : a.type };
-				if (op === '+' && a.type === 'string' && b.type === 'string') return { v: String(a.v) + String(b.v), type: 'string' };
+				if (op === '+' && a.type === 'string' && b.type === 'string')
+					return { v: String(a.v) + String(b.v), type: 'string' };
 				const [x, y, type] = unify(a, b, ctx);
 				if (type === 'string') return { v: String(x) + String(y), type };
 				return { v: op === '+' ? x + y : x - y, type };
@@ -186,7 +195,8 @@ function compileScalar(node, byName, ctx) {
 function compileCall(node, args, ctx) {
 	const { name, castType, datePart } = node;
 	const arity = (n) => {
-		if (args.length !== n) throw new SqlError(`The ${name.toLowerCase()} function requires ${n} argument(s).`, 174);
+		if (args.length !== n)
+			throw new SqlError(`The ${name.toLowerCase()} function requires ${n} argument(s).`, 174);
 	};
 	switch (name) {
 		case 'GETDATE':
@@ -225,14 +235,24 @@ function compileCall(node, args, ctx) {
 				const n = args[0](row);
 				const d = args[1](row);
 				if (n.v === null || d.v === null) return { v: null, type: 'datetime' };
-				return { v: dateAdd(datePart, Number(n.v), convertTo(d.v, d.type, 'datetime', ctx)), type: 'datetime' };
+				return {
+					v: dateAdd(datePart, Number(n.v), convertTo(d.v, d.type, 'datetime', ctx)),
+					type: 'datetime',
+				};
 			};
 		case 'DATEDIFF':
 			return (row) => {
 				const a = args[0](row);
 				const b = args[1](row);
 				if (a.v === null || b.v === null) return { v: null, type: 'int' };
-				return { v: dateDiff(datePart, convertTo(a.v, a.type, 'datetime', ctx), convertTo(b.v, b.type, 'datetime', ctx)), type: 'int' };
+				return {
+					v: dateDiff(
+						datePart,
+						convertTo(a.v, a.type, 'datetime', ctx),
+						convertTo(b.v, b.type, 'datetime', ctx),
+					),
+					type: 'int',
+				};
 			};
 		case 'YEAR':
 		case 'MONTH':
@@ -242,7 +262,15 @@ function compileCall(node, args, ctx) {
 				const a = args[0](row);
 				if (a.v === null) return { v: null, type: 'int' };
 				const d = new Date(convertTo(a.v, a.type, 'datetime', ctx));
-				return { v: name === 'YEAR' ? d.getUTCFullYear() : name === 'MONTH' ? d.getUTCMonth() + 1 : d.getUTCDate(), type: 'int' };
+				return {
+					v:
+						name === 'YEAR'
+							? d.getUTCFullYear()
+							: name === 'MONTH'
+								? d.getUTCMonth() + 1
+								: d.getUTCDate(),
+					type: 'int',
+				};
 			};
 		case 'LOWER':
 		case 'UPPER':
@@ -261,7 +289,10 @@ function compileCall(node, args, ctx) {
 				return { v: s.replace(/ +$/, '').length, type: 'int' };
 			};
 		default:
-			throw new SqlError(`'${name.toLowerCase()}' is not a recognized built-in function name.`, 195);
+			throw new SqlError(
+				`'${name.toLowerCase()}' is not a recognized built-in function name.`,
+				195,
+			);
 	}
 }
 

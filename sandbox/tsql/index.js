@@ -28,7 +28,10 @@ const { parseDate, dateStyle0 } = require('./values');
 function compileFilter(text, columns, options = {}) {
 	const ast = parse(text);
 	if (ast === null) return () => true;
-	const predicate = compileCondition(ast, columns, { dateFormat: options.dateFormat || 'mdy', now: options.now });
+	const predicate = compileCondition(ast, columns, {
+		dateFormat: options.dateFormat || 'mdy',
+		now: options.now,
+	});
 	return (row) => predicate(row) === true;
 }
 

@@ -12,9 +12,39 @@ class SqlError extends Error {
 	}
 }
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'LIKE', 'IN', 'BETWEEN', 'IS', 'NULL', 'AS', 'ESCAPE']);
+const KEYWORDS = new Set([
+	'AND',
+	'OR',
+	'NOT',
+	'LIKE',
+	'IN',
+	'BETWEEN',
+	'IS',
+	'NULL',
+	'AS',
+	'ESCAPE',
+]);
 // Words that would start another statement: reject them with SQL Server's wording.
-const STATEMENT_WORDS = new Set(['SELECT', 'DROP', 'DELETE', 'INSERT', 'UPDATE', 'EXEC', 'EXECUTE', 'UNION', 'CREATE', 'ALTER', 'TRUNCATE', 'DECLARE', 'SET', 'FROM', 'WHERE', 'GO', 'WAITFOR', 'SHUTDOWN']);
+const STATEMENT_WORDS = new Set([
+	'SELECT',
+	'DROP',
+	'DELETE',
+	'INSERT',
+	'UPDATE',
+	'EXEC',
+	'EXECUTE',
+	'UNION',
+	'CREATE',
+	'ALTER',
+	'TRUNCATE',
+	'DECLARE',
+	'SET',
+	'FROM',
+	'WHERE',
+	'GO',
+	'WAITFOR',
+	'SHUTDOWN',
+]);
 
 function tokenize(text) {
 	const tokens = [];
@@ -38,7 +68,8 @@ function tokenize(text) {
 			let value = '';
 			i++;
 			for (;;) {
-				if (i >= n) throw new SqlError(`Unclosed quotation mark after the character string '${value}'.`, 105);
+				if (i >= n)
+					throw new SqlError(`Unclosed quotation mark after the character string '${value}'.`, 105);
 				if (text[i] === "'") {
 					if (text[i + 1] === "'") {
 						value += "'";
@@ -63,12 +94,20 @@ function tokenize(text) {
 			const m = /^[A-Za-z_@#][A-Za-z0-9_@#$]*/.exec(text.slice(i));
 			i += m[0].length;
 			const upper = m[0].toUpperCase();
-			tokens.push({ t: KEYWORDS.has(upper) ? 'kw' : 'id', v: KEYWORDS.has(upper) ? upper : m[0], pos: start });
+			tokens.push({
+				t: KEYWORDS.has(upper) ? 'kw' : 'id',
+				v: KEYWORDS.has(upper) ? upper : m[0],
+				pos: start,
+			});
 			continue;
 		}
 		if (c === '[') {
 			const end = text.indexOf(']', i);
-			if (end === -1) throw new SqlError(`Unclosed quotation mark after the character string '${text.slice(i + 1)}'.`, 105);
+			if (end === -1)
+				throw new SqlError(
+					`Unclosed quotation mark after the character string '${text.slice(i + 1)}'.`,
+					105,
+				);
 			tokens.push({ t: 'id', v: text.slice(i + 1, end), pos: start, quoted: true });
 			i = end + 1;
 			continue;

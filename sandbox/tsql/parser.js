@@ -23,8 +23,10 @@ function parse(text) {
 	const tokens = tokenize(source);
 	let p = 0;
 	const peek = (o = 0) => tokens[p + o];
-	const near = (tok) => (tok ? (tok.t === 'str' ? `'${tok.v}'` : tok.v) : source.split(/\s+/).pop());
-	const syntax = (tok) => new SqlError(`Incorrect syntax near ${tok ? `'${tok.v}'` : 'the end of the filter'}.`);
+	const near = (tok) =>
+		tok ? (tok.t === 'str' ? `'${tok.v}'` : tok.v) : source.split(/\s+/).pop();
+	const syntax = (tok) =>
+		new SqlError(`Incorrect syntax near ${tok ? `'${tok.v}'` : 'the end of the filter'}.`);
 	const isOp = (v, o = 0) => peek(o) && peek(o).t === 'op' && peek(o).v === v;
 	const isKw = (v, o = 0) => peek(o) && peek(o).t === 'kw' && peek(o).v === v;
 	const expectOp = (v) => {
@@ -64,7 +66,12 @@ function parse(text) {
 				const inner = parseOr();
 				expectOp(')');
 				const next = peek();
-				if (!next || (next.t === 'kw' && (next.v === 'AND' || next.v === 'OR')) || (next.t === 'op' && next.v === ')')) return inner;
+				if (
+					!next ||
+					(next.t === 'kw' && (next.v === 'AND' || next.v === 'OR')) ||
+					(next.t === 'op' && next.v === ')')
+				)
+					return inner;
 			} catch (e) {
 				if (!(e instanceof SqlError)) throw e;
 			}
@@ -77,7 +84,12 @@ function parse(text) {
 			return { k: 'compare', op: tok.v, left, right: parseScalar() };
 		}
 		let negate = false;
-		if (isKw('NOT') && peek(1) && peek(1).t === 'kw' && ['LIKE', 'IN', 'BETWEEN'].includes(peek(1).v)) {
+		if (
+			isKw('NOT') &&
+			peek(1) &&
+			peek(1).t === 'kw' &&
+			['LIKE', 'IN', 'BETWEEN'].includes(peek(1).v)
+		) {
 			negate = true;
 			p++;
 		}
@@ -123,7 +135,10 @@ function parse(text) {
 			p++;
 			return { k: 'isNull', not, expr: left };
 		}
-		throw new SqlError(`An expression of non-boolean type specified in a context where a condition is expected, near '${near(peek() || tokens[p - 1])}'.`, 4145);
+		throw new SqlError(
+			`An expression of non-boolean type specified in a context where a condition is expected, near '${near(peek() || tokens[p - 1])}'.`,
+			4145,
+		);
 	}
 
 	function parseScalar() {
@@ -150,7 +165,10 @@ function parse(text) {
 		}
 		if (tok.t === 'num') {
 			p++;
-			return { k: 'literal', value: { v: Number(tok.v), type: /[.eE]/.test(tok.v) ? 'decimal' : 'int' } };
+			return {
+				k: 'literal',
+				value: { v: Number(tok.v), type: /[.eE]/.test(tok.v) ? 'decimal' : 'int' },
+			};
 		}
 		if (tok.t === 'str') {
 			p++;

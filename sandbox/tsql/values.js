@@ -85,7 +85,8 @@ function convertTo(value, fromType, toType, ctx) {
 				}
 				return d;
 			}
-			if (fromType === 'int' || fromType === 'decimal' || fromType === 'float') return Date.UTC(1900, 0, 1) + Number(value) * 86400000;
+			if (fromType === 'int' || fromType === 'decimal' || fromType === 'float')
+				return Date.UTC(1900, 0, 1) + Number(value) * 86400000;
 			return value;
 		}
 		case 'int':
@@ -94,13 +95,23 @@ function convertTo(value, fromType, toType, ctx) {
 			if (fromType === 'bit') return value ? 1 : 0;
 			if (fromType === 'string') {
 				const t = String(value).trim();
-				const ok = toType === 'int' ? /^[+-]?\d+$/.test(t) : /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t);
+				const ok =
+					toType === 'int'
+						? /^[+-]?\d+$/.test(t)
+						: /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t);
 				if (!ok) {
-					throw new SqlError(`Conversion failed when converting the varchar value '${value}' to data type ${toType === 'int' ? 'int' : toType}.`, 245);
+					throw new SqlError(
+						`Conversion failed when converting the varchar value '${value}' to data type ${toType === 'int' ? 'int' : toType}.`,
+						245,
+					);
 				}
 				return Number(t);
 			}
-			if (fromType === 'datetime') throw new SqlError(`Implicit conversion from data type datetime to ${toType} is not allowed. Use the CONVERT function to run this query.`, 257);
+			if (fromType === 'datetime')
+				throw new SqlError(
+					`Implicit conversion from data type datetime to ${toType} is not allowed. Use the CONVERT function to run this query.`,
+					257,
+				);
 			return Number(value);
 		}
 		case 'bit': {
@@ -108,7 +119,10 @@ function convertTo(value, fromType, toType, ctx) {
 				const t = String(value).trim().toLowerCase();
 				if (t === 'true' || t === '1') return true;
 				if (t === 'false' || t === '0') return false;
-				throw new SqlError(`Conversion failed when converting the varchar value '${value}' to data type bit.`, 245);
+				throw new SqlError(
+					`Conversion failed when converting the varchar value '${value}' to data type bit.`,
+					245,
+				);
 			}
 			return Number(value) !== 0;
 		}
@@ -169,12 +183,14 @@ function likeToRegExp(pattern, escape) {
 function sqlType(name) {
 	const t = name.toLowerCase();
 	if (t === 'date') return { type: 'datetime', dateOnly: true };
-	if (['datetime', 'datetime2', 'smalldatetime', 'datetimeoffset'].includes(t)) return { type: 'datetime' };
+	if (['datetime', 'datetime2', 'smalldatetime', 'datetimeoffset'].includes(t))
+		return { type: 'datetime' };
 	if (['int', 'bigint', 'smallint', 'tinyint'].includes(t)) return { type: 'int' };
 	if (['decimal', 'numeric', 'money'].includes(t)) return { type: 'decimal' };
 	if (['float', 'real'].includes(t)) return { type: 'float' };
 	if (t === 'bit') return { type: 'bit' };
-	if (['varchar', 'nvarchar', 'char', 'nchar', 'text', 'ntext'].includes(t)) return { type: 'string' };
+	if (['varchar', 'nvarchar', 'char', 'nchar', 'text', 'ntext'].includes(t))
+		return { type: 'string' };
 	throw new SqlError(`Type ${name} is not a defined system type.`, 243);
 }
 
@@ -243,4 +259,18 @@ function dateDiff(part, a, b) {
 	}
 }
 
-module.exports = { PRECEDENCE, parseDate, dateStyle0, makeDate, typeOfLiteral, toText, convertTo, compareSame, unify, likeToRegExp, sqlType, dateAdd, dateDiff };
+module.exports = {
+	PRECEDENCE,
+	parseDate,
+	dateStyle0,
+	makeDate,
+	typeOfLiteral,
+	toText,
+	convertTo,
+	compareSame,
+	unify,
+	likeToRegExp,
+	sqlType,
+	dateAdd,
+	dateDiff,
+};

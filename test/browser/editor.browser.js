@@ -22,7 +22,12 @@ const PLAYWRIGHT = '1.65.1';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PORT = Number(process.env.BROWSER_N8N_PORT || 5988);
 const SHOTS = path.join(__dirname, 'screenshots');
-const OWNER = { email: 'browser@bromcom-sandbox.example', firstName: 'School', lastName: 'Admin', password: 'BrowserTest1' };
+const OWNER = {
+	email: 'browser@bromcom-sandbox.example',
+	firstName: 'School',
+	lastName: 'Admin',
+	password: 'BrowserTest1',
+};
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-browser-'));
 let sandbox;
 let server;
@@ -33,10 +38,16 @@ function playwright() {
 	const dir = path.join(rt.CACHE, `playwright-core-${PLAYWRIGHT}`);
 	const entry = path.join(dir, 'node_modules', 'playwright-core');
 	if (!fs.existsSync(path.join(entry, 'package.json'))) {
-		rt.log(`installing playwright-core ${PLAYWRIGHT} into ${dir} (no browser download: Debian's Chromium is used)…`);
+		rt.log(
+			`installing playwright-core ${PLAYWRIGHT} into ${dir} (no browser download: Debian's Chromium is used)…`,
+		);
 		fs.mkdirSync(dir, { recursive: true });
 		fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `playwright-core@${PLAYWRIGHT}`], { cwd: dir, stdio: 'inherit' });
+		execFileSync(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--ignore-scripts', `playwright-core@${PLAYWRIGHT}`],
+			{ cwd: dir, stdio: 'inherit' },
+		);
 	}
 	return require(entry);
 }
@@ -50,14 +61,41 @@ async function shot(name) {
 }
 
 before(async () => {
-	assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
+	assert.ok(
+		fs.existsSync(CHROMIUM),
+		`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`,
+	);
 	sandbox = createSandbox({ size: 'small', seed: 1 });
 	const url = await sandbox.start(0);
 	const nodeBin = rt.ensureNode24();
-	const n8n = { nodeBin, cli: rt.ensureN8n(nodeBin), env: rt.n8nEnv(path.join(work, 'home'), PORT) };
+	const n8n = {
+		nodeBin,
+		cli: rt.ensureN8n(nodeBin),
+		env: rt.n8nEnv(path.join(work, 'home'), PORT),
+	};
 	rt.installPackage(path.join(work, 'home'), rt.packPackage(work));
-	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify([{ id: 'bromcomSandbox01', name: 'Bromcom Sandbox', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: url, schoolId: '20001', username: 'sandbox', password: 'sandbox', ignoreSslIssues: false } }]));
-	const imported = await rt.n8nCli(n8n, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+	fs.writeFileSync(
+		path.join(work, 'credentials.json'),
+		JSON.stringify([
+			{
+				id: 'bromcomSandbox01',
+				name: 'Bromcom Sandbox',
+				type: 'bromcomMisApi',
+				data: {
+					hosting: 'custom',
+					baseUrl: url,
+					schoolId: '20001',
+					username: 'sandbox',
+					password: 'sandbox',
+					ignoreSslIssues: false,
+				},
+			},
+		]),
+	);
+	const imported = await rt.n8nCli(n8n, [
+		'import:credentials',
+		`--input=${path.join(work, 'credentials.json')}`,
+	]);
 	assert.equal(imported.code, 0, imported.stderr);
 	server = await rt.startN8n(n8n);
 	await rt.ownerSession(server.base, OWNER);
@@ -65,7 +103,16 @@ before(async () => {
 	// Playwright gives every launch a fresh, empty profile of its own (it refuses --user-data-dir here).
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run',
+			'--disable-quic',
+		],
 	});
 	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 	page.setDefaultTimeout(30000);
@@ -83,7 +130,10 @@ const byTest = (id) => page.locator(`[data-test-id="${id}"]`);
 async function openBromcomInPanel(plus) {
 	await byTest(plus).click();
 	await byTest('node-creator-search-bar').fill('Bromcom');
-	await byTest('node-creator-item-name').filter({ hasText: /^Bromcom$/ }).first().click();
+	await byTest('node-creator-item-name')
+		.filter({ hasText: /^Bromcom$/ })
+		.first()
+		.click();
 }
 
 test('a person signs in, adds the trigger and Student › Get Many with a filter, and reads the output', async () => {
@@ -100,12 +150,27 @@ test('a person signs in, adds the trigger and Student › Get Many with a filter
 	// The node panel finds the package's nodes.
 	await byTest('canvas-plus-button').click();
 	await byTest('node-creator-search-bar').fill('Bromcom');
-	await byTest('node-creator-item-name').filter({ hasText: /Consent & Eligibility/ }).first().waitFor();
+	await byTest('node-creator-item-name')
+		.filter({ hasText: /Consent & Eligibility/ })
+		.first()
+		.waitFor();
 	const names = await byTest('node-creator-item-name').allTextContents();
-	assert.ok(names.some((n) => n.trim() === 'Bromcom') && names.some((n) => /Consent & Eligibility/.test(n)), JSON.stringify(names));
+	assert.ok(
+		names.some((n) => n.trim() === 'Bromcom') && names.some((n) => /Consent & Eligibility/.test(n)),
+		JSON.stringify(names),
+	);
 	await shot('1-node-panel');
-	await byTest('node-creator-item-name').filter({ hasText: /^Bromcom$/ }).first().click();
-	for (const event of ['On new record', 'On record left', 'On record updated', 'On record restored']) await page.getByText(event).waitFor();
+	await byTest('node-creator-item-name')
+		.filter({ hasText: /^Bromcom$/ })
+		.first()
+		.click();
+	for (const event of [
+		'On new record',
+		'On record left',
+		'On record updated',
+		'On record restored',
+	])
+		await page.getByText(event).waitFor();
 	await shot('2-bromcom-events-and-actions');
 
 	// The trigger: the only credential of its type is picked; Fetch Test Event shows marked samples.
@@ -125,18 +190,38 @@ test('a person signs in, adds the trigger and Student › Get Many with a filter
 	await openBromcomInPanel('node-creator-plus-button');
 	await page.getByText('Get many students').click();
 	await page.getByRole('button', { name: 'Add Condition' }).click();
-	await page.locator('[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-field"] input').first().click();
+	await page
+		.locator(
+			'[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-field"] input',
+		)
+		.first()
+		.click();
 	await page.keyboard.type('YearGroup');
-	const option = page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^\s*YearGroup\s*string\s*$/ }).first();
+	const option = page
+		.locator('.el-select-dropdown__item:visible')
+		.filter({ hasText: /^\s*YearGroup\s*string\s*$/ })
+		.first();
 	await option.waitFor();
 	const columns = await page.locator('.el-select-dropdown__item:visible').allTextContents();
-	assert.ok(columns.some((c) => /^YearGroupID\s*int$/.test(c.trim())), `the column picker lists the entity's columns with their types: ${JSON.stringify(columns)}`);
+	assert.ok(
+		columns.some((c) => /^YearGroupID\s*int$/.test(c.trim())),
+		`the column picker lists the entity's columns with their types: ${JSON.stringify(columns)}`,
+	);
 	await option.click();
-	await page.locator('[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] input, [data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] textarea').first().fill('7');
+	await page
+		.locator(
+			'[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] input, [data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] textarea',
+		)
+		.first()
+		.fill('7');
 	await byTest('node-execute-button').first().click();
 	await byTest('output-panel').getByText('StudentID', { exact: true }).first().waitFor();
 	const output = await byTest('output-panel').innerText();
-	const year7 = sandbox.rows('Students', 20001, "GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE()) AND YearGroup = '7'").length;
+	const year7 = sandbox.rows(
+		'Students',
+		20001,
+		"GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE()) AND YearGroup = '7'",
+	).length;
 	// Five trigger samples in, one Get Many per item, Limit 50 each.
 	assert.match(output, new RegExp(`\\b${5 * Math.min(50, year7)} items`), output.slice(0, 300));
 	assert.match(output, /StudentID/);
@@ -154,7 +239,10 @@ test('the credential test in the editor: the right password passes, a wrong one 
 	await page.getByText('Couldn’t connect with these settings').waitFor();
 	const more = page.getByText('More details');
 	if (await more.isVisible().catch(() => false)) await more.click();
-	await page.getByText(/Invalid username or password/).first().waitFor();
+	await page
+		.getByText(/Invalid username or password/)
+		.first()
+		.waitFor();
 	const text = await byTest('editCredential-modal').innerText();
 	assert.match(text, /Modules > Setup > System Users/);
 	assert.ok(!text.includes('wrong-password'));

@@ -1,5 +1,9 @@
 const fc = require('fast-check');
-const { parseBromcomId, parseSchoolIdField, MAX_BROMCOM_ID } = require('../../nodes/Bromcom/core/ids');
+const {
+	parseBromcomId,
+	parseSchoolIdField,
+	MAX_BROMCOM_ID,
+} = require('../../nodes/Bromcom/core/ids');
 const { canonicalJson } = require('../../nodes/Bromcom/core/canonical');
 const { idempotencyKey } = require('../../nodes/Bromcom/core/ledger');
 
@@ -27,7 +31,10 @@ describe('one Bromcom ID parser', () => {
 
 	test('every digit string in range round-trips; nothing else is accepted', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 1, max: MAX_BROMCOM_ID }), (n) => parseBromcomId(String(n)) === n),
+			fc.property(
+				fc.integer({ min: 1, max: MAX_BROMCOM_ID }),
+				(n) => parseBromcomId(String(n)) === n,
+			),
 		);
 		fc.assert(
 			fc.property(fc.string(), (s) => {
@@ -71,15 +78,23 @@ describe('one canonical JSON', () => {
 	test('undefined reads as null; a scalar rule applies to every leaf', () => {
 		expect(canonicalJson({ b: undefined, a: 1 })).toBe('{"a":1,"b":null}');
 		const trim = (v) => JSON.stringify(typeof v === 'string' ? v.trimEnd() : (v ?? null));
-		expect(canonicalJson({ code: 'AM   ', list: ['PM '] }, trim)).toBe(canonicalJson({ code: 'AM', list: ['PM'] }));
+		expect(canonicalJson({ code: 'AM   ', list: ['PM '] }, trim)).toBe(
+			canonicalJson({ code: 'AM', list: ['PM'] }),
+		);
 	});
 });
 
 test('the ledger key format is pinned: keys recorded by earlier versions still match', () => {
 	// Computed with the key function of 0.1.0 before the canonical JSON was shared.
-	expect(idempotencyKey('saveStudentAssessmentResult', 20001, { studentID: '2000101', result: 'A*', termID: 2, resultDate: undefined, schoolId: 20001 })).toBe(
-		'bw1-7381035bd3da1a0327b6f2d286a7d4bb',
-	);
+	expect(
+		idempotencyKey('saveStudentAssessmentResult', 20001, {
+			studentID: '2000101',
+			result: 'A*',
+			termID: 2,
+			resultDate: undefined,
+			schoolId: 20001,
+		}),
+	).toBe('bw1-7381035bd3da1a0327b6f2d286a7d4bb');
 	expect(idempotencyKey('x', 1, { a: 1, b: 2 })).toBe(idempotencyKey('x', 1, { b: 2, a: 1 }));
 	expect(idempotencyKey('x', 1, { a: 1 })).not.toBe(idempotencyKey('x', 2, { a: 1 }));
 });

@@ -37,11 +37,16 @@ async function cli(...args) {
 async function execute(id) {
 	const r = await cli('execute', `--id=${id}`, '--rawOutput');
 	const run = rt.parseExecuteOutput(r.stdout);
-	assert.equal(run.status ?? (run.finished ? 'success' : 'error'), 'success', `workflow ${id} failed: ${JSON.stringify(run.data?.resultData?.error ?? run).slice(0, 2000)}`);
+	assert.equal(
+		run.status ?? (run.finished ? 'success' : 'error'),
+		'success',
+		`workflow ${id} failed: ${JSON.stringify(run.data?.resultData?.error ?? run).slice(0, 2000)}`,
+	);
 	return run;
 }
 
-const outputOf = (run, node, index = 0) => run.data.resultData.runData[node][0].data.main[index].map((i) => i.json);
+const outputOf = (run, node, index = 0) =>
+	run.data.resultData.runData[node][0].data.main[index].map((i) => i.json);
 
 before(async () => {
 	sandbox = createSandbox({
@@ -51,7 +56,13 @@ before(async () => {
 		accounts: [
 			{ username: 'e2e-user', password: PASSWORD, entities: '*', write: true, note: 'e2e' },
 			{ username: 'sandbox', password: 'sandbox', entities: '*', write: true, note: 'demo' },
-			{ username: 'e2e-fresh', password: PASSWORD, entities: [], write: false, note: 'no permissions yet' },
+			{
+				username: 'e2e-fresh',
+				password: PASSWORD,
+				entities: [],
+				write: false,
+				note: 'no permissions yet',
+			},
 		],
 	});
 	const url = await sandbox.start(0);
@@ -65,16 +76,42 @@ before(async () => {
 	const wfDir = path.join(work, 'workflows');
 	fs.mkdirSync(wfDir);
 	for (const file of fs.readdirSync(path.join(__dirname, 'workflows'))) {
-		fs.writeFileSync(path.join(wfDir, file), fs.readFileSync(path.join(__dirname, 'workflows', file), 'utf8').replace(/__PERSON_ID__/g, String(personId)));
+		fs.writeFileSync(
+			path.join(wfDir, file),
+			fs
+				.readFileSync(path.join(__dirname, 'workflows', file), 'utf8')
+				.replace(/__PERSON_ID__/g, String(personId)),
+		);
 	}
-	const credentials = [{ id: 'bromcomSandbox01', name: 'Bromcom Sandbox', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl: url, schoolId: 20001, username: 'e2e-user', password: PASSWORD, ignoreSslIssues: false } }];
+	const credentials = [
+		{
+			id: 'bromcomSandbox01',
+			name: 'Bromcom Sandbox',
+			type: 'bromcomMisApi',
+			data: {
+				hosting: 'custom',
+				baseUrl: url,
+				schoolId: 20001,
+				username: 'e2e-user',
+				password: PASSWORD,
+				ignoreSslIssues: false,
+			},
+		},
+	];
 	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
-	const importedCredentials = await cli('import:credentials', `--input=${path.join(work, 'credentials.json')}`);
+	const importedCredentials = await cli(
+		'import:credentials',
+		`--input=${path.join(work, 'credentials.json')}`,
+	);
 	assert.equal(importedCredentials.code, 0, importedCredentials.stderr);
 	const importedWorkflows = await cli('import:workflow', '--separate', `--input=${wfDir}`);
 	assert.equal(importedWorkflows.code, 0, importedWorkflows.stderr);
 	// The example workflows, exactly as shipped (they use the "Bromcom Sandbox" credential id).
-	const importedExamples = await cli('import:workflow', '--separate', `--input=${path.join(__dirname, '..', '..', 'examples')}`);
+	const importedExamples = await cli(
+		'import:workflow',
+		'--separate',
+		`--input=${path.join(__dirname, '..', '..', 'examples')}`,
+	);
 	assert.equal(importedExamples.code, 0, importedExamples.stderr);
 });
 
@@ -84,37 +121,65 @@ after(async () => {
 	fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('Students Get Many (Current) in real n8n returns the sandbox\'s current students, typed', async () => {
+test("Students Get Many (Current) in real n8n returns the sandbox's current students, typed", async () => {
 	const run = await execute('e2eStudents0000001');
 	const rows = outputOf(run, 'Bromcom');
-	const expected = sandbox.rows('Students', 20001, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
-	assert.deepEqual(rows.map((r) => r.StudentID), expected.map((r) => r.StudentID));
+	const expected = sandbox.rows(
+		'Students',
+		20001,
+		'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())',
+	);
+	assert.deepEqual(
+		rows.map((r) => r.StudentID),
+		expected.map((r) => r.StudentID),
+	);
 	assert.equal(typeof rows[0].StudentID, 'number');
 	assert.equal(typeof rows[0].YearGroup, 'string');
 	assert.match(rows[0].StartDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
 	assert.equal(rows[0].EndDate, null);
 });
 
-test('Every example in examples/ runs as shipped and gives the sandbox\'s numbers; the trigger examples are published and activate', async () => {
-	const files = fs.readdirSync(path.join(__dirname, '..', '..', 'examples')).filter((f) => f.endsWith('.json'));
-	const examples = files.map((f) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', f), 'utf8')));
+test("Every example in examples/ runs as shipped and gives the sandbox's numbers; the trigger examples are published and activate", async () => {
+	const files = fs
+		.readdirSync(path.join(__dirname, '..', '..', 'examples'))
+		.filter((f) => f.endsWith('.json'));
+	const examples = files.map((f) =>
+		JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', f), 'utf8')),
+	);
 	assert.equal(examples.length, 5);
-	const current = (id) => sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
+	const current = (id) =>
+		sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
 	sandbox.changes.revokeEntity({ schoolId: 20003, username: 'e2e-user', entity: 'Students' });
 	try {
 		// n8n's CLI can only start a workflow from a manual trigger; the trigger examples are activated below.
-		for (const example of examples.filter((e) => e.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'))) {
+		for (const example of examples.filter((e) =>
+			e.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'),
+		)) {
 			const run = await execute(example.id);
 			const ran = Object.keys(run.data.resultData.runData);
 			// Nodes that need the user's own account are disabled: they never run, and never stop the Bromcom part.
 			// n8n passes items through a disabled node unchanged: it never calls the user's account, never fails.
-			for (const node of example.nodes.filter((n) => n.disabled && n.type !== 'n8n-nodes-base.stickyNote')) {
-				assert.ok(!run.data.resultData.runData[node.name]?.[0]?.error, `${example.name}: disabled node ${node.name} failed`);
+			for (const node of example.nodes.filter(
+				(n) => n.disabled && n.type !== 'n8n-nodes-base.stickyNote',
+			)) {
+				assert.ok(
+					!run.data.resultData.runData[node.name]?.[0]?.error,
+					`${example.name}: disabled node ${node.name} failed`,
+				);
 			}
-			for (const node of example.nodes.filter((n) => !n.disabled && n.type.startsWith('n8n-nodes-bromcom.'))) assert.ok(ran.includes(node.name), `${example.name}: ${node.name} did not run`);
+			for (const node of example.nodes.filter(
+				(n) => !n.disabled && n.type.startsWith('n8n-nodes-bromcom.'),
+			))
+				assert.ok(ran.includes(node.name), `${example.name}: ${node.name} did not run`);
 			if (example.id === 'exMspRollup0000001') {
 				const report = outputOf(run, 'Count per School')[0];
-				assert.deepEqual(report.schools.slice(0, 2).map((x) => [x.schoolId, x.students]), [[20001, current(20001).length], [20002, current(20002).length]]);
+				assert.deepEqual(
+					report.schools.slice(0, 2).map((x) => [x.schoolId, x.students]),
+					[
+						[20001, current(20001).length],
+						[20002, current(20002).length],
+					],
+				);
 				assert.equal(report.schools[2].schoolId, 20003);
 				assert.equal(report.schools[2].students, null);
 				assert.match(report.schools[2].error, /permission to access entity 'Students'/);
@@ -122,26 +187,50 @@ test('Every example in examples/ runs as shipped and gives the sandbox\'s number
 			}
 			if (example.id === 'exParentsEvening01') {
 				assert.ok(outputOf(run, 'Eligible Roster', 0).length > 0, 'no parents kept');
-				assert.ok(outputOf(run, 'Eligible Roster', 1).every((r) => Array.isArray(r.excludedReasons) && r.excludedReasons.length > 0));
+				assert.ok(
+					outputOf(run, 'Eligible Roster', 1).every(
+						(r) => Array.isArray(r.excludedReasons) && r.excludedReasons.length > 0,
+					),
+				);
 			}
-			if (example.id === 'exAssessmentDry001') assert.equal(outputOf(run, 'Save Result (Dry Run)')[0].status, 'dryRun');
+			if (example.id === 'exAssessmentDry001')
+				assert.equal(outputOf(run, 'Save Result (Dry Run)')[0].status, 'dryRun');
 		}
 		const triggers = examples.filter((e) => e.nodes.some((n) => n.type.endsWith('bromcomTrigger')));
 		assert.equal(triggers.length, 2);
 		for (const example of triggers) {
 			const published = await cli('publish:workflow', `--id=${example.id}`);
-			assert.equal(published.code, 0, `${example.name} could not be published: ${published.stdout}${published.stderr}`);
+			assert.equal(
+				published.code,
+				0,
+				`${example.name} could not be published: ${published.stdout}${published.stderr}`,
+			);
 		}
 		let startLog = '';
 		server = await rt.startN8n(n8n, { onOutput: (d) => (startLog += d) });
 		try {
-			const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
+			const cookie = await rt.ownerSession(server.base, {
+				email: 'e2e@example.com',
+				firstName: 'E',
+				lastName: 'Two',
+				password: 'E2eTestPassw0rd',
+			});
 			for (const example of triggers) {
-				const wf = await (await fetch(`${server.base}/rest/workflows/${example.id}`, { headers: { cookie } })).json();
+				/** @type {any} */
+				const wf = await (
+					await fetch(`${server.base}/rest/workflows/${example.id}`, { headers: { cookie } })
+				).json();
 				const data = wf.data ?? wf;
-				assert.ok(data.active === true || Boolean(data.activeVersionId), `${example.name} is not active: ${JSON.stringify(data).slice(0, 300)}`);
+				assert.ok(
+					data.active === true || Boolean(data.activeVersionId),
+					`${example.name} is not active: ${JSON.stringify(data).slice(0, 300)}`,
+				);
 			}
-			assert.doesNotMatch(startLog, /could not be activated|has issues|Problem activating/i, startLog.slice(-2000));
+			assert.doesNotMatch(
+				startLog,
+				/could not be activated|has issues|Problem activating/i,
+				startLog.slice(-2000),
+			);
 		} finally {
 			logs += startLog;
 			await server.stop();
@@ -153,13 +242,24 @@ test('Every example in examples/ runs as shipped and gives the sandbox\'s number
 	}
 });
 
-test('Eligibility roster in real n8n: the edge-case school\'s kept and excluded counts', async () => {
+test("Eligibility roster in real n8n: the edge-case school's kept and excluded counts", async () => {
 	const run = await execute('e2eRoster000000001');
 	const kept = outputOf(run, 'Eligibility', 0);
 	const excluded = outputOf(run, 'Eligibility', 1);
 	const count = (rows, kind) => rows.filter((r) => r.kind === kind).length;
-	assert.deepEqual([count(kept, 'student'), count(kept, 'contact'), count(kept, 'teacher'), count(kept, 'class')], [2, 2, 1, 2]);
-	assert.deepEqual([count(excluded, 'student'), count(excluded, 'contact'), count(excluded, 'teacher'), count(excluded, 'class')], [2, 5, 3, 2]);
+	assert.deepEqual(
+		[count(kept, 'student'), count(kept, 'contact'), count(kept, 'teacher'), count(kept, 'class')],
+		[2, 2, 1, 2],
+	);
+	assert.deepEqual(
+		[
+			count(excluded, 'student'),
+			count(excluded, 'contact'),
+			count(excluded, 'teacher'),
+			count(excluded, 'class'),
+		],
+		[2, 5, 3, 2],
+	);
 	assert.ok(excluded.every((r) => r.excludedReasons.length > 0));
 });
 
@@ -174,31 +274,69 @@ test('Write-back in real n8n: the dry run sends nothing, the real write shows on
 	assert.equal(real[0].idempotencyKey, dry[0].idempotencyKey);
 	const audit = sandbox.audit();
 	assert.equal(audit.length, 1);
-	assert.deepEqual({ operation: audit[0].operation, personId: audit[0].params.personId, externalId: audit[0].params.externalId }, { operation: 'saveDinnerTransaction', personId, externalId: 4242 });
+	assert.deepEqual(
+		{
+			operation: audit[0].operation,
+			personId: audit[0].params.personId,
+			externalId: audit[0].params.externalId,
+		},
+		{ operation: 'saveDinnerTransaction', personId, externalId: 4242 },
+	);
 });
 
 test('Credential test through n8n: a real read proves it; wrong password, no permissions, a redirect and an HTML page fail with what to fix', async () => {
 	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
-	const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
+	const cookie = await rt.ownerSession(server.base, {
+		email: 'e2e@example.com',
+		firstName: 'E',
+		lastName: 'Two',
+		password: 'E2eTestPassw0rd',
+	});
 	const { createHostile } = require('../helpers/hostile');
 	const hostile = createHostile();
 	const hostileUrl = await hostile.start();
-	const testCredential = async ({ password = PASSWORD, username = 'e2e-user', baseUrl = sandbox.url } = {}) => {
+	const testCredential = async ({
+		password = PASSWORD,
+		username = 'e2e-user',
+		baseUrl = sandbox.url,
+	} = {}) => {
 		const res = await fetch(`${server.base}/rest/credentials/test`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', cookie },
-			body: JSON.stringify({ credentials: { id: '', name: 'Bromcom check', type: 'bromcomMisApi', data: { hosting: 'custom', baseUrl, schoolId: 20001, username, password, ignoreSslIssues: false } } }),
+			body: JSON.stringify({
+				credentials: {
+					id: '',
+					name: 'Bromcom check',
+					type: 'bromcomMisApi',
+					data: {
+						hosting: 'custom',
+						baseUrl,
+						schoolId: 20001,
+						username,
+						password,
+						ignoreSslIssues: false,
+					},
+				},
+			}),
 		});
-		const body = await res.json();
+		const body = /** @type {any} */ (await res.json());
 		return body.data ?? body;
 	};
 	try {
 		const ok = await testCredential();
 		assert.equal(ok.status, 'OK', JSON.stringify(ok));
-		assert.match(ok.message, new RegExp(`^Connection successful: school 20001, ${sandbox.info().entities.length} entities granted`));
+		assert.match(
+			ok.message,
+			new RegExp(
+				`^Connection successful: school 20001, ${sandbox.info().entities.length} entities granted`,
+			),
+		);
 		const bad = await testCredential({ password: 'wrong-password' });
 		assert.equal(bad.status, 'Error', JSON.stringify(bad));
-		assert.match(bad.message, /Invalid username or password.*Check the School ID, Username and Password.*Modules > Setup > System Users/);
+		assert.match(
+			bad.message,
+			/Invalid username or password.*Check the School ID, Username and Password.*Modules > Setup > System Users/,
+		);
 		const none = await testCredential({ username: 'e2e-fresh' });
 		assert.equal(none.status, 'Error', JSON.stringify(none));
 		assert.match(none.message, /may read no entities yet.*Third Party Access Permissions & Logs/);
@@ -208,15 +346,24 @@ test('Credential test through n8n: a real read proves it; wrong password, no per
 		};
 		const moved = await testCredential({ baseUrl: hostileUrl });
 		assert.equal(moved.status, 'Error', JSON.stringify(moved));
-		assert.match(moved.message, /redirects \(HTTP 302\) to http:\/\/127\.0\.0\.1:\d+\/Nucleus\/Account\/Login\.aspx.*check Hosting/);
+		assert.match(
+			moved.message,
+			/redirects \(HTTP 302\) to http:\/\/127\.0\.0\.1:\d+\/Nucleus\/Account\/Login\.aspx.*check Hosting/,
+		);
 		hostile.handle = (_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'text/html' });
-			res.end('<html><body><h1>TPReadOnlyDataService</h1><p>The following operations are supported.</p></body></html>');
+			res.end(
+				'<html><body><h1>TPReadOnlyDataService</h1><p>The following operations are supported.</p></body></html>',
+			);
 		};
 		const page = await testCredential({ baseUrl: hostileUrl });
 		assert.equal(page.status, 'Error', JSON.stringify(page));
 		assert.match(page.message, /web page instead of SOAP data/);
-		for (const r of [ok, bad, none, moved, page]) assert.ok(!JSON.stringify(r).includes(PASSWORD), 'the password appears in a credential test result');
+		for (const r of [ok, bad, none, moved, page])
+			assert.ok(
+				!JSON.stringify(r).includes(PASSWORD),
+				'the password appears in a credential test result',
+			);
 	} finally {
 		await hostile.stop();
 		await server.stop();
@@ -227,13 +374,13 @@ test('Credential test through n8n: a real read proves it; wrong password, no per
 async function triggerExecutions(cookie) {
 	const q = encodeURIComponent(JSON.stringify({ workflowId: 'e2eTrigger00000001' }));
 	const res = await fetch(`${server.base}/rest/executions?filter=${q}`, { headers: { cookie } });
-	const body = await res.json();
+	const body = /** @type {any} */ (await res.json());
 	return (body.data?.results ?? body.results ?? []).filter((e) => e.mode === 'trigger');
 }
 
 async function executionItems(cookie, id) {
 	const res = await fetch(`${server.base}/rest/executions/${id}`, { headers: { cookie } });
-	const body = await res.json();
+	const body = /** @type {any} */ (await res.json());
 	const data = flattedParse((body.data ?? body).data);
 	return data.resultData.runData['Bromcom Trigger'][0].data.main[0].map((i) => i.json);
 }
@@ -243,12 +390,16 @@ async function waitFor(what, fn, timeoutMs) {
 	for (;;) {
 		const value = await fn();
 		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs.slice(-3000)}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${what}\n${logs.slice(-3000)}`);
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 }
 
-const studentPolls = () => sandbox.requests().filter((q) => q.entity === 'Students' && q.username === 'e2e-user' && q.status === 200).length;
+const studentPolls = () =>
+	sandbox
+		.requests()
+		.filter((q) => q.entity === 'Students' && q.username === 'e2e-user' && q.status === 200).length;
 
 test('Trigger in real n8n: one execution per change; a restart between polls loses nothing and duplicates nothing', async () => {
 	try {
@@ -263,24 +414,58 @@ async function triggerScenario() {
 	assert.equal((await cli('publish:workflow', '--id=e2eTrigger00000001')).code, 0);
 	sandbox.clearRequests();
 	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
-	const cookie = await rt.ownerSession(server.base, { email: 'e2e@example.com', firstName: 'E', lastName: 'Two', password: 'E2eTestPassw0rd' });
+	const cookie = await rt.ownerSession(server.base, {
+		email: 'e2e@example.com',
+		firstName: 'E',
+		lastName: 'Two',
+		password: 'E2eTestPassw0rd',
+	});
 	// Activation polls at once: that poll takes the quiet baseline.
 	await waitFor('the activation poll', () => studentPolls() >= 1, 60000);
-	const first = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Zoë', lastName: "O'Brien", yearGroup: 7 }).studentId;
-	const one = await waitFor('the first trigger execution', async () => ((await triggerExecutions(cookie)).length >= 1 ? await triggerExecutions(cookie) : null), 150000);
+	const first = sandbox.changes.addStudent({
+		schoolId: 20001,
+		firstName: 'Zoë',
+		lastName: "O'Brien",
+		yearGroup: 7,
+	}).studentId;
+	const one = await waitFor(
+		'the first trigger execution',
+		async () =>
+			(await triggerExecutions(cookie)).length >= 1 ? await triggerExecutions(cookie) : null,
+		150000,
+	);
 	assert.equal(one.length, 1);
 	const items1 = await executionItems(cookie, one[0].id);
-	assert.deepEqual(items1.map((i) => [i.event, i.key]), [['new', String(first)]]);
+	assert.deepEqual(
+		items1.map((i) => [i.event, i.key]),
+		[['new', String(first)]],
+	);
 
 	// Stop n8n; change Bromcom while it is down; start it again.
 	await server.stop();
-	const second = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Siân', lastName: 'Jones', yearGroup: 8 }).studentId;
+	const second = sandbox.changes.addStudent({
+		schoolId: 20001,
+		firstName: 'Siân',
+		lastName: 'Jones',
+		yearGroup: 8,
+	}).studentId;
 	sandbox.changes.markLeaver({ schoolId: 20001, studentId: first });
 	server = await rt.startN8n(n8n, { onOutput: (d) => (logs += d) });
-	const two = await waitFor('the trigger execution after the restart', async () => ((await triggerExecutions(cookie)).length >= 2 ? await triggerExecutions(cookie) : null), 150000);
+	const two = await waitFor(
+		'the trigger execution after the restart',
+		async () =>
+			(await triggerExecutions(cookie)).length >= 2 ? await triggerExecutions(cookie) : null,
+		150000,
+	);
 	const latest = two.sort((a, b) => Number(b.id) - Number(a.id))[0];
 	const items2 = await executionItems(cookie, latest.id);
-	assert.deepEqual(items2.map((i) => [i.event, i.key]).sort(), [['left', String(first)], ['new', String(second)]].sort());
+	assert.deepEqual(
+		items2.map((i) => [i.event, i.key]).sort(),
+		[
+			['left', String(first)],
+			['new', String(second)],
+		].sort(),
+	);
 	// One more scheduled poll: nothing new, so no third execution.
 	const polled = studentPolls();
 	await waitFor('another scheduled poll', () => studentPolls() > polled, 150000);
@@ -288,9 +473,12 @@ async function triggerScenario() {
 	assert.equal((await triggerExecutions(cookie)).length, 2);
 }
 
-test('The password never appears in n8n\'s stored data or logs', () => {
+test("The password never appears in n8n's stored data or logs", () => {
 	const db = fs.readFileSync(path.join(home, '.n8n', 'database.sqlite'));
-	for (const form of [PASSWORD, PASSWORD.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]) {
+	for (const form of [
+		PASSWORD,
+		PASSWORD.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+	]) {
 		assert.equal(db.includes(Buffer.from(form)), false, 'password found in database.sqlite');
 		assert.equal(logs.includes(form), false, 'password found in n8n output');
 	}

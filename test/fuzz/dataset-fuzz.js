@@ -21,15 +21,51 @@ const TYPES = ['int', 'string', 'datetime', 'bit', 'decimal:2', 'decimal:4', 'fl
 
 const xmlChar = fc.oneof(
 	{ weight: 6, arbitrary: fc.constantFrom(...'abcXYZ019 _-.,'.split('')) },
-	{ weight: 2, arbitrary: fc.constantFrom('&', '<', '>', '"', "'", '\t', '\n', '\r', ']]', '&amp;', 'â', 'ë', 'ŵ', 'ß', '中', '😀', '\u00a0', '\u2028') },
+	{
+		weight: 2,
+		arbitrary: fc.constantFrom(
+			'&',
+			'<',
+			'>',
+			'"',
+			"'",
+			'\t',
+			'\n',
+			'\r',
+			']]',
+			'&amp;',
+			'â',
+			'ë',
+			'ŵ',
+			'ß',
+			'中',
+			'😀',
+			'\u00a0',
+			'\u2028',
+		),
+	},
 );
 const xmlText = fc.array(xmlChar, { maxLength: 12 }).map((a) => a.join(''));
 
 const columnName = fc.oneof(
 	{ weight: 6, arbitrary: fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,10}$/) },
-	{ weight: 1, arbitrary: fc.constantFrom('First Name', '2ndContact', 'Email/Home', 'Café', 'A_x0020_B', 'x-y', 'Mark%', 'Value', 'Length') },
+	{
+		weight: 1,
+		arbitrary: fc.constantFrom(
+			'First Name',
+			'2ndContact',
+			'Email/Home',
+			'Café',
+			'A_x0020_B',
+			'x-y',
+			'Mark%',
+			'Value',
+			'Length',
+		),
+	},
 );
 
+/** @returns {fc.Arbitrary<any>} */
 function valueFor(type) {
 	switch (type) {
 		case 'int':
@@ -37,7 +73,9 @@ function valueFor(type) {
 		case 'string':
 			return fc.oneof(xmlText, fc.constantFrom('', '   ', '\t\n', "O'Brien", 'Siân', 'Zoë'));
 		case 'datetime':
-			return fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2099, 11, 31) }).map((ms) => ms - (ms % 10));
+			return fc
+				.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2099, 11, 31) })
+				.map((ms) => ms - (ms % 10));
 		case 'bit':
 			return fc.boolean();
 		case 'decimal:2':
@@ -51,7 +89,10 @@ function valueFor(type) {
 	}
 }
 
-const hex = (n) => fc.array(fc.constantFrom(...'0123456789ABCDEFabcdef'.split('')), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const hex = (n) =>
+	fc
+		.array(fc.constantFrom(...'0123456789ABCDEFabcdef'.split('')), { minLength: n, maxLength: n })
+		.map((a) => a.join(''));
 const decorations = fc.record({
 	nil: fc.boolean(),
 	comments: fc.boolean(),
@@ -64,13 +105,21 @@ const decorations = fc.record({
 });
 
 const table = fc
-	.uniqueArray(fc.record({ name: columnName, type: fc.constantFrom(...TYPES) }), { minLength: 1, maxLength: 8, selector: (c) => c.name.toLowerCase() })
+	.uniqueArray(fc.record({ name: columnName, type: fc.constantFrom(...TYPES) }), {
+		minLength: 1,
+		maxLength: 8,
+		selector: (c) => c.name.toLowerCase(),
+	})
 	.chain((columns) =>
 		fc.record({
 			columns: fc.constant(columns.map((c) => [c.name, c.type])),
-			rows: fc.array(fc.tuple(...columns.map((c) => fc.option(valueFor(c.type), { freq: 4 }))), { maxLength: 12 }).map((rows) =>
-				rows.map((values) => Object.fromEntries(columns.map((c, i) => [c.name, values[i]]))),
-			),
+			rows: fc
+				.array(fc.tuple(...columns.map((c) => fc.option(valueFor(c.type), { freq: 4 }))), {
+					maxLength: 12,
+				})
+				.map((rows) =>
+					rows.map((values) => Object.fromEntries(columns.map((c, i) => [c.name, values[i]]))),
+				),
 			binding: fc.constantFrom('soap11', 'soap12', 'form'),
 			offsetMode: fc.constantFrom('uk-local', 'utc'),
 			pretty: fc.boolean(),
@@ -93,12 +142,22 @@ function prng(seed) {
 /** Replaces a column's wire name everywhere it stands as a name (schema attribute, tags). */
 function renameColumn(xml, from, to) {
 	const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	return xml.replace(new RegExp(`name="${esc}"`, 'g'), `name="${to}"`).replace(new RegExp(`<(/?)${esc}([\\s/>])`, 'g'), `<$1${to}$2`);
+	return xml
+		.replace(new RegExp(`name="${esc}"`, 'g'), `name="${to}"`)
+		.replace(new RegExp(`<(/?)${esc}([\\s/>])`, 'g'), `<$1${to}$2`);
 }
 
 function documentOf(t) {
-	let xml = [...asmx.responseChunks(t.binding, 'getEntityDataBySchoolID', { type: 'dataset', columns: t.columns, rows: t.rows }, t.offsetMode)].join('');
-	if (t.pretty) xml = xml.replace(/<\/Table>/g, '</Table>\n  ').replace(/(<Table [^>]*>)/g, '\n  $1\n    ');
+	let xml = [
+		...asmx.responseChunks(
+			t.binding,
+			'getEntityDataBySchoolID',
+			{ type: 'dataset', columns: t.columns, rows: t.rows },
+			t.offsetMode,
+		),
+	].join('');
+	if (t.pretty)
+		xml = xml.replace(/<\/Table>/g, '</Table>\n  ').replace(/(<Table [^>]*>)/g, '\n  $1\n    ');
 	const d = t.decorate;
 	const rnd = prng(t.seed);
 	const start = xml.indexOf('<NewDataSet');
@@ -109,18 +168,32 @@ function documentOf(t) {
 	if (d.nil && start !== -1) {
 		// One present cell becomes an explicit NULL.
 		const body = xml.slice(start);
-		const cells = [...body.matchAll(/<(?!Table[\s>]|\/|NewDataSet)([A-Za-z_][\w.-]*)>([^<]*)<\/\1>/g)];
+		const cells = [
+			...body.matchAll(/<(?!Table[\s>]|\/|NewDataSet)([A-Za-z_][\w.-]*)>([^<]*)<\/\1>/g),
+		];
 		if (cells.length) {
 			const m = cells[Math.floor(rnd() * cells.length)];
-			xml = xml.slice(0, start + m.index) + `<${m[1]} xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" />` + xml.slice(start + m.index + m[0].length);
+			xml =
+				xml.slice(0, start + m.index) +
+				`<${m[1]} xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" />` +
+				xml.slice(start + m.index + m[0].length);
 		}
 	}
 	if (d.attrGt) xml = xml.replace(/<Table diffgr:id=/, '<Table note="a>b" diffgr:id=');
-	if (d.spacedClose && start !== -1) xml = xml.slice(0, start) + xml.slice(start).replace(/<\/([A-Za-z_][\w.-]*)>/g, (m, n) => (rnd() < 0.3 ? `</${n} >` : m));
+	if (d.spacedClose && start !== -1)
+		xml =
+			xml.slice(0, start) +
+			xml.slice(start).replace(/<\/([A-Za-z_][\w.-]*)>/g, (m, n) => (rnd() < 0.3 ? `</${n} >` : m));
 	if (d.duplicate) xml = xml.replace(/(<xs:sequence>)(<xs:element [^>]*\/>)/, '$1$2$2');
 	if ((d.comments || d.pis) && start !== -1) {
 		const head = xml.slice(0, start);
-		const tail = xml.slice(start).replace(/></g, (m) => (rnd() < 0.15 ? `>${d.comments && (!d.pis || rnd() < 0.5) ? '<!-- a > b -->' : '<?bromcom x?>'}<` : m));
+		const tail = xml
+			.slice(start)
+			.replace(/></g, (m) =>
+				rnd() < 0.15
+					? `>${d.comments && (!d.pis || rnd() < 0.5) ? '<!-- a > b -->' : '<?bromcom x?>'}<`
+					: m,
+			);
 		xml = head + tail;
 	}
 	return xml;
@@ -147,7 +220,12 @@ function outcome(fn) {
 	const started = Date.now();
 	try {
 		const r = fn();
-		return { ok: true, columns: r.columns.map((c) => c.name), rows: r.rows, ms: Date.now() - started };
+		return {
+			ok: true,
+			columns: r.columns.map((c) => c.name),
+			rows: r.rows,
+			ms: Date.now() - started,
+		};
 	} catch (e) {
 		if (!(e instanceof BromcomError)) return { untyped: true, error: e, ms: Date.now() - started };
 		return { ok: false, error: e, ms: Date.now() - started };
@@ -160,7 +238,26 @@ const mutation = fc.record({
 	kind: fc.constantFrom('truncate', 'delete', 'insert', 'swap', 'duplicateTag'),
 	at: fc.double({ min: 0, max: 1, noNaN: true }),
 	length: fc.integer({ min: 1, max: 20 }),
-	text: fc.constantFrom('<', '>', '&', '</', '<Table>', '/>', '"', 'x', '<![CDATA[', ']]>', '&#;', '&#x110000;', '\u0000', '<!--', '-->', '<?', ' ', 'xsi:nil="true"'),
+	text: fc.constantFrom(
+		'<',
+		'>',
+		'&',
+		'</',
+		'<Table>',
+		'/>',
+		'"',
+		'x',
+		'<![CDATA[',
+		']]>',
+		'&#;',
+		'&#x110000;',
+		'\u0000',
+		'<!--',
+		'-->',
+		'<?',
+		' ',
+		'xsi:nil="true"',
+	),
 });
 
 function mutate(xml, m) {
@@ -168,7 +265,10 @@ function mutate(xml, m) {
 	if (m.kind === 'truncate') return xml.slice(0, pos);
 	if (m.kind === 'delete') return xml.slice(0, pos) + xml.slice(pos + m.length);
 	if (m.kind === 'insert') return xml.slice(0, pos) + m.text + xml.slice(pos);
-	if (m.kind === 'swap') return xml.slice(0, pos) + xml.slice(pos + 1, pos + 2) + xml.slice(pos, pos + 1) + xml.slice(pos + 2);
+	if (m.kind === 'swap')
+		return (
+			xml.slice(0, pos) + xml.slice(pos + 1, pos + 2) + xml.slice(pos, pos + 1) + xml.slice(pos + 2)
+		);
 	return xml.replace('</Table>', '</Table></Table>');
 }
 
@@ -177,7 +277,16 @@ function mutate(xml, m) {
  * counterexample) on the first untyped exception, hang, or disagreement.
  */
 function runFuzz({ cases, seed = Date.now() % 2 ** 31, maxMs = 1000 }) {
-	const stats = { seed, generated: 0, chunkedAgreed: 0, oracleAgreed: 0, mutated: 0, typedErrors: 0, mutatedAgreed: 0, slowest: 0 };
+	const stats = {
+		seed,
+		generated: 0,
+		chunkedAgreed: 0,
+		oracleAgreed: 0,
+		mutated: 0,
+		typedErrors: 0,
+		mutatedAgreed: 0,
+		slowest: 0,
+	};
 	const check = (cond, message) => {
 		if (!cond) throw new Error(message);
 	};
@@ -187,13 +296,25 @@ function runFuzz({ cases, seed = Date.now() % 2 ** 31, maxMs = 1000 }) {
 			const one = outcome(() => parseDataSet(xml));
 			const parts = outcome(() => chunked(xml, t.seed));
 			stats.slowest = Math.max(stats.slowest, one.ms, parts.ms);
-			check(!one.untyped && !parts.untyped, `untyped exception: ${(one.error || parts.error)?.stack}`);
+			check(
+				!one.untyped && !parts.untyped,
+				`untyped exception: ${(one.error || parts.error)?.stack}`,
+			);
 			check(one.ms < maxMs && parts.ms < maxMs, `slow: ${one.ms} ms / ${parts.ms} ms`);
 			check(one.ok, `a well-formed document was rejected: ${one.error?.message}`);
 			const oracle = oracleParse(xml);
-			check(same(one.columns, oracle.columns), `columns differ from the oracle: ${JSON.stringify(one.columns)} vs ${JSON.stringify(oracle.columns)}`);
-			check(same(one.rows, oracle.rows), `rows differ from the oracle:\n${JSON.stringify(one.rows)}\n${JSON.stringify(oracle.rows)}`);
-			check(parts.ok && same(parts.rows, one.rows), `chunked differs from one shot: ${parts.error?.message ?? JSON.stringify(parts.rows)}`);
+			check(
+				same(one.columns, oracle.columns),
+				`columns differ from the oracle: ${JSON.stringify(one.columns)} vs ${JSON.stringify(oracle.columns)}`,
+			);
+			check(
+				same(one.rows, oracle.rows),
+				`rows differ from the oracle:\n${JSON.stringify(one.rows)}\n${JSON.stringify(oracle.rows)}`,
+			);
+			check(
+				parts.ok && same(parts.rows, one.rows),
+				`chunked differs from one shot: ${parts.error?.message ?? JSON.stringify(parts.rows)}`,
+			);
 			stats.generated++;
 			stats.oracleAgreed++;
 			stats.chunkedAgreed++;
@@ -206,9 +327,15 @@ function runFuzz({ cases, seed = Date.now() % 2 ** 31, maxMs = 1000 }) {
 			const one = outcome(() => parseDataSet(xml));
 			const parts = outcome(() => chunked(xml, t.seed));
 			stats.slowest = Math.max(stats.slowest, one.ms, parts.ms);
-			check(!one.untyped && !parts.untyped, `untyped exception: ${(one.error || parts.error)?.stack}`);
+			check(
+				!one.untyped && !parts.untyped,
+				`untyped exception: ${(one.error || parts.error)?.stack}`,
+			);
 			check(one.ms < maxMs && parts.ms < maxMs, `slow: ${one.ms} ms / ${parts.ms} ms`);
-			check(one.ok === parts.ok && (!one.ok || same(one.rows, parts.rows)), `chunked and one shot disagree: ${one.ok ? 'rows' : one.error.message} vs ${parts.ok ? 'rows' : parts.error.message}`);
+			check(
+				one.ok === parts.ok && (!one.ok || same(one.rows, parts.rows)),
+				`chunked and one shot disagree: ${one.ok ? 'rows' : one.error.message} vs ${parts.ok ? 'rows' : parts.error.message}`,
+			);
 			stats.mutated++;
 			if (!one.ok) {
 				stats.typedErrors++;
@@ -221,7 +348,10 @@ function runFuzz({ cases, seed = Date.now() % 2 ** 31, maxMs = 1000 }) {
 				oracle = undefined;
 			}
 			if (oracle && same(oracle.columns, one.columns)) {
-				check(same(one.rows, oracle.rows), `accepted a mutated document with rows that differ from the oracle:\n${JSON.stringify(one.rows)}\n${JSON.stringify(oracle.rows)}`);
+				check(
+					same(one.rows, oracle.rows),
+					`accepted a mutated document with rows that differ from the oracle:\n${JSON.stringify(one.rows)}\n${JSON.stringify(oracle.rows)}`,
+				);
 				stats.mutatedAgreed++;
 			}
 		}),

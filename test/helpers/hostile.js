@@ -11,6 +11,7 @@ const https = require('node:https');
 
 const asmx = require('../../sandbox/asmx');
 
+/** @param {{ tls?: { key: Buffer | string, cert: Buffer | string } }} [options] */
 function createHostile({ tls } = {}) {
 	const sockets = new Set();
 	const state = {
@@ -18,6 +19,7 @@ function createHostile({ tls } = {}) {
 		bodies: [],
 		bytesWritten: 0,
 		clientClosedEarly: false,
+		/** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, count: number) => any} */
 		handle: (_req, res) => {
 			res.statusCode = 500;
 			res.end('no handler');
@@ -42,7 +44,9 @@ function createHostile({ tls } = {}) {
 			res.destroy();
 		}
 	};
-	const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, onRequest) : http.createServer(onRequest);
+	const server = tls
+		? https.createServer({ key: tls.key, cert: tls.cert }, onRequest)
+		: http.createServer(onRequest);
 	server.on('connection', (s) => {
 		sockets.add(s);
 		s.on('close', () => sockets.delete(s));
@@ -63,8 +67,8 @@ function createHostile({ tls } = {}) {
 			state.clientClosedEarly = false;
 		},
 		async start() {
-			await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-			return `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
+			await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+			return `${tls ? 'https' : 'http'}://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 		},
 		async stop() {
 			for (const s of sockets) s.destroy();
@@ -81,7 +85,9 @@ const COLUMNS = [
 
 /** A complete SOAP 1.1 getEntityDataBySchoolID answer holding `rows`, as one string. */
 function dataSetResponse(rows, columns = COLUMNS, operation = 'getEntityDataBySchoolID') {
-	return [...asmx.responseChunks('soap11', operation, { type: 'dataset', columns, rows }, 'utc')].join('');
+	return [
+		...asmx.responseChunks('soap11', operation, { type: 'dataset', columns, rows }, 'utc'),
+	].join('');
 }
 
 /** The chunks of such an answer (schema, then rows in batches), for streaming large ones. */
@@ -94,7 +100,18 @@ function faultResponse(message, { raw = false } = {}) {
 }
 
 function students(n, offset = 0) {
-	return Array.from({ length: n }, (_, i) => ({ StudentID: offset + i + 1, FirstName: `First${offset + i + 1}`, LastName: `Last${offset + i + 1}` }));
+	return Array.from({ length: n }, (_, i) => ({
+		StudentID: offset + i + 1,
+		FirstName: `First${offset + i + 1}`,
+		LastName: `Last${offset + i + 1}`,
+	}));
 }
 
-module.exports = { createHostile, dataSetResponse, dataSetChunks, faultResponse, students, COLUMNS };
+module.exports = {
+	createHostile,
+	dataSetResponse,
+	dataSetChunks,
+	faultResponse,
+	students,
+	COLUMNS,
+};

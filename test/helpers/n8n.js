@@ -3,8 +3,18 @@
  * credentials helper that applies the credential's own `authenticate`, real HTTP to the sandbox,
  * expressions, pairedItem and continueOnFail — everything but the n8n server around it.
  */
-const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, PollContext, LoadOptionsContext } = require('n8n-core');
+const {
+	Workflow,
+	NodeHelpers,
+	ICredentialsHelper,
+	createRunExecutionData,
+} = require('n8n-workflow');
+const {
+	WorkflowExecute,
+	ExecutionLifecycleHooks,
+	PollContext,
+	LoadOptionsContext,
+} = require('n8n-core');
 
 // Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package.
 const from = process.env.BROMCOM_FROM_DIST ? '../../dist/' : '../../';
@@ -13,7 +23,11 @@ const { BromcomTrigger } = require(`${from}nodes/BromcomTrigger/BromcomTrigger.n
 const { BromcomEligibility } = require(`${from}nodes/BromcomEligibility/BromcomEligibility.node`);
 const { BromcomMisApi } = require(`${from}credentials/BromcomMisApi.credentials`);
 
-const NODE_TYPES = { 'n8n-nodes-bromcom.bromcom': new Bromcom(), 'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(), 'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility() };
+const NODE_TYPES = {
+	'n8n-nodes-bromcom.bromcom': new Bromcom(),
+	'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(),
+	'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility(),
+};
 const CREDENTIAL_TYPES = { bromcomMisApi: new BromcomMisApi() };
 
 function registerNodeType(name, instance) {
@@ -34,7 +48,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 	async authenticate(credentials, typeName, requestOptions) {
 		const type = CREDENTIAL_TYPES[typeName];
-		return typeof type.authenticate === 'function' ? await type.authenticate(credentials, requestOptions) : requestOptions;
+		return typeof type.authenticate === 'function'
+			? await type.authenticate(credentials, requestOptions)
+			: requestOptions;
 	}
 	async preAuthentication() {
 		return undefined;
@@ -42,6 +58,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async runPreAuthentication() {
 		return undefined;
 	}
+	/** @returns {Promise<any>} */
 	async getCredentials() {
 		throw new Error('not used in tests');
 	}
@@ -69,9 +86,21 @@ const nodeTypes = {
 };
 
 function sandboxCredential(baseUrl, overrides = {}) {
-	return { hosting: 'custom', baseUrl, schoolId: 20001, username: 'sandbox', password: 'sandbox', ignoreSslIssues: false, ...overrides };
+	return {
+		hosting: 'custom',
+		baseUrl,
+		schoolId: 20001,
+		username: 'sandbox',
+		password: 'sandbox',
+		ignoreSslIssues: false,
+		...overrides,
+	};
 }
 
+/**
+ * The parts of n8n's IWorkflowExecuteAdditionalData a node execution reaches, with test credentials.
+ * @returns {any} partial by design: n8n's own type has dozens of server-only members
+ */
 function additionalData(hooks, credentials) {
 	return {
 		hooks,
@@ -100,8 +129,18 @@ function additionalData(hooks, credentials) {
  * Runs one Bromcom node on `items` (default: one empty item).
  * Returns { run, output, error, credentialsHelper } where output is the node's first output as json objects
  * (with pairedItem kept on `items`).
+ * @param {{ parameters: Record<string, any>, items?: object[], credentials: any, continueOnFail?: boolean, type?: string, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode }} options
  */
-async function runNode({ parameters, items = [{}], credentials, continueOnFail = false, type = 'n8n-nodes-bromcom.bromcom', staticData, mode = 'manual' }) {
+async function runNode({
+	parameters,
+	items = [{}],
+	credentials,
+	continueOnFail = false,
+	type = 'n8n-nodes-bromcom.bromcom',
+	staticData,
+	mode = 'manual',
+}) {
+	/** @type {import('n8n-workflow').INode} */
 	const node = {
 		id: 'node-1',
 		name: 'Bromcom',
@@ -113,19 +152,45 @@ async function runNode({ parameters, items = [{}], credentials, continueOnFail =
 		continueOnFail,
 		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};
-	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: staticData ? JSON.parse(JSON.stringify(staticData)) : undefined });
+	/** @type {any} the workflow fields n8n reads; IWorkflowBase also holds database columns */
+	const workflowData = {
+		id: 'wf-test',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
+	const workflow = new Workflow({
+		...workflowData,
+		nodeTypes,
+		staticData: staticData ? JSON.parse(JSON.stringify(staticData)) : undefined,
+	});
 	const hooks = new ExecutionLifecycleHooks(mode, 'test-exec', workflowData);
-	const done = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const done = new Promise((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
 	const data = additionalData(hooks, { 'cred-1': credentials });
 	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [
+				{ node, data: { main: [items.map((json) => ({ json }))] }, source: null },
+			],
+		},
 	});
 	await new WorkflowExecute(data, mode, runExecutionData).processRunExecutionData(workflow);
 	const run = await done;
 	const taskData = run.data.resultData.runData.Bromcom?.[0];
 	const main = taskData?.data?.main?.[0] ?? [];
-	return { run, workflow, staticData: JSON.parse(JSON.stringify(workflow.staticData)), items: main, output: main.map((i) => i.json), error: run.data.resultData.error, credentialsHelper: data.credentialsHelper };
+	return {
+		run,
+		workflow,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)),
+		items: main,
+		output: main.map((i) => i.json),
+		error: run.data.resultData.error,
+		credentialsHelper: data.credentialsHelper,
+	};
 }
 
 /**
@@ -133,7 +198,9 @@ async function runNode({ parameters, items = [{}], credentials, continueOnFail =
  * `staticData` is plain JSON, as n8n stores it between polls and across restarts; the returned
  * `staticData` is what n8n would persist after this poll.
  */
+/** @param {{ parameters: Record<string, any>, credentials: any, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode }} options */
 async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trigger' }) {
+	/** @type {import('n8n-workflow').INode} */
 	const node = {
 		id: 'trigger-1',
 		name: 'Bromcom Trigger',
@@ -143,10 +210,28 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 		parameters: { pollTimes: { item: [{ mode: 'everyHour' }] }, ...parameters },
 		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
 	};
-	const workflowData = { id: 'wf-trigger', name: 'trigger', nodes: [node], connections: {}, active: true, settings: { executionOrder: 'v1' } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: JSON.parse(JSON.stringify(staticData)) });
+	/** @type {any} the workflow fields n8n reads; IWorkflowBase also holds database columns */
+	const workflowData = {
+		id: 'wf-trigger',
+		name: 'trigger',
+		nodes: [node],
+		connections: {},
+		active: true,
+		settings: { executionOrder: 'v1' },
+	};
+	const workflow = new Workflow({
+		...workflowData,
+		nodeTypes,
+		staticData: JSON.parse(JSON.stringify(staticData)),
+	});
 	const hooks = new ExecutionLifecycleHooks(mode, 'poll-exec', workflowData);
-	const ctx = new PollContext(workflow, node, additionalData(hooks, { 'cred-1': credentials }), mode, 'activate');
+	const ctx = new PollContext(
+		workflow,
+		node,
+		additionalData(hooks, { 'cred-1': credentials }),
+		mode,
+		'activate',
+	);
 	let result;
 	let error;
 	try {
@@ -154,18 +239,51 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 	} catch (e) {
 		error = e;
 	}
-	return { result, error, items: result ? result[0].map((i) => i.json) : [], notices: result && result[1] ? result[1].map((i) => i.json) : [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) };
+	return {
+		result,
+		error,
+		items: result ? result[0].map((i) => i.json) : [],
+		notices: result && result[1] ? result[1].map((i) => i.json) : [],
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)),
+	};
 }
 
 /**
  * Calls a node's loadOptions / listSearch method through n8n-core's LoadOptionsContext, the context
  * the editor's pickers use, with `parameters` as the node's current parameters.
+ * @param {{ type?: string, kind: 'loadOptions' | 'listSearch', method: string, parameters: Record<string, any>, credentials: any, filter?: string }} options
  */
-async function loadOptions({ type = 'n8n-nodes-bromcom.bromcom', kind, method, parameters, credentials, filter }) {
-	const node = { id: 'lo-1', name: 'Picker', type, typeVersion: 1, position: [0, 0], parameters, credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } } };
-	const workflowData = { id: 'wf-lo', name: 'lo', nodes: [node], connections: {}, active: false, settings: {} };
+async function loadOptions({
+	type = 'n8n-nodes-bromcom.bromcom',
+	kind,
+	method,
+	parameters,
+	credentials,
+	filter,
+}) {
+	/** @type {import('n8n-workflow').INode} */
+	const node = {
+		id: 'lo-1',
+		name: 'Picker',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
+	};
+	/** @type {any} the workflow fields n8n reads; IWorkflowBase also holds database columns */
+	const workflowData = {
+		id: 'wf-lo',
+		name: 'lo',
+		nodes: [node],
+		connections: {},
+		active: false,
+		settings: {},
+	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
-	const data = additionalData(new ExecutionLifecycleHooks('internal', 'lo', workflowData), { 'cred-1': credentials });
+	const data = additionalData(new ExecutionLifecycleHooks('internal', 'lo', workflowData), {
+		'cred-1': credentials,
+	});
 	data.currentNodeParameters = parameters;
 	const ctx = new LoadOptionsContext(workflow, node, data, 'parameters');
 	const fn = NODE_TYPES[type].methods[kind][method];
@@ -183,4 +301,16 @@ function shutdown() {
 	}
 }
 
-module.exports = { loadOptions, pollOnce, runNode, sandboxCredential, shutdown, nodeTypes, registerNodeType, TestCredentialsHelper, additionalData, CREDENTIAL_TYPES, NODE_TYPES };
+module.exports = {
+	loadOptions,
+	pollOnce,
+	runNode,
+	sandboxCredential,
+	shutdown,
+	nodeTypes,
+	registerNodeType,
+	TestCredentialsHelper,
+	additionalData,
+	CREDENTIAL_TYPES,
+	NODE_TYPES,
+};

@@ -48,7 +48,9 @@ function typed(text, xsType) {
 		const m = /^[+-]?(\d+)(?:\.(\d+))?$/.exec(text);
 		if (!m) return text;
 		// Trailing zeros of the fraction are not significant digits.
-		return (m[1] + (m[2] || '').replace(/0+$/, '')).replace(/^0+/, '').length <= 15 ? Number(text) : text;
+		return (m[1] + (m[2] || '').replace(/0+$/, '')).replace(/^0+/, '').length <= 15
+			? Number(text)
+			: text;
 	}
 	if (t === 'double' || t === 'float') {
 		if (text === '') return null;
@@ -86,7 +88,8 @@ function oracleParse(xml) {
 		})),
 	}));
 	const diffgram = find(doc, 'diffgram');
-	const dataSet = diffgram && typeof diffgram === 'object' ? diffgram[dataSetElement['@_name']] : undefined;
+	const dataSet =
+		diffgram && typeof diffgram === 'object' ? diffgram[dataSetElement['@_name']] : undefined;
 	const rows = [];
 	const table = tables[0];
 	let list = dataSet && typeof dataSet === 'object' ? dataSet[table.xmlName] : undefined;
@@ -94,7 +97,10 @@ function oracleParse(xml) {
 	for (const raw of list || []) {
 		const row = {};
 		for (const c of table.columns) {
-			let v = raw && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, c.xmlName) ? raw[c.xmlName] : undefined;
+			let v =
+				raw && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, c.xmlName)
+					? raw[c.xmlName]
+					: undefined;
 			if (v === undefined) {
 				put(row, c.name, null);
 				continue;
@@ -109,9 +115,20 @@ function oracleParse(xml) {
 		// Elements the schema does not declare are kept as text (the product's rule: lose nothing).
 		const declared = new Set(table.columns.map((c) => c.xmlName));
 		for (const key of Object.keys(raw && typeof raw === 'object' ? raw : {})) {
-			if (key.startsWith('@_') || key.startsWith('?') || key === '#text' || declared.has(key)) continue;
+			if (key.startsWith('@_') || key.startsWith('?') || key === '#text' || declared.has(key))
+				continue;
 			const v = raw[key];
-			put(row, decodeName(key), typeof v === 'object' ? (v['@_nil'] === 'true' ? null : v['#text'] === undefined ? '' : String(v['#text'])) : String(v));
+			put(
+				row,
+				decodeName(key),
+				typeof v === 'object'
+					? v['@_nil'] === 'true'
+						? null
+						: v['#text'] === undefined
+							? ''
+							: String(v['#text'])
+					: String(v),
+			);
 		}
 		rows.push(row);
 	}

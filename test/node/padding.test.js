@@ -17,27 +17,56 @@ afterAll(async () => {
 	shutdown();
 });
 
-const ATTENDANCE = { resource: 'entity', operation: 'getMany', entity: { __rl: true, mode: 'name', value: 'Attendances' }, recordStatus: 'all', returnAll: false, limit: 200 };
+const ATTENDANCE = {
+	resource: 'entity',
+	operation: 'getMany',
+	entity: { __rl: true, mode: 'name', value: 'Attendances' },
+	recordStatus: 'all',
+	returnAll: false,
+	limit: 200,
+};
 
 test('values come back as Bromcom sent them, padded; Trim Trailing Spaces removes the padding', async () => {
 	const asSent = await runNode({ parameters: ATTENDANCE, credentials });
 	expect(asSent.error).toBeUndefined();
 	expect(asSent.output.length).toBe(200);
-	expect(asSent.output.every((r) => r.CalendarName === null || /^(AM|PM) {13}$/.test(r.CalendarName))).toBe(true);
-	const trimmed = await runNode({ parameters: { ...ATTENDANCE, options: { trimValues: true } }, credentials });
-	expect(trimmed.output.map((r) => r.CalendarName)).toEqual(asSent.output.map((r) => (r.CalendarName === null ? null : r.CalendarName.trimEnd())));
-	expect(trimmed.output.map((r) => r.AttendanceID)).toEqual(asSent.output.map((r) => r.AttendanceID));
+	expect(
+		asSent.output.every((r) => r.CalendarName === null || /^(AM|PM) {13}$/.test(r.CalendarName)),
+	).toBe(true);
+	const trimmed = await runNode({
+		parameters: { ...ATTENDANCE, options: { trimValues: true } },
+		credentials,
+	});
+	expect(trimmed.output.map((r) => r.CalendarName)).toEqual(
+		asSent.output.map((r) => (r.CalendarName === null ? null : r.CalendarName.trimEnd())),
+	);
+	expect(trimmed.output.map((r) => r.AttendanceID)).toEqual(
+		asSent.output.map((r) => r.AttendanceID),
+	);
 });
 
 test('a filter by equality on a padded column matches, as SQL Server compares', async () => {
-	const r = await runNode({ parameters: { ...ATTENDANCE, filters: { conditions: [{ field: 'CalendarName', operator: 'equals', value: 'AM' }] }, options: { trimValues: true } }, credentials });
+	const r = await runNode({
+		parameters: {
+			...ATTENDANCE,
+			filters: { conditions: [{ field: 'CalendarName', operator: 'equals', value: 'AM' }] },
+			options: { trimValues: true },
+		},
+		credentials,
+	});
 	expect(r.error).toBeUndefined();
 	expect(r.output.length).toBeGreaterThan(0);
 	expect(new Set(r.output.map((x) => x.CalendarName))).toEqual(new Set(['AM']));
 });
 
 test('the trigger does not flap when padding comes and goes between polls', async () => {
-	const parameters = { watch: 'staff', schoolId: '20001', recordStatus: 'all', triggerOn: ['new', 'updated', 'left', 'restored'], includeInOutput: 'new' };
+	const parameters = {
+		watch: 'staff',
+		schoolId: '20001',
+		recordStatus: 'all',
+		triggerOn: ['new', 'updated', 'left', 'restored'],
+		includeInOutput: 'new',
+	};
 	let staticData = {};
 	const poll = async () => {
 		const r = await pollOnce({ parameters, credentials, staticData });

@@ -15,7 +15,13 @@ beforeAll(async () => {
 		seed: 5,
 		now: '2026-11-18T10:30:00Z',
 		accounts: [
-			{ username: 'trust-msp', password: PASSWORD, entities: '*', write: true, note: 'test account' },
+			{
+				username: 'trust-msp',
+				password: PASSWORD,
+				entities: '*',
+				write: true,
+				note: 'test account',
+			},
 			{ username: 'sandbox', password: 'sandbox', entities: '*', write: true, note: 'demo' },
 		],
 	});
@@ -31,14 +37,24 @@ beforeEach(() => {
 	sandbox.clearRequests();
 });
 
-const studentsOf = (schoolId) => sandbox.rows('Students', schoolId, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').map((r) => r.StudentID);
+const studentsOf = (schoolId) =>
+	sandbox
+		.rows('Students', schoolId, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())')
+		.map((r) => r.StudentID);
 
 describe('multi-school', () => {
 	test('one workflow over three schools: data for two, a clear error item for the one without permission', async () => {
 		sandbox.changes.revokeEntity({ schoolId: 20003, username: 'trust-msp', entity: 'Students' });
 		try {
 			const { output, items, error } = await runNode({
-				parameters: { resource: 'student', operation: 'getMany', schoolId: '={{ $json.school }}', recordStatus: 'current', returnAll: true, simplify: true },
+				parameters: {
+					resource: 'student',
+					operation: 'getMany',
+					schoolId: '={{ $json.school }}',
+					recordStatus: 'current',
+					returnAll: true,
+					simplify: true,
+				},
 				items: [{ school: 20001 }, { school: 20003 }, { school: 20002 }],
 				credentials,
 				continueOnFail: true,
@@ -52,7 +68,13 @@ describe('multi-school', () => {
 			expect(bySource(1)[0].details).toMatch(/Third Party Access Permissions & Logs/);
 			expect(output).toHaveLength(studentsOf(20001).length + studentsOf(20002).length + 1);
 			// Never more than two requests in flight per school (politeness).
-			expect(sandbox.requests().filter((q) => q.entity === 'Students').map((q) => q.schoolId).sort()).toEqual([20001, 20002, 20003]);
+			expect(
+				sandbox
+					.requests()
+					.filter((q) => q.entity === 'Students')
+					.map((q) => q.schoolId)
+					.sort(),
+			).toEqual([20001, 20002, 20003]);
 		} finally {
 			sandbox.changes.grantEntity({ schoolId: 20003, username: 'trust-msp', entity: 'Students' });
 		}
@@ -60,7 +82,13 @@ describe('multi-school', () => {
 
 	test('without Continue On Fail the error stops the workflow and names the item', async () => {
 		const { error } = await runNode({
-			parameters: { resource: 'student', operation: 'getMany', schoolId: '={{ $json.school }}', recordStatus: 'current', returnAll: true },
+			parameters: {
+				resource: 'student',
+				operation: 'getMany',
+				schoolId: '={{ $json.school }}',
+				recordStatus: 'current',
+				returnAll: true,
+			},
 			items: [{ school: 20001 }, { school: 'twenty' }],
 			credentials,
 		});
@@ -73,23 +101,37 @@ describe('multi-school', () => {
 describe('retries', () => {
 	test('503 twice then success → data, after exactly three requests', async () => {
 		sandbox.injectFault({ kind: 'status503', match: { entity: 'Staff' }, times: 2 });
-		const { output, error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true }, credentials });
+		const { output, error } = await runNode({
+			parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true },
+			credentials,
+		});
 		expect(error).toBeUndefined();
 		expect(output.length).toBe(sandbox.rows('Staff').length);
-		expect(sandbox.requests().filter((q) => q.entity === 'Staff').map((q) => q.injected ?? 'ok')).toEqual(['status503', 'status503', 'ok']);
+		expect(
+			sandbox
+				.requests()
+				.filter((q) => q.entity === 'Staff')
+				.map((q) => q.injected ?? 'ok'),
+		).toEqual(['status503', 'status503', 'ok']);
 	});
 
 	test('a truncated body and a connection reset are retried', async () => {
 		sandbox.injectFault({ kind: 'truncate', match: { entity: 'Staff' } });
 		sandbox.injectFault({ kind: 'reset', match: { entity: 'Staff' } });
-		const { output, error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true }, credentials });
+		const { output, error } = await runNode({
+			parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true },
+			credentials,
+		});
 		expect(error).toBeUndefined();
 		expect(output.length).toBe(sandbox.rows('Staff').length);
 		expect(sandbox.requests().filter((q) => q.entity === 'Staff')).toHaveLength(3);
 	});
 
 	test('a credential fault is not retried and says where to fix it', async () => {
-		const { error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true }, credentials: { ...credentials, password: 'wrong' } });
+		const { error } = await runNode({
+			parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true },
+			credentials: { ...credentials, password: 'wrong' },
+		});
 		expect(sandbox.requests()).toHaveLength(1);
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toMatch(/Invalid username or password/);
@@ -98,7 +140,16 @@ describe('retries', () => {
 
 	test('persistent IIS error pages give up after the configured attempts with a transient error', async () => {
 		sandbox.injectFault({ kind: 'html500', match: { entity: 'Staff' }, times: 0 });
-		const { error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true, options: { attempts: 2 } }, credentials });
+		const { error } = await runNode({
+			parameters: {
+				resource: 'staff',
+				operation: 'getMany',
+				recordStatus: 'all',
+				returnAll: true,
+				options: { attempts: 2 },
+			},
+			credentials,
+		});
 		expect(sandbox.requests().filter((q) => q.entity === 'Staff')).toHaveLength(2);
 		expect(error.message).toMatch(/HTTP 500 and an error page/);
 		expect(error.description).toMatch(/temporarily unavailable/);
@@ -106,7 +157,10 @@ describe('retries', () => {
 
 	test('a login page (wrong Base URL) is not retried', async () => {
 		sandbox.injectFault({ kind: 'loginPage', match: { entity: 'Staff' }, times: 0 });
-		const { error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true }, credentials });
+		const { error } = await runNode({
+			parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true },
+			credentials,
+		});
 		expect(sandbox.requests()).toHaveLength(1);
 		expect(error.message).toMatch(/web login page/);
 		expect(error.description).toMatch(/Base URL/);
@@ -114,29 +168,109 @@ describe('retries', () => {
 
 	test('a timeout is reported as such', async () => {
 		sandbox.injectFault({ kind: 'delay', ms: 8000, match: { entity: 'Staff' }, times: 0 });
-		const { error } = await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true, options: { timeout: 5, attempts: 1 } }, credentials });
-		expect(error.message).toMatch(/did not finish answering within the timeout \(5 s, Options > Timeout\)/);
+		const { error } = await runNode({
+			parameters: {
+				resource: 'staff',
+				operation: 'getMany',
+				recordStatus: 'all',
+				returnAll: true,
+				options: { timeout: 5, attempts: 1 },
+			},
+			credentials,
+		});
+		expect(error.message).toMatch(
+			/did not finish answering within the timeout \(5 s, Options > Timeout\)/,
+		);
 	}, 20000);
 });
 
 describe('secrets', () => {
 	test('the password appears in no error, output, execution data or sandbox log, whatever fails', async () => {
 		const runs = [];
-		runs.push(await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true }, credentials: { ...credentials, username: 'nobody' }, continueOnFail: true }));
-		runs.push(await runNode({ parameters: { resource: 'entity', operation: 'getMany', entity: { __rl: true, mode: 'name', value: 'Nope' }, recordStatus: 'all', returnAll: true }, credentials }));
-		sandbox.injectFault({ kind: 'fault', message: `Login failed for trust-msp with password ${PASSWORD}`, match: { entity: 'Staff' } });
-		runs.push(await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true }, credentials }));
+		runs.push(
+			await runNode({
+				parameters: {
+					resource: 'staff',
+					operation: 'getMany',
+					recordStatus: 'all',
+					returnAll: true,
+				},
+				credentials: { ...credentials, username: 'nobody' },
+				continueOnFail: true,
+			}),
+		);
+		runs.push(
+			await runNode({
+				parameters: {
+					resource: 'entity',
+					operation: 'getMany',
+					entity: { __rl: true, mode: 'name', value: 'Nope' },
+					recordStatus: 'all',
+					returnAll: true,
+				},
+				credentials,
+			}),
+		);
+		sandbox.injectFault({
+			kind: 'fault',
+			message: `Login failed for trust-msp with password ${PASSWORD}`,
+			match: { entity: 'Staff' },
+		});
+		runs.push(
+			await runNode({
+				parameters: {
+					resource: 'staff',
+					operation: 'getMany',
+					recordStatus: 'all',
+					returnAll: true,
+				},
+				credentials,
+			}),
+		);
 		sandbox.injectFault({ kind: 'reset', match: { entity: 'Staff' }, times: 0 });
-		runs.push(await runNode({ parameters: { resource: 'staff', operation: 'getMany', recordStatus: 'all', returnAll: true, options: { attempts: 1 } }, credentials }));
-		runs.push(await runNode({ parameters: { resource: 'student', operation: 'getMany', recordStatus: 'all', returnAll: false, limit: 2 }, credentials }));
+		runs.push(
+			await runNode({
+				parameters: {
+					resource: 'staff',
+					operation: 'getMany',
+					recordStatus: 'all',
+					returnAll: true,
+					options: { attempts: 1 },
+				},
+				credentials,
+			}),
+		);
+		runs.push(
+			await runNode({
+				parameters: {
+					resource: 'student',
+					operation: 'getMany',
+					recordStatus: 'all',
+					returnAll: false,
+					limit: 2,
+				},
+				credentials,
+			}),
+		);
 		const escaped = PASSWORD.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 		for (const r of runs) {
-			const dump = JSON.stringify(r.run, (_k, v) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack, description: v.description } : v));
+			const dump = JSON.stringify(r.run, (_k, v) =>
+				v instanceof Error
+					? {
+							...v,
+							message: v.message,
+							stack: v.stack,
+							description: /** @type {any} */ (v).description,
+						}
+					: v,
+			);
 			expect(dump).not.toContain(PASSWORD);
 			expect(dump).not.toContain(escaped);
 		}
 		expect(runs[2].error.message).toMatch(/\*\*\*/);
 		// The sandbox's request log keeps no password (the fault text above is the sandbox's own reply).
-		expect(JSON.stringify(sandbox.requests().map(({ fault: _fault, ...r }) => r))).not.toContain(PASSWORD);
+		expect(JSON.stringify(sandbox.requests().map(({ fault: _fault, ...r }) => r))).not.toContain(
+			PASSWORD,
+		);
 	});
 });

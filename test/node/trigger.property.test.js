@@ -44,8 +44,19 @@ test('random sequences of polls match the model', async () => {
 			let filtered = false;
 			let padded = false;
 			const raw = () => (filtered ? 'YearGroup <> 13' : '');
-			const parameters = () => ({ watch: 'students', recordStatus: 'current', triggerOn: ['new', 'updated', 'left', 'restored'], includeInOutput: 'new', options: { guard: false, rawFilter: raw() } });
-			const truth = () => new Map(sandbox.rows('Students', school, filtered ? `(${CURRENT}) AND (YearGroup <> 13)` : CURRENT).map((r) => [String(r.StudentID), r]));
+			const parameters = () => ({
+				watch: 'students',
+				recordStatus: 'current',
+				triggerOn: ['new', 'updated', 'left', 'restored'],
+				includeInOutput: 'new',
+				options: { guard: false, rawFilter: raw() },
+			});
+			const truth = () =>
+				new Map(
+					sandbox
+						.rows('Students', school, filtered ? `(${CURRENT}) AND (YearGroup <> 13)` : CURRENT)
+						.map((r) => [String(r.StudentID), r]),
+				);
 			const left = [];
 			let staticData = {};
 			// The model: what the last accepted poll saw, keys seen since the baseline, and whether what is watched changed.
@@ -53,11 +64,21 @@ test('random sequences of polls match the model', async () => {
 			let everSeen = new Set();
 			let rebaseline = true;
 			const poll = async (fail) => {
-				if (fail) sandbox.injectFault({ kind: 'fault', message: "Invalid column name 'Injected'.", match: { entity: 'Students' } });
-				const r = await pollOnce({ parameters: parameters(), credentials: { ...credentials, schoolId: school }, staticData });
+				if (fail)
+					sandbox.injectFault({
+						kind: 'fault',
+						message: "Invalid column name 'Injected'.",
+						match: { entity: 'Students' },
+					});
+				const r = await pollOnce({
+					parameters: parameters(),
+					credentials: { ...credentials, schoolId: school },
+					staticData,
+				});
 				if (fail) {
 					if (!r.error) throw new Error('an injected failure did not fail the poll');
-					if (JSON.stringify(r.staticData) !== JSON.stringify(staticData)) throw new Error('a failed poll changed the state');
+					if (JSON.stringify(r.staticData) !== JSON.stringify(staticData))
+						throw new Error('a failed poll changed the state');
 					return true;
 				}
 				if (r.error) throw r.error;
@@ -75,8 +96,12 @@ test('random sequences of polls match the model', async () => {
 					everSeen = new Set();
 				}
 				want = want.sort();
-				if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`poll emitted ${JSON.stringify(got)}, the model says ${JSON.stringify(want)}`);
-				if (r.items.some((i) => i.schoolId !== school)) throw new Error('an item carries the wrong School ID');
+				if (JSON.stringify(got) !== JSON.stringify(want))
+					throw new Error(
+						`poll emitted ${JSON.stringify(got)}, the model says ${JSON.stringify(want)}`,
+					);
+				if (r.items.some((i) => i.schoolId !== school))
+					throw new Error('an item carries the wrong School ID');
 				seen = now;
 				for (const k of now.keys()) everSeen.add(k);
 				rebaseline = false;
@@ -86,7 +111,13 @@ test('random sequences of polls match the model', async () => {
 				await poll(false);
 				for (const s of steps) {
 					const current = [...truth().keys()];
-					if (s.op === 'add') sandbox.changes.addStudent({ schoolId: school, firstName: 'Prop', lastName: `Round${round}`, yearGroup: 8 });
+					if (s.op === 'add')
+						sandbox.changes.addStudent({
+							schoolId: school,
+							firstName: 'Prop',
+							lastName: `Round${round}`,
+							yearGroup: 8,
+						});
 					if (s.op === 'leave' && current.length) {
 						const id = Number(current[s.pick % current.length]);
 						sandbox.changes.markLeaver({ schoolId: school, studentId: id });
@@ -96,10 +127,18 @@ test('random sequences of polls match the model', async () => {
 						const [sch, id] = left.splice(s.pick % left.length, 1)[0];
 						sandbox.changes.restoreLeaver({ schoolId: sch, studentId: id });
 					}
-					if (s.op === 'rename' && current.length) sandbox.changes.updateStudent({ schoolId: school, studentId: Number(current[s.pick % current.length]), lastName: `Renamed${round}x${s.pick % 97}` });
+					if (s.op === 'rename' && current.length)
+						sandbox.changes.updateStudent({
+							schoolId: school,
+							studentId: Number(current[s.pick % current.length]),
+							lastName: `Renamed${round}x${s.pick % 97}`,
+						});
 					if (s.op === 'pad') sandbox.changes.setPadding({ on: (padded = !padded) });
 					if (s.op === 'column') {
-						sandbox.changes.addColumn({ entity: 'Students', name: `Extra${round}x${steps.indexOf(s)}` });
+						sandbox.changes.addColumn({
+							entity: 'Students',
+							name: `Extra${round}x${steps.indexOf(s)}`,
+						});
 						rebaseline = true;
 					}
 					if (s.op === 'school') {
@@ -116,7 +155,8 @@ test('random sequences of polls match the model', async () => {
 			} finally {
 				sandbox.clearFaults();
 				sandbox.changes.setPadding({ on: false });
-				for (const [sch, id] of left) sandbox.changes.restoreLeaver({ schoolId: sch, studentId: id });
+				for (const [sch, id] of left)
+					sandbox.changes.restoreLeaver({ schoolId: sch, studentId: id });
 			}
 		}),
 		{ numRuns: 12 },

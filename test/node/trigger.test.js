@@ -23,14 +23,22 @@ function watcher(parameters) {
 	let staticData = {};
 	return {
 		async poll(overrides = {}) {
-			const r = await pollOnce({ parameters: { ...parameters, ...overrides }, credentials, staticData });
+			const r = await pollOnce({
+				parameters: { ...parameters, ...overrides },
+				credentials,
+				staticData,
+			});
 			if (r.error) throw r.error;
 			staticData = r.staticData;
 			this.notices = r.notices;
 			return r.items;
 		},
 		async pollExpectingError(overrides = {}) {
-			const r = await pollOnce({ parameters: { ...parameters, ...overrides }, credentials, staticData });
+			const r = await pollOnce({
+				parameters: { ...parameters, ...overrides },
+				credentials,
+				staticData,
+			});
 			expect(r.staticData).toEqual(staticData); // a failed poll changes nothing
 			return r.error;
 		},
@@ -43,23 +51,45 @@ function watcher(parameters) {
 	};
 }
 
-const STUDENTS = { watch: 'students', schoolId: '20001', recordStatus: 'current', triggerOn: ['new', 'updated', 'left', 'restored'], includeInOutput: 'both', fieldsToWatch: ['LastName', 'YearGroup', 'TutorGroup'] };
+const STUDENTS = {
+	watch: 'students',
+	schoolId: '20001',
+	recordStatus: 'current',
+	triggerOn: ['new', 'updated', 'left', 'restored'],
+	includeInOutput: 'both',
+	fieldsToWatch: ['LastName', 'YearGroup', 'TutorGroup'],
+};
 
 describe('students: new, updated, left, restored', () => {
 	const w = watcher(STUDENTS);
 
 	test('first run: a quiet baseline', async () => {
 		expect(await w.poll()).toEqual([]);
-		expect(Object.keys(w.state.r)).toHaveLength(sandbox.rows('Students', 20001, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').length);
+		expect(Object.keys(w.state.r)).toHaveLength(
+			sandbox.rows('Students', 20001, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())')
+				.length,
+		);
 		expect(await w.poll()).toEqual([]);
 	});
 
 	let added;
 	test('add a student → exactly one New, with event, entity, schoolId, key, detectedAt', async () => {
-		added = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Zoë', lastName: "O'Brien", yearGroup: 7 }).studentId;
+		added = sandbox.changes.addStudent({
+			schoolId: 20001,
+			firstName: 'Zoë',
+			lastName: "O'Brien",
+			yearGroup: 7,
+		}).studentId;
 		const items = await w.poll();
 		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({ event: 'new', entity: 'students', schoolId: 20001, key: String(added), current: expect.objectContaining({ StudentID: added, FirstName: 'Zoë' }), previous: null });
+		expect(items[0]).toMatchObject({
+			event: 'new',
+			entity: 'students',
+			schoolId: 20001,
+			key: String(added),
+			current: expect.objectContaining({ StudentID: added, FirstName: 'Zoë' }),
+			previous: null,
+		});
 		expect(Date.parse(items[0].detectedAt)).toBeGreaterThan(0);
 		expect(await w.poll()).toEqual([]); // no duplicate on the next poll
 	});
@@ -68,7 +98,11 @@ describe('students: new, updated, left, restored', () => {
 		sandbox.changes.updateStudent({ schoolId: 20001, studentId: added, lastName: "O'Brien-Smith" });
 		const items = await w.poll();
 		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({ event: 'updated', key: String(added), differences: { LastName: { previous: "O'Brien", current: "O'Brien-Smith" } } });
+		expect(items[0]).toMatchObject({
+			event: 'updated',
+			key: String(added),
+			differences: { LastName: { previous: "O'Brien", current: "O'Brien-Smith" } },
+		});
 		expect(Object.keys(items[0].differences)).toEqual(['LastName']);
 		sandbox.changes.updateStudent({ schoolId: 20001, studentId: added, preferredFirstName: 'Zo' });
 		expect(await w.poll()).toEqual([]);
@@ -78,12 +112,24 @@ describe('students: new, updated, left, restored', () => {
 		sandbox.changes.markLeaver({ schoolId: 20001, studentId: added });
 		const left = await w.poll();
 		expect(left).toHaveLength(1);
-		expect(left[0]).toMatchObject({ event: 'left', key: String(added), reason: 'noLongerMatching', current: expect.objectContaining({ StudentID: added, EndDate: expect.stringMatching(/^\d{4}-/) }) });
+		expect(left[0]).toMatchObject({
+			event: 'left',
+			key: String(added),
+			reason: 'noLongerMatching',
+			current: expect.objectContaining({
+				StudentID: added,
+				EndDate: expect.stringMatching(/^\d{4}-/),
+			}),
+		});
 		expect(await w.poll()).toEqual([]);
 		sandbox.changes.restoreLeaver({ schoolId: 20001, studentId: added });
 		const back = await w.poll();
 		expect(back).toHaveLength(1);
-		expect(back[0]).toMatchObject({ event: 'restored', key: String(added), current: expect.objectContaining({ StudentID: added, EndDate: null }) });
+		expect(back[0]).toMatchObject({
+			event: 'restored',
+			key: String(added),
+			current: expect.objectContaining({ StudentID: added, EndDate: null }),
+		});
 		expect(await w.poll()).toEqual([]);
 	});
 
@@ -108,7 +154,12 @@ describe('students: new, updated, left, restored', () => {
 	});
 
 	test('a transient failure leaves the state alone; the next poll catches up', async () => {
-		const newcomer = sandbox.changes.addStudent({ schoolId: 20001, firstName: 'Siân', lastName: 'Jones', yearGroup: 8 }).studentId;
+		const newcomer = sandbox.changes.addStudent({
+			schoolId: 20001,
+			firstName: 'Siân',
+			lastName: 'Jones',
+			yearGroup: 8,
+		}).studentId;
 		sandbox.injectFault({ kind: 'status503', match: { entity: 'Students' }, times: 3 });
 		const error = await w.pollExpectingError();
 		expect(error.failure).toEqual({ cause: 'temporarily-unavailable' });
@@ -119,12 +170,34 @@ describe('students: new, updated, left, restored', () => {
 
 describe('consent, rollover guard, re-baselining, manual mode', () => {
 	test('revoking consent with a consent filter → Left', async () => {
-		const w = watcher({ watch: 'entity', entity: { __rl: true, mode: 'name', value: 'StudentFlatView' }, keyColumns: 'StudentID', schoolId: '20002', triggerOn: ['new', 'left'], includeInOutput: 'new', filters: { conditions: [{ field: 'IsDataProcessingConsentGranted', operator: 'equals', value: 'true' }] } });
+		const w = watcher({
+			watch: 'entity',
+			entity: { __rl: true, mode: 'name', value: 'StudentFlatView' },
+			keyColumns: 'StudentID',
+			schoolId: '20002',
+			triggerOn: ['new', 'left'],
+			includeInOutput: 'new',
+			filters: {
+				conditions: [
+					{ field: 'IsDataProcessingConsentGranted', operator: 'equals', value: 'true' },
+				],
+			},
+		});
 		expect(await w.poll()).toEqual([]);
-		const student = sandbox.rows('StudentFlatView', 20002).find((r) => r.IsDataProcessingConsentGranted);
+		const student = sandbox
+			.rows('StudentFlatView', 20002)
+			.find((r) => r.IsDataProcessingConsentGranted);
 		sandbox.changes.revokeConsent({ schoolId: 20002, personId: student.StudentID });
 		const items = await w.poll();
-		expect(items).toEqual([expect.objectContaining({ event: 'left', entity: 'StudentFlatView', key: String(student.StudentID), reason: 'noLongerMatching', IsDataProcessingConsentGranted: false })]);
+		expect(items).toEqual([
+			expect.objectContaining({
+				event: 'left',
+				entity: 'StudentFlatView',
+				key: String(student.StudentID),
+				reason: 'noLongerMatching',
+				IsDataProcessingConsentGranted: false,
+			}),
+		]);
 	});
 
 	test('September rollover → one massChange item, no mass Left; New intake still flows; acknowledging releases the held events once', async () => {
@@ -155,13 +228,19 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 	test('changing the filter or the school re-baselines quietly instead of emitting mass events', async () => {
 		const w = watcher({ ...STUDENTS, schoolId: '20001' });
 		expect(await w.poll()).toEqual([]);
-		expect(await w.poll({ filters: { conditions: [{ field: 'YearGroup', operator: 'equals', value: '8' }] } })).toEqual([]);
+		expect(
+			await w.poll({
+				filters: { conditions: [{ field: 'YearGroup', operator: 'equals', value: '8' }] },
+			}),
+		).toEqual([]);
 		expect(await w.poll({ schoolId: '20002' })).toEqual([]);
 		expect(await w.poll({ schoolId: '20002' })).toEqual([]);
 	});
 
 	test('manual test returns a small marked sample and leaves the state untouched', async () => {
-		const staticData = { 'node:Bromcom Trigger': { bromcom: { v: 1, fp: 'x', since: 1, r: { 1: 'a' }, t: {} } } };
+		const staticData = {
+			'node:Bromcom Trigger': { bromcom: { v: 1, fp: 'x', since: 1, r: { 1: 'a' }, t: {} } },
+		};
 		const r = await pollOnce({ parameters: STUDENTS, credentials, staticData, mode: 'manual' });
 		expect(r.error).toBeUndefined();
 		expect(r.items).toHaveLength(5);
@@ -170,24 +249,54 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 	});
 
 	test('Emit Existing Records on First Run emits every current record once', async () => {
-		const w = watcher({ ...STUDENTS, schoolId: '20002', includeInOutput: 'new', options: { emitExisting: true } });
+		const w = watcher({
+			...STUDENTS,
+			schoolId: '20002',
+			includeInOutput: 'new',
+			options: { emitExisting: true },
+		});
 		const items = await w.poll();
-		expect(items.map((i) => Number(i.key))).toEqual(sandbox.rows('Students', 20002, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())').map((r) => r.StudentID));
+		expect(items.map((i) => Number(i.key))).toEqual(
+			sandbox
+				.rows('Students', 20002, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())')
+				.map((r) => r.StudentID),
+		);
 		expect(items.every((i) => i.event === 'new')).toBe(true);
 		expect(await w.poll()).toEqual([]);
 	});
 
 	test('contacts: an email change is one Updated with the new best email', async () => {
-		const w = watcher({ watch: 'contacts', schoolId: '20001', triggerOn: ['updated'], includeInOutput: 'both', fieldsToWatch: ['Email', 'Telephone'] });
+		const w = watcher({
+			watch: 'contacts',
+			schoolId: '20001',
+			triggerOn: ['updated'],
+			includeInOutput: 'both',
+			fieldsToWatch: ['Email', 'Telephone'],
+		});
 		expect(await w.poll()).toEqual([]);
 		const contact = Number(Object.keys(w.state.r)[0]);
-		sandbox.changes.editContactEmail({ schoolId: 20001, personId: contact, email: 'parent.new@example.com' });
+		sandbox.changes.editContactEmail({
+			schoolId: 20001,
+			personId: contact,
+			email: 'parent.new@example.com',
+		});
 		const items = await w.poll();
-		expect(items).toEqual([expect.objectContaining({ event: 'updated', key: String(contact), differences: { Email: expect.objectContaining({ current: 'parent.new@example.com' }) } })]);
+		expect(items).toEqual([
+			expect.objectContaining({
+				event: 'updated',
+				key: String(contact),
+				differences: { Email: expect.objectContaining({ current: 'parent.new@example.com' }) },
+			}),
+		]);
 	});
 
 	test('state is compact: bytes per record for New Version output', async () => {
-		const w = watcher({ ...STUDENTS, schoolId: '20001', includeInOutput: 'new', fieldsToWatch: [] });
+		const w = watcher({
+			...STUDENTS,
+			schoolId: '20001',
+			includeInOutput: 'new',
+			fieldsToWatch: [],
+		});
 		await w.poll();
 		const bytes = JSON.stringify(w.staticData).length;
 		const records = Object.keys(w.state.r).length;
@@ -196,7 +305,12 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 });
 
 describe('no silent wrong results under real edits', () => {
-	const ALL = { watch: 'students', recordStatus: 'current', triggerOn: ['new', 'updated', 'left', 'restored'], includeInOutput: 'new' };
+	const ALL = {
+		watch: 'students',
+		recordStatus: 'current',
+		triggerOn: ['new', 'updated', 'left', 'restored'],
+		includeInOutput: 'new',
+	};
 
 	test("changing the credential's School ID (node School ID empty) re-baselines quietly; items carry the School ID read", async () => {
 		let staticData = {};
@@ -210,11 +324,21 @@ describe('no silent wrong results under real edits', () => {
 		const moved = await poll({ ...credentials, schoolId: 20002 });
 		expect(moved.items).toEqual([]);
 		expect(moved.notices).toEqual([]);
-		const id = sandbox.changes.addStudent({ schoolId: 20002, firstName: 'Cred', lastName: 'Switch', yearGroup: 8 }).studentId;
+		const id = sandbox.changes.addStudent({
+			schoolId: 20002,
+			firstName: 'Cred',
+			lastName: 'Switch',
+			yearGroup: 8,
+		}).studentId;
 		const next = await poll({ ...credentials, schoolId: 20002 });
-		expect(next.items.map((i) => [i.event, i.key, i.schoolId])).toEqual([['new', String(id), 20002]]);
+		expect(next.items.map((i) => [i.event, i.key, i.schoolId])).toEqual([
+			['new', String(id), 20002],
+		]);
 		// Another user on the same school (another permission set) is another baseline too.
-		expect((await poll({ ...credentials, schoolId: 20002, username: 'readonly', password: 'readonly' })).items).toEqual([]);
+		expect(
+			(await poll({ ...credentials, schoolId: 20002, username: 'readonly', password: 'readonly' }))
+				.items,
+		).toEqual([]);
 	});
 
 	test('a column added or removed between polls re-baselines quietly and says so on Notices', async () => {
@@ -222,14 +346,23 @@ describe('no silent wrong results under real edits', () => {
 		expect(await w.poll()).toEqual([]);
 		sandbox.changes.addColumn({ entity: 'Students', name: 'NewBromcomColumn' });
 		expect(await w.poll()).toEqual([]);
-		expect(w.notices).toEqual([expect.objectContaining({ event: 'rebaseline', reason: 'columnsChanged' })]);
+		expect(w.notices).toEqual([
+			expect.objectContaining({ event: 'rebaseline', reason: 'columnsChanged' }),
+		]);
 		expect(await w.poll()).toEqual([]);
 		expect(w.notices).toEqual([]);
 	});
 
 	test('a small watched set whose poll suddenly returns nothing is held, not emptied (5 known → 0 Left)', async () => {
-		const five = sandbox.rows('Students', 20002, 'EndDate IS NULL').slice(0, 5).map((r) => r.StudentID);
-		const w = watcher({ ...ALL, schoolId: '20002', options: { rawFilter: `StudentID IN (${five.join(', ')})` } });
+		const five = sandbox
+			.rows('Students', 20002, 'EndDate IS NULL')
+			.slice(0, 5)
+			.map((r) => r.StudentID);
+		const w = watcher({
+			...ALL,
+			schoolId: '20002',
+			options: { rawFilter: `StudentID IN (${five.join(', ')})` },
+		});
 		await w.poll();
 		const known = Object.keys(w.state.r);
 		expect(known.length).toBeGreaterThan(0);
@@ -237,15 +370,33 @@ describe('no silent wrong results under real edits', () => {
 		for (const id of known) sandbox.changes.markLeaver({ schoolId: 20002, studentId: Number(id) });
 		try {
 			expect(await w.poll()).toEqual([]);
-			expect(w.notices).toEqual([expect.objectContaining({ event: 'massChange', knownRecords: known.length, message: expect.stringMatching(/^All \d+ known records disappeared in one poll/) })]);
+			expect(w.notices).toEqual([
+				expect.objectContaining({
+					event: 'massChange',
+					knownRecords: known.length,
+					message: expect.stringMatching(/^All \d+ known records disappeared in one poll/),
+				}),
+			]);
 			expect(Object.keys(w.state.r).sort()).toEqual(known.sort());
 		} finally {
-			for (const id of known) sandbox.changes.restoreLeaver({ schoolId: 20002, studentId: Number(id) });
+			for (const id of known)
+				sandbox.changes.restoreLeaver({ schoolId: 20002, studentId: Number(id) });
 		}
 	});
 
 	test('a watched key column that is missing is an error naming it, not one New event keyed ""', async () => {
-		const r = await pollOnce({ parameters: { watch: 'entity', entity: { __rl: true, mode: 'name', value: 'Schools' }, keyColumns: 'StudentID', triggerOn: ['new'] }, credentials, staticData: {} });
-		expect(r.error.message).toMatch(/Key column\(s\) StudentID are not columns of Schools: check Key Columns/);
+		const r = await pollOnce({
+			parameters: {
+				watch: 'entity',
+				entity: { __rl: true, mode: 'name', value: 'Schools' },
+				keyColumns: 'StudentID',
+				triggerOn: ['new'],
+			},
+			credentials,
+			staticData: {},
+		});
+		expect(r.error.message).toMatch(
+			/Key column\(s\) StudentID are not columns of Schools: check Key Columns/,
+		);
 	});
 });

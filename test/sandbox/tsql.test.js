@@ -37,9 +37,18 @@ describe('lexer', () => {
 		]);
 	});
 	test('a comment, an unclosed quote and a stray character fail as SQL Server says', () => {
-		expect(sqlError(() => tokenize('A = 1 -- x'))).toEqual({ message: "Incorrect syntax near '--'.", number: 102 });
-		expect(sqlError(() => tokenize("A = 'abc"))).toEqual({ message: "Unclosed quotation mark after the character string 'abc'.", number: 105 });
-		expect(sqlError(() => tokenize('A = 1; DROP'))).toEqual({ message: "Incorrect syntax near ';'.", number: 102 });
+		expect(sqlError(() => tokenize('A = 1 -- x'))).toEqual({
+			message: "Incorrect syntax near '--'.",
+			number: 102,
+		});
+		expect(sqlError(() => tokenize("A = 'abc"))).toEqual({
+			message: "Unclosed quotation mark after the character string 'abc'.",
+			number: 105,
+		});
+		expect(sqlError(() => tokenize('A = 1; DROP'))).toEqual({
+			message: "Incorrect syntax near ';'.",
+			number: 102,
+		});
 	});
 });
 
@@ -50,24 +59,58 @@ describe('parser', () => {
 		expect(parse('A = 1 OR B = 2 AND NOT C = 3')).toEqual({
 			k: 'or',
 			left: { k: 'compare', op: '=', left: col('A'), right: int(1) },
-			right: { k: 'and', left: { k: 'compare', op: '=', left: col('B'), right: int(2) }, right: { k: 'not', expr: { k: 'compare', op: '=', left: col('C'), right: int(3) } } },
+			right: {
+				k: 'and',
+				left: { k: 'compare', op: '=', left: col('B'), right: int(2) },
+				right: { k: 'not', expr: { k: 'compare', op: '=', left: col('C'), right: int(3) } },
+			},
 		});
 	});
 	test('a parenthesised scalar is not mistaken for a condition', () => {
-		expect(parse('(A + 1) = 2')).toEqual({ k: 'compare', op: '=', left: { k: 'binary', op: '+', left: col('A'), right: int(1) }, right: int(2) });
+		expect(parse('(A + 1) = 2')).toEqual({
+			k: 'compare',
+			op: '=',
+			left: { k: 'binary', op: '+', left: col('A'), right: int(1) },
+			right: int(2),
+		});
 		expect(parse('(A = 1)')).toEqual({ k: 'compare', op: '=', left: col('A'), right: int(1) });
 	});
 	test('NOT LIKE / NOT IN / NOT BETWEEN, IS NOT NULL, functions', () => {
-		expect(parse("A NOT LIKE 'x%' ESCAPE '!'")).toMatchObject({ k: 'like', negate: true, escape: '!' });
-		expect(parse('A NOT IN (1, 2)')).toMatchObject({ k: 'in', negate: true, items: [int(1), int(2)] });
-		expect(parse('A NOT BETWEEN 1 AND 2')).toMatchObject({ k: 'between', negate: true, low: int(1), high: int(2) });
+		expect(parse("A NOT LIKE 'x%' ESCAPE '!'")).toMatchObject({
+			k: 'like',
+			negate: true,
+			escape: '!',
+		});
+		expect(parse('A NOT IN (1, 2)')).toMatchObject({
+			k: 'in',
+			negate: true,
+			items: [int(1), int(2)],
+		});
+		expect(parse('A NOT BETWEEN 1 AND 2')).toMatchObject({
+			k: 'between',
+			negate: true,
+			low: int(1),
+			high: int(2),
+		});
 		expect(parse('A IS NOT NULL')).toEqual({ k: 'isNull', not: true, expr: col('A') });
-		expect(parse('CONVERT(date, A) > GETDATE()')).toMatchObject({ k: 'compare', left: { k: 'call', name: 'CONVERT', castType: { type: 'datetime', dateOnly: true } }, right: { k: 'call', name: 'GETDATE', args: [] } });
-		expect(parse('DATEDIFF(day, A, B) < 3')).toMatchObject({ left: { k: 'call', name: 'DATEDIFF', datePart: 'day' } });
+		expect(parse('CONVERT(date, A) > GETDATE()')).toMatchObject({
+			k: 'compare',
+			left: { k: 'call', name: 'CONVERT', castType: { type: 'datetime', dateOnly: true } },
+			right: { k: 'call', name: 'GETDATE', args: [] },
+		});
+		expect(parse('DATEDIFF(day, A, B) < 3')).toMatchObject({
+			left: { k: 'call', name: 'DATEDIFF', datePart: 'day' },
+		});
 	});
 	test('syntax is checked before names: an unknown column does not hide a syntax error', () => {
-		expect(sqlError(() => parse('NoSuchColumn = '))).toEqual({ message: 'Incorrect syntax near the end of the filter.', number: 102 });
-		expect(sqlError(() => parse('A = 1 B = 2'))).toEqual({ message: "Incorrect syntax near 'B'.", number: 102 });
+		expect(sqlError(() => parse('NoSuchColumn = '))).toEqual({
+			message: 'Incorrect syntax near the end of the filter.',
+			number: 102,
+		});
+		expect(sqlError(() => parse('A = 1 B = 2'))).toEqual({
+			message: "Incorrect syntax near 'B'.",
+			number: 102,
+		});
 		expect(sqlError(() => parse('A'))).toMatchObject({ number: 4145 });
 		expect(sqlError(() => parse('A = 1 OR DROP = 1'))).toMatchObject({ number: 102 });
 	});
@@ -103,21 +146,47 @@ describe('evaluator', () => {
 	test('implicit conversion by type precedence, and its failure', () => {
 		expect(run("Year = '7'", { Year: 7 })).toBe(true);
 		expect(run("Start >= '2026-09-01'", { Start: Date.UTC(2026, 8, 1) })).toBe(true);
-		expect(sqlError(() => run("Year = 'seven'", { Year: 7 }))).toMatchObject({ message: expect.stringMatching(/^Conversion failed/) });
+		expect(sqlError(() => run("Year = 'seven'", { Year: 7 }))).toMatchObject({
+			message: expect.stringMatching(/^Conversion failed/),
+		});
 	});
 	test('binding errors: unknown column 207, arity 174, unknown function 195', () => {
-		expect(sqlError(() => run('Nope = 1', {}))).toEqual({ message: "Invalid column name 'Nope'.", number: 207 });
+		expect(sqlError(() => run('Nope = 1', {}))).toEqual({
+			message: "Invalid column name 'Nope'.",
+			number: 207,
+		});
 		expect(sqlError(() => run('LEN(Name, Name) = 1', {}))).toMatchObject({ number: 174 });
 		expect(sqlError(() => run('FOO(Name) = 1', {}))).toMatchObject({ number: 195 });
 	});
 
 	test('AND / OR / NOT over comparisons with NULLs agree with Kleene logic (property)', () => {
-		const leaf = fc.record({ column: fc.constantFrom('A', 'B'), op: fc.constantFrom('=', '<>', '<', '>=', '!>', '!<'), value: fc.integer({ min: 0, max: 3 }) });
+		const leaf = fc.record({
+			column: fc.constantFrom('A', 'B'),
+			op: fc.constantFrom('=', '<>', '<', '>=', '!>', '!<'),
+			value: fc.integer({ min: 0, max: 3 }),
+		});
 		const tree = fc.letrec((tie) => ({
-			node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.record({ k: fc.constantFrom('and', 'or'), left: tie('node'), right: tie('node') }), fc.record({ k: fc.constant('not'), expr: tie('node') })),
+			node: fc.oneof(
+				{ depthSize: 'small', withCrossShrink: true },
+				leaf,
+				fc.record({ k: fc.constantFrom('and', 'or'), left: tie('node'), right: tie('node') }),
+				fc.record({ k: fc.constant('not'), expr: tie('node') }),
+			),
 		})).node;
-		const text = (n) => (n.k === 'not' ? `NOT (${text(n.expr)})` : n.k ? `(${text(n.left)} ${n.k.toUpperCase()} ${text(n.right)})` : `${n.column} ${n.op} ${n.value}`);
-		const cmp = { '=': (a, b) => a === b, '<>': (a, b) => a !== b, '<': (a, b) => a < b, '>=': (a, b) => a >= b, '!>': (a, b) => a <= b, '!<': (a, b) => a >= b };
+		const text = (n) =>
+			n.k === 'not'
+				? `NOT (${text(n.expr)})`
+				: n.k
+					? `(${text(n.left)} ${n.k.toUpperCase()} ${text(n.right)})`
+					: `${n.column} ${n.op} ${n.value}`;
+		const cmp = {
+			'=': (a, b) => a === b,
+			'<>': (a, b) => a !== b,
+			'<': (a, b) => a < b,
+			'>=': (a, b) => a >= b,
+			'!>': (a, b) => a <= b,
+			'!<': (a, b) => a >= b,
+		};
 		const kleene = (n, row) => {
 			if (n.k === 'not') {
 				const v = kleene(n.expr, row);
@@ -126,7 +195,8 @@ describe('evaluator', () => {
 			if (n.k === 'and' || n.k === 'or') {
 				const a = kleene(n.left, row);
 				const b = kleene(n.right, row);
-				if (n.k === 'and') return a === false || b === false ? false : a === null || b === null ? null : true;
+				if (n.k === 'and')
+					return a === false || b === false ? false : a === null || b === null ? null : true;
 				return a === true || b === true ? true : a === null || b === null ? null : false;
 			}
 			const v = row[n.column];

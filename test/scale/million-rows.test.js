@@ -37,7 +37,14 @@ function row(k) {
 		Comment: 'Taken at the start of the registration session, no comment added by the teacher',
 	};
 }
-const lazyRows = new Proxy([], { get: (target, key) => (key === 'length' ? N : typeof key === 'string' && /^\d+$/.test(key) ? row(Number(key)) : target[key]) });
+const lazyRows = new Proxy([], {
+	get: (target, key) =>
+		key === 'length'
+			? N
+			: typeof key === 'string' && /^\d+$/.test(key)
+				? row(Number(key))
+				: target[key],
+});
 
 let hostile;
 let base;
@@ -68,7 +75,14 @@ test('1,000,000 rows in one item, streamed: every row arrives, in order, with me
 	let result;
 	try {
 		result = await runNode({
-			parameters: { resource: 'entity', operation: 'getMany', entity: { __rl: true, mode: 'name', value: 'Attendances' }, recordStatus: 'all', returnAll: true, options: { attempts: 1, timeout: 600 } },
+			parameters: {
+				resource: 'entity',
+				operation: 'getMany',
+				entity: { __rl: true, mode: 'name', value: 'Attendances' },
+				recordStatus: 'all',
+				returnAll: true,
+				options: { attempts: 1, timeout: 600 },
+			},
 			credentials: sandboxCredential(base),
 		});
 	} finally {
@@ -85,6 +99,8 @@ test('1,000,000 rows in one item, streamed: every row arrives, in order, with me
 	const mb = (n) => Math.round(n / 1048576);
 	// The response is never held as text: growth stays well under twice its size (rows + n8n's items).
 	expect(peak - before).toBeLessThan(bytes * 2);
-	console.log(`million-rows: ${N} rows, response ${mb(bytes)} MB, ${ms} ms, RSS before ${mb(before)} MB, peak ${mb(peak)} MB (+${mb(peak - before)} MB)`);
+	console.log(
+		`million-rows: ${N} rows, response ${mb(bytes)} MB, ${ms} ms, RSS before ${mb(before)} MB, peak ${mb(peak)} MB (+${mb(peak - before)} MB)`,
+	);
 	expect(bytes).toBeGreaterThan(450 * 1048576);
 }, 300000);

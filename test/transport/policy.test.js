@@ -2,7 +2,12 @@
  * The client's one failure policy, as data: which failures retry, full-jitter backoff, Retry-After.
  */
 const fc = require('fast-check');
-const { POLICY, shouldRetry, delayMs, parseRetryAfter } = require('../../nodes/Bromcom/core/policy');
+const {
+	POLICY,
+	shouldRetry,
+	delayMs,
+	parseRetryAfter,
+} = require('../../nodes/Bromcom/core/policy');
 const { BromcomError } = require('../../nodes/Bromcom/core/wire/errors');
 
 const err = (kind, extra = {}) => new BromcomError({ kind, message: 'x', ...extra });
@@ -10,7 +15,14 @@ const err = (kind, extra = {}) => new BromcomError({ kind, message: 'x', ...extr
 test('reads retry transient failures only, up to the attempts', () => {
 	expect(shouldRetry('read', err('transient'), 1, 3)).toBe(true);
 	expect(shouldRetry('read', err('transient'), 3, 3)).toBe(false);
-	for (const kind of ['credentials', 'entityNotPermitted', 'badFilter', 'unexpectedPayload', 'invalidInput', 'school']) {
+	for (const kind of [
+		'credentials',
+		'entityNotPermitted',
+		'badFilter',
+		'unexpectedPayload',
+		'invalidInput',
+		'school',
+	]) {
 		expect(shouldRetry('read', err(kind), 1, 3)).toBe(false);
 	}
 });
@@ -22,18 +34,33 @@ test('a write is re-sent only when it provably never left', () => {
 });
 
 test('a Retry-After beyond the cap is not waited for', () => {
-	expect(shouldRetry('read', err('transient', { retryAfterMs: POLICY.retryAfterCapMs + 1 }), 1, 3)).toBe(false);
+	expect(
+		shouldRetry('read', err('transient', { retryAfterMs: POLICY.retryAfterCapMs + 1 }), 1, 3),
+	).toBe(false);
 	expect(shouldRetry('read', err('transient', { retryAfterMs: 1000 }), 1, 3)).toBe(true);
 });
 
 test('full jitter: every delay lies in [0, min(cap, base·2^(n-1))), Retry-After is a floor', () => {
 	fc.assert(
-		fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), fc.option(fc.integer({ min: 0, max: 500000 })), (attempt, r, after) => {
-			const ceiling = Math.min(POLICY.capMs, POLICY.baseMs * 2 ** (attempt - 1));
-			const d = delayMs(attempt, after === null ? undefined : { retryAfterMs: after }, POLICY, () => r);
-			if (after === null) return d >= 0 && d < ceiling;
-			return d >= Math.min(after, POLICY.retryAfterCapMs) && d <= Math.max(ceiling, POLICY.retryAfterCapMs);
-		}),
+		fc.property(
+			fc.integer({ min: 1, max: 40 }),
+			fc.double({ min: 0, max: 0.999999, noNaN: true }),
+			fc.option(fc.integer({ min: 0, max: 500000 })),
+			(attempt, r, after) => {
+				const ceiling = Math.min(POLICY.capMs, POLICY.baseMs * 2 ** (attempt - 1));
+				const d = delayMs(
+					attempt,
+					after === null ? undefined : { retryAfterMs: after },
+					POLICY,
+					() => r,
+				);
+				if (after === null) return d >= 0 && d < ceiling;
+				return (
+					d >= Math.min(after, POLICY.retryAfterCapMs) &&
+					d <= Math.max(ceiling, POLICY.retryAfterCapMs)
+				);
+			},
+		),
 	);
 });
 

@@ -3,7 +3,15 @@
  * the intended way, and no value — however hostile — can change the predicate's shape.
  */
 const fc = require('fast-check');
-const { buildFilter, buildCondition, recordStatusFilter, validateRawFilter, combineFilters, likeEscape, FilterError } = require('../../nodes/Bromcom/core/wire/filter');
+const {
+	buildFilter,
+	buildCondition,
+	recordStatusFilter,
+	validateRawFilter,
+	combineFilters,
+	likeEscape,
+	FilterError,
+} = require('../../nodes/Bromcom/core/wire/filter');
 const { compileFilter, tokenize } = require('../../sandbox/tsql');
 
 const COLUMNS = [
@@ -15,14 +23,65 @@ const COLUMNS = [
 	{ name: 'IsLeaver', type: 'bit' },
 	{ name: 'Score', type: 'decimal' },
 ];
-const BUILD_COLUMNS = COLUMNS.map((c) => ({ name: c.name, type: c.type === 'int' || c.type === 'decimal' ? 'number' : c.type === 'datetime' ? 'date' : c.type === 'bit' ? 'boolean' : 'string' }));
+/** @type {import('../../nodes/Bromcom/core/wire/filter').FilterColumn[]} */
+const BUILD_COLUMNS = COLUMNS.map((c) => ({
+	name: c.name,
+	type:
+		c.type === 'int' || c.type === 'decimal'
+			? 'number'
+			: c.type === 'datetime'
+				? 'date'
+				: c.type === 'bit'
+					? 'boolean'
+					: 'string',
+}));
 const NOW = Date.UTC(2026, 10, 22, 10, 0, 0);
 const ROWS = [
-	{ StudentID: 1, LastName: "O'Brien", YearGroup: '7', StartDate: Date.UTC(2022, 8, 5), EndDate: null, IsLeaver: false, Score: 55.5 },
-	{ StudentID: 2, LastName: 'Smith', YearGroup: '8', StartDate: Date.UTC(2021, 8, 5), EndDate: Date.UTC(2025, 6, 18), IsLeaver: true, Score: 71 },
-	{ StudentID: 3, LastName: 'Zoë 50% off_[x]', YearGroup: '7', StartDate: Date.UTC(2027, 0, 6), EndDate: null, IsLeaver: false, Score: null },
-	{ StudentID: 4, LastName: "x' OR 1=1 --", YearGroup: '10', StartDate: Date.UTC(2020, 8, 5), EndDate: Date.UTC(2027, 6, 18), IsLeaver: false, Score: 90.25 },
-	{ StudentID: 5, LastName: '', YearGroup: '9', StartDate: Date.UTC(2023, 8, 5), EndDate: null, IsLeaver: false, Score: 12 },
+	{
+		StudentID: 1,
+		LastName: "O'Brien",
+		YearGroup: '7',
+		StartDate: Date.UTC(2022, 8, 5),
+		EndDate: null,
+		IsLeaver: false,
+		Score: 55.5,
+	},
+	{
+		StudentID: 2,
+		LastName: 'Smith',
+		YearGroup: '8',
+		StartDate: Date.UTC(2021, 8, 5),
+		EndDate: Date.UTC(2025, 6, 18),
+		IsLeaver: true,
+		Score: 71,
+	},
+	{
+		StudentID: 3,
+		LastName: 'Zoë 50% off_[x]',
+		YearGroup: '7',
+		StartDate: Date.UTC(2027, 0, 6),
+		EndDate: null,
+		IsLeaver: false,
+		Score: null,
+	},
+	{
+		StudentID: 4,
+		LastName: "x' OR 1=1 --",
+		YearGroup: '10',
+		StartDate: Date.UTC(2020, 8, 5),
+		EndDate: Date.UTC(2027, 6, 18),
+		IsLeaver: false,
+		Score: 90.25,
+	},
+	{
+		StudentID: 5,
+		LastName: '',
+		YearGroup: '9',
+		StartDate: Date.UTC(2023, 8, 5),
+		EndDate: null,
+		IsLeaver: false,
+		Score: 12,
+	},
 ];
 
 function select(filter, options = {}) {
@@ -30,7 +89,9 @@ function select(filter, options = {}) {
 	return ROWS.filter(predicate).map((r) => r.StudentID);
 }
 
-const where = (conditions, combinator = 'and') => buildFilter({ combinator, conditions }, { columns: BUILD_COLUMNS, entity: 'Students' });
+/** @param {any[]} conditions @param {'and' | 'or'} [combinator] */
+const where = (conditions, combinator = 'and') =>
+	buildFilter({ combinator, conditions }, { columns: BUILD_COLUMNS, entity: 'Students' });
 
 describe('filter builder → SQL Server semantics', () => {
 	test.each([
@@ -47,15 +108,27 @@ describe('filter builder → SQL Server semantics', () => {
 		[[{ field: 'StudentID', operator: 'in', value: '1, 3,5' }], [1, 3, 5]],
 		[[{ field: 'StudentID', operator: 'notIn', value: [1, 2] }], [3, 4, 5]],
 		[[{ field: 'YearGroup', operator: 'in', value: ['7', "8' OR '1'='1"] }], [1, 3]],
-		[[{ field: 'StartDate', operator: 'between', value: '2021-01-01', value2: '2022-12-31' }], [1, 2]],
-		[[{ field: 'StartDate', operator: 'greaterThanOrEqual', value: '2023-09-05T00:00:00' }], [3, 5]],
+		[
+			[{ field: 'StartDate', operator: 'between', value: '2021-01-01', value2: '2022-12-31' }],
+			[1, 2],
+		],
+		[
+			[{ field: 'StartDate', operator: 'greaterThanOrEqual', value: '2023-09-05T00:00:00' }],
+			[3, 5],
+		],
 		[[{ field: 'EndDate', operator: 'isNull' }], [1, 3, 5]],
 		[[{ field: 'EndDate', operator: 'isNotNull' }], [2, 4]],
 		[[{ field: 'LastName', operator: 'isEmpty' }], [5]],
 		[[{ field: 'IsLeaver', operator: 'equals', value: 'true' }], [2]],
 		[[{ field: 'Score', operator: 'greaterThan', value: '55.5' }], [2, 4]],
 		[[{ field: 'Score', operator: 'lessThan', value: 60 }], [1, 5]],
-		[[{ field: 'YearGroup', operator: 'equals', value: '7' }, { field: 'StudentID', operator: 'greaterThan', value: 2 }], [3]],
+		[
+			[
+				{ field: 'YearGroup', operator: 'equals', value: '7' },
+				{ field: 'StudentID', operator: 'greaterThan', value: 2 },
+			],
+			[3],
+		],
 	])('%j selects %j', (conditions, expected) => {
 		expect(select(where(conditions))).toEqual(expected);
 	});
@@ -65,7 +138,13 @@ describe('filter builder → SQL Server semantics', () => {
 			{
 				combinator: 'and',
 				conditions: [
-					{ combinator: 'or', conditions: [{ field: 'YearGroup', operator: 'equals', value: '7' }, { field: 'YearGroup', operator: 'equals', value: '10' }] },
+					{
+						combinator: 'or',
+						conditions: [
+							{ field: 'YearGroup', operator: 'equals', value: '7' },
+							{ field: 'YearGroup', operator: 'equals', value: '10' },
+						],
+					},
 					{ field: 'EndDate', operator: 'isNull' },
 				],
 			},
@@ -84,8 +163,12 @@ describe('filter builder → SQL Server semantics', () => {
 	});
 
 	test('non-ASCII values get the N prefix', () => {
-		expect(buildCondition({ field: 'LastName', operator: 'equals', value: 'Siân' })).toBe("LastName = N'Siân'");
-		expect(buildCondition({ field: 'LastName', operator: 'equals', value: 'Sian' })).toBe("LastName = 'Sian'");
+		expect(buildCondition({ field: 'LastName', operator: 'equals', value: 'Siân' })).toBe(
+			"LastName = N'Siân'",
+		);
+		expect(buildCondition({ field: 'LastName', operator: 'equals', value: 'Sian' })).toBe(
+			"LastName = 'Sian'",
+		);
 	});
 
 	test('record status presets partition records: Current, Leavers, Future', () => {
@@ -96,13 +179,22 @@ describe('filter builder → SQL Server semantics', () => {
 		expect(leavers).toEqual([2]);
 		expect(future).toEqual([3]);
 		expect([...current, ...leavers, ...future].sort()).toEqual([1, 2, 3, 4, 5]);
-		expect(recordStatusFilter('current', { start: 'EnrolmentStartDate', end: 'EnrolmentEndDate' })).toBe('GETDATE() BETWEEN EnrolmentStartDate AND ISNULL(EnrolmentEndDate, GETDATE())');
+		expect(
+			recordStatusFilter('current', { start: 'EnrolmentStartDate', end: 'EnrolmentEndDate' }),
+		).toBe('GETDATE() BETWEEN EnrolmentStartDate AND ISNULL(EnrolmentEndDate, GETDATE())');
 		expect(recordStatusFilter('all')).toBe('');
 	});
 
 	test('combineFilters parenthesises each part', () => {
-		const f = combineFilters(recordStatusFilter('current'), where([{ field: 'YearGroup', operator: 'equals', value: '7' }]), '', undefined);
-		expect(f).toBe("(GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())) AND (YearGroup = '7')");
+		const f = combineFilters(
+			recordStatusFilter('current'),
+			where([{ field: 'YearGroup', operator: 'equals', value: '7' }]),
+			'',
+			undefined,
+		);
+		expect(f).toBe(
+			"(GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())) AND (YearGroup = '7')",
+		);
 		expect(select(f)).toEqual([1]);
 	});
 });
@@ -126,7 +218,9 @@ describe('filter builder rejects bad input with a clear message', () => {
 	test('raw filters must be one predicate', () => {
 		expect(validateRawFilter("  YearGroup = '7'  ")).toBe("YearGroup = '7'");
 		expect(validateRawFilter("LastName = 'a;b--c'")).toBe("LastName = 'a;b--c'");
-		expect(() => validateRawFilter("YearGroup = '7'; DROP TABLE Students")).toThrow(/may not contain ";"/);
+		expect(() => validateRawFilter("YearGroup = '7'; DROP TABLE Students")).toThrow(
+			/may not contain ";"/,
+		);
 		expect(() => validateRawFilter("YearGroup = '7' --")).toThrow(/comments/);
 		expect(() => validateRawFilter("LastName = 'O'Brien'")).toThrow(/unclosed quote/);
 		expect(() => validateRawFilter('(A = 1')).toThrow(/without a matching/);
@@ -134,7 +228,9 @@ describe('filter builder rejects bad input with a clear message', () => {
 });
 
 describe('no value changes the shape of the predicate', () => {
-	const value = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s));
+	const value = fc
+		.string({ unit: 'binary', maxLength: 40 })
+		.filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s));
 
 	test('a string value always becomes exactly one string literal holding that value (2,000 values)', () => {
 		fc.assert(
@@ -152,15 +248,23 @@ describe('no value changes the shape of the predicate', () => {
 
 	test('LIKE patterns match the value literally (1,000 values)', () => {
 		fc.assert(
-			fc.property(value.filter((s) => s.length > 0), (v) => {
-				const sql = buildCondition({ field: 'LastName', operator: 'contains', value: v });
-				const tokens = tokenize(sql);
-				expect(tokens.map((t) => t.t)).toEqual(['id', 'kw', 'str']);
-				expect(tokens[2].v).toBe(`%${likeEscape(v)}%`);
-				const rows = [{ LastName: `pre${v}post` }, { LastName: v.length > 1 ? v.slice(1) : 'zzz-no-match' }];
-				const matched = rows.filter(compileFilter(sql, [{ name: 'LastName', type: 'string' }], { now: NOW }));
-				expect(matched[0]).toBe(rows[0]);
-			}),
+			fc.property(
+				value.filter((s) => s.length > 0),
+				(v) => {
+					const sql = buildCondition({ field: 'LastName', operator: 'contains', value: v });
+					const tokens = tokenize(sql);
+					expect(tokens.map((t) => t.t)).toEqual(['id', 'kw', 'str']);
+					expect(tokens[2].v).toBe(`%${likeEscape(v)}%`);
+					const rows = [
+						{ LastName: `pre${v}post` },
+						{ LastName: v.length > 1 ? v.slice(1) : 'zzz-no-match' },
+					];
+					const matched = rows.filter(
+						compileFilter(sql, [{ name: 'LastName', type: 'string' }], { now: NOW }),
+					);
+					expect(matched[0]).toBe(rows[0]);
+				},
+			),
 			{ numRuns: 1000 },
 		);
 	});
@@ -171,7 +275,13 @@ describe('no value changes the shape of the predicate', () => {
 				const sql = buildCondition({ field: 'LastName', operator: 'in', value: values });
 				const tokens = tokenize(sql);
 				expect(tokens.filter((t) => t.t === 'str').map((t) => t.v)).toEqual(values);
-				expect(tokens.filter((t) => t.t !== 'str').map((t) => t.v)).toEqual(['LastName', 'IN', '(', ...values.slice(1).map(() => ','), ')']);
+				expect(tokens.filter((t) => t.t !== 'str').map((t) => t.v)).toEqual([
+					'LastName',
+					'IN',
+					'(',
+					...values.slice(1).map(() => ','),
+					')',
+				]);
 			}),
 			{ numRuns: 500 },
 		);
@@ -180,16 +290,21 @@ describe('no value changes the shape of the predicate', () => {
 
 describe('raw filter guard, tokenised as SQL Server reads it', () => {
 	test('bracketed and double-quoted identifiers cannot hide ";", "--" or ")"', () => {
-		expect(() => validateRawFilter("[a'] = 1; DROP TABLE Students; SELECT [']")).toThrow(/may not contain ";"/);
+		expect(() => validateRawFilter("[a'] = 1; DROP TABLE Students; SELECT [']")).toThrow(
+			/may not contain ";"/,
+		);
 		expect(() => validateRawFilter('"a\'" = 1 -- \'')).toThrow(/comments/);
 		expect(() => validateRawFilter("[x'] = 1) OR (1=1 OR [']")).toThrow(/without a matching/);
 		expect(() => validateRawFilter('[Year Group = 7')).toThrow(/unclosed \[bracketed\] name/);
-		expect(validateRawFilter("[Year;Group] = '7' AND \"a--b\" = 'x'")).toBe("[Year;Group] = '7' AND \"a--b\" = 'x'");
+		expect(validateRawFilter("[Year;Group] = '7' AND \"a--b\" = 'x'")).toBe(
+			"[Year;Group] = '7' AND \"a--b\" = 'x'",
+		);
 		expect(validateRawFilter("[a]]b] = 'c''d'")).toBe("[a]]b] = 'c''d'");
 	});
 
 	// An oracle written apart from the product's tokenizer: one sticky regex over SQL Server's lexical rules.
-	const LEX = /'(?:[^']|'')*'|\[(?:[^\]]|\]\])*\]|"(?:[^"]|"")*"|--|\/\*|[;()]|[^'"[\];()\-/]+|[\s\S]/y;
+	const LEX =
+		/'(?:[^']|'')*'|\[(?:[^\]]|\]\])*\]|"(?:[^"]|"")*"|--|\/\*|[;()]|[^'"[\];()\-/]+|[\s\S]/y;
 	function oracleSafe(text) {
 		LEX.lastIndex = 0;
 		let depth = 0;
@@ -207,7 +322,28 @@ describe('raw filter guard, tokenised as SQL Server reads it', () => {
 	}
 
 	test('property: no accepted raw filter holds a second statement, a comment or an unbalanced bracket or quote', () => {
-		const piece = fc.constantFrom('a', 'b', '1', ' ', '=', "'", "''", '[', ']', '"', ';', '-', '--', '/', '*', '/*', '(', ')', 'DROP', 'N');
+		const piece = fc.constantFrom(
+			'a',
+			'b',
+			'1',
+			' ',
+			'=',
+			"'",
+			"''",
+			'[',
+			']',
+			'"',
+			';',
+			'-',
+			'--',
+			'/',
+			'*',
+			'/*',
+			'(',
+			')',
+			'DROP',
+			'N',
+		);
 		fc.assert(
 			fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
 				const text = pieces.join('').trim();

@@ -1,7 +1,25 @@
 const { baseline, diff, digest, isCompatible } = require('../../nodes/Bromcom/core/snapshot');
 
-const config = (over = {}) => ({ fingerprint: 'fp', watch: [], keepOld: false, guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 0, acknowledgeId: '' }, tombstoneDays: 10, ...over });
-const recs = (n, f = (i) => ({ id: i, name: `n${i}` })) => Array.from({ length: n }, (_, i) => [String(i), f(i)]);
+const config = (over = {}) => ({
+	fingerprint: 'fp',
+	watch: [],
+	keepOld: false,
+	guard: {
+		enabled: true,
+		thresholdPercent: 20,
+		minimumRecords: 5,
+		acceptAfterPolls: 0,
+		acknowledgeId: '',
+	},
+	tombstoneDays: 10,
+	...over,
+});
+/** @typedef {Array<[string, Record<string, any>]>} Records */
+/** @returns {Records} */
+const recs = (n, f = (i) => /** @type {Record<string, any>} */ ({ id: i, name: `n${i}` })) =>
+	Array.from({ length: n }, (_, i) => [String(i), f(i)]);
+/** Records written inline. @param {Array<[string, Record<string, any>]>} list @returns {Records} */
+const records = (list) => list;
 
 test('digests ignore key order and respect Fields to Watch, case-insensitively', () => {
 	expect(digest({ a: 1, b: 2 }, [])).toBe(digest({ b: 2, a: 1 }, []));
@@ -19,15 +37,31 @@ test('tombstones expire after the retention period, then a return is New', () =>
 	r = diff(r.next, recs(9), config(), 3000);
 	r = diff(r.next, recs(9), config(), 3000 + 11 * 86400);
 	expect(r.next.t).toEqual({});
-	expect(diff(r.next, recs(10), config(), 3000 + 12 * 86400).changes.map((c) => c.event)).toEqual(['new']);
+	expect(diff(r.next, recs(10), config(), 3000 + 12 * 86400).changes.map((c) => c.event)).toEqual([
+		'new',
+	]);
 });
 
 test('the guard holds Left/Updated, keeps the state, and can auto-accept after N polls', () => {
 	const state = baseline(recs(10), config(), 1);
-	const cfg = config({ guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 2, acknowledgeId: '' } });
-	const changed = recs(10, (i) => ({ id: i, name: i < 5 ? 'renamed' : `n${i}` })).concat([['99', { id: 99 }]]);
+	const cfg = config({
+		guard: {
+			enabled: true,
+			thresholdPercent: 20,
+			minimumRecords: 5,
+			acceptAfterPolls: 2,
+			acknowledgeId: '',
+		},
+	});
+	const changed = recs(10, (i) => ({ id: i, name: i < 5 ? 'renamed' : `n${i}` })).concat([
+		['99', { id: 99 }],
+	]);
 	const first = diff(state, changed, cfg, 2);
-	expect(first.massChange).toMatchObject({ counts: { updated: 5, new: 1 }, pollsHeld: 1, firstDetection: true });
+	expect(first.massChange).toMatchObject({
+		counts: { updated: 5, new: 1 },
+		pollsHeld: 1,
+		firstDetection: true,
+	});
 	expect(first.changes.map((c) => c.event)).toEqual(['new']);
 	expect(first.next.r['0']).toBe(state.r['0']);
 	// N counts the polls after the detecting one: still held on the next, released on the one after.
@@ -36,12 +70,26 @@ test('the guard holds Left/Updated, keeps the state, and can auto-accept after N
 	expect(second.changes).toEqual([]);
 	const third = diff(second.next, changed, cfg, 4);
 	expect(third.massChange).toBeUndefined();
-	expect(third.changes.map((c) => c.event)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated']);
+	expect(third.changes.map((c) => c.event)).toEqual([
+		'updated',
+		'updated',
+		'updated',
+		'updated',
+		'updated',
+	]);
 	expect(third.next.hold).toBeUndefined();
 });
 
 test('Accept After Polls = 1 never releases at detection (it used to switch the guard off)', () => {
-	const cfg = config({ guard: { enabled: true, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 1, acknowledgeId: '' } });
+	const cfg = config({
+		guard: {
+			enabled: true,
+			thresholdPercent: 20,
+			minimumRecords: 5,
+			acceptAfterPolls: 1,
+			acknowledgeId: '',
+		},
+	});
 	const state = baseline(recs(10), cfg, 1);
 	const first = diff(state, [], cfg, 2);
 	expect(first.changes).toEqual([]);
@@ -55,7 +103,7 @@ test('a poll that returns nothing is held even below Minimum Records; padding ne
 	expect(empty.changes).toEqual([]);
 	expect(empty.massChange).toMatchObject({ known: 3, counts: { left: 3 } });
 	expect(Object.keys(empty.next.r)).toHaveLength(3);
-	const padded = recs(3).map(([k, r]) => [k, { ...r, name: `${r.name}      ` }]);
+	const padded = records(recs(3).map(([k, r]) => [k, { ...r, name: `${r.name}      ` }]));
 	expect(diff(state, padded, config(), 2).changes).toEqual([]);
 });
 
@@ -72,7 +120,13 @@ test('small changes below the threshold flow; duplicate rows for one key count o
 test('the fast digester gives the same digests as digest(), whatever the key order or shape', () => {
 	const { digester } = require('../../nodes/Bromcom/core/snapshot');
 	const d = digester([]);
-	const rows = [{ b: 1, a: 'x', c: null }, { a: 'y', b: 2, c: { z: 1, y: [1, 'two'] } }, { a: 'z' }, { b: 1, a: 'x', c: null, extra: true }, { c: null, b: 1, a: 'x' }];
+	const rows = [
+		{ b: 1, a: 'x', c: null },
+		{ a: 'y', b: 2, c: { z: 1, y: [1, 'two'] } },
+		{ a: 'z' },
+		{ b: 1, a: 'x', c: null, extra: true },
+		{ c: null, b: 1, a: 'x' },
+	];
 	for (const row of rows) expect(d(row)).toBe(digest(row, []));
 	const w = digester(['a']);
 	expect(w({ a: 1, b: 2 })).toBe(digest({ a: 1, b: 3 }, ['a']));
@@ -84,16 +138,31 @@ describe('property: random sequences of polls against a model', () => {
 	const step = fc.oneof(
 		fc.record({ op: fc.constant('add'), key: fc.integer({ min: 0, max: 12 }) }),
 		fc.record({ op: fc.constant('remove'), key: fc.integer({ min: 0, max: 12 }) }),
-		fc.record({ op: fc.constant('edit'), key: fc.integer({ min: 0, max: 12 }), value: fc.constantFrom('x', 'y', 'z') }),
+		fc.record({
+			op: fc.constant('edit'),
+			key: fc.integer({ min: 0, max: 12 }),
+			value: fc.constantFrom('x', 'y', 'z'),
+		}),
 		fc.record({ op: fc.constant('pad'), key: fc.integer({ min: 0, max: 12 }) }),
 		fc.record({ op: fc.constant('fail') }),
 	);
 	test('no event without a real change, no Left for a record still there, nothing lost or repeated across failed polls', () => {
 		fc.assert(
 			fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
-				const cfg = config({ guard: { enabled: false, thresholdPercent: 20, minimumRecords: 5, acceptAfterPolls: 0, acknowledgeId: '' } });
-				const live = new Map([[0, 'a'], [1, 'b']]);
-				const rows = () => [...live].map(([k, v]) => [String(k), { id: k, name: v }]);
+				const cfg = config({
+					guard: {
+						enabled: false,
+						thresholdPercent: 20,
+						minimumRecords: 5,
+						acceptAfterPolls: 0,
+						acknowledgeId: '',
+					},
+				});
+				const live = new Map([
+					[0, 'a'],
+					[1, 'b'],
+				]);
+				const rows = () => records([...live].map(([k, v]) => [String(k), { id: k, name: v }]));
 				let state = baseline(rows(), cfg, 1);
 				// The model: what the last accepted poll saw, and every key ever seen.
 				let seen = new Map(live);

@@ -8,7 +8,8 @@ export const schoolIdProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'From the credential',
-	description: 'Bromcom School ID to read. Leave empty to use the credential\'s School ID. Use an expression that reads the school ID of each incoming item to work through the schools of a trust with one credential.',
+	description:
+		"Bromcom School ID to read. Leave empty to use the credential's School ID. Use an expression that reads the school ID of each incoming item to work through the schools of a trust with one credential.",
 };
 
 export const returnAllProperty: INodeProperties = {
@@ -36,7 +37,11 @@ export const recordStatusProperty: INodeProperties = {
 	options: [
 		{ name: 'Current', value: 'current', description: 'On roll (or in post) today' },
 		{ name: 'Leavers', value: 'leavers', description: 'End date before today' },
-		{ name: 'Future', value: 'future', description: 'Start date after today, for example September admissions' },
+		{
+			name: 'Future',
+			value: 'future',
+			description: 'Start date after today, for example September admissions',
+		},
 		{ name: 'All', value: 'all', description: 'Every record, whatever its dates' },
 	],
 	default: 'current',
@@ -48,7 +53,8 @@ export const simplifyProperty: INodeProperties = {
 	name: 'simplify',
 	type: 'boolean',
 	default: true,
-	description: 'Whether to return a compact set of the most useful fields instead of every Bromcom column',
+	description:
+		'Whether to return a compact set of the most useful fields instead of every Bromcom column',
 };
 
 export const FILTER_OPERATORS = [
@@ -76,51 +82,53 @@ export const FILTER_OPERATORS = [
  */
 export function filtersPropertyFor(dependsOn: string[]): INodeProperties {
 	return {
-	displayName: 'Filters',
-	name: 'filters',
-	type: 'fixedCollection',
-	placeholder: 'Add Condition',
-	typeOptions: { multipleValues: true },
-	default: {},
-	description: 'Only return records matching these conditions. Values are sent safely: quotes such as O\'Brien need no escaping.',
-	options: [
-		{
-			displayName: 'Conditions',
-			name: 'conditions',
-			values: [
-				{
-					displayName: 'Field Name or ID',
-					name: 'field',
-					type: 'options',
-					typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: dependsOn },
-					default: '',
-					description: 'The Bromcom column to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-				},
-				{
-					displayName: 'Operator',
-					name: 'operator',
-					type: 'options',
-					options: FILTER_OPERATORS,
-					default: 'equals',
-				},
-				{
-					displayName: 'Value',
-					name: 'value',
-					type: 'string',
-					default: '',
-					displayOptions: { hide: { operator: ['isEmpty', 'isNotEmpty'] } },
-					description: 'Dates as YYYY-MM-DD; lists comma-separated',
-				},
-				{
-					displayName: 'To Value',
-					name: 'value2',
-					type: 'string',
-					default: '',
-					displayOptions: { show: { operator: ['between'] } },
-				},
-			],
-		},
-	],
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'fixedCollection',
+		placeholder: 'Add Condition',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			"Only return records matching these conditions. Values are sent safely: quotes such as O'Brien need no escaping.",
+		options: [
+			{
+				displayName: 'Conditions',
+				name: 'conditions',
+				values: [
+					{
+						displayName: 'Field Name or ID',
+						name: 'field',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: dependsOn },
+						default: '',
+						description:
+							'The Bromcom column to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					{
+						displayName: 'Operator',
+						name: 'operator',
+						type: 'options',
+						options: FILTER_OPERATORS,
+						default: 'equals',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						displayOptions: { hide: { operator: ['isEmpty', 'isNotEmpty'] } },
+						description: 'Dates as YYYY-MM-DD; lists comma-separated',
+					},
+					{
+						displayName: 'To Value',
+						name: 'value2',
+						type: 'string',
+						default: '',
+						displayOptions: { show: { operator: ['between'] } },
+					},
+				],
+			},
+		],
 	};
 }
 
@@ -133,9 +141,15 @@ export const entityProperty: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The Bromcom entity to read. The list shows the entities this account is permitted to read.',
+	description:
+		'The Bromcom entity to read. The list shows the entities this account is permitted to read.',
 	modes: [
-		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEntities', searchable: true } },
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchEntities', searchable: true },
+		},
 		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. StudentFlatView' },
 	],
 };
@@ -173,7 +187,10 @@ export function readOptionsProperty(extra: INodeProperties[] = []): INodePropert
 				displayName: 'Fields to Return',
 				name: 'fields',
 				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['resource', 'entity'] },
+				typeOptions: {
+					loadOptionsMethod: 'getColumns',
+					loadOptionsDependsOn: ['resource', 'entity'],
+				},
 				default: [],
 				description:
 					'Keep only these columns (data minimisation). Bromcom always sends every column; the others are dropped as soon as they arrive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
@@ -192,7 +209,8 @@ export function readOptionsProperty(extra: INodeProperties[] = []): INodePropert
 				type: 'number',
 				typeOptions: { minValue: 5 },
 				default: 600,
-				description: 'How long to wait for Bromcom. Large pulls (a year of attendance) can take minutes.',
+				description:
+					'How long to wait for Bromcom. Large pulls (a year of attendance) can take minutes.',
 			},
 			{
 				displayName: 'Attempts',
@@ -200,7 +218,8 @@ export function readOptionsProperty(extra: INodeProperties[] = []): INodePropert
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 10 },
 				default: 3,
-				description: 'How many times to try when Bromcom is temporarily unavailable. Login, permission and filter errors are never retried.',
+				description:
+					'How many times to try when Bromcom is temporarily unavailable. Login, permission and filter errors are never retried.',
 			},
 		]),
 	};

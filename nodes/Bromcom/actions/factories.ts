@@ -68,7 +68,11 @@ export function makeGetMany(spec: GetManySpec): Operation {
 			let rows = limitRows(this, i, data.rows as IDataObject[]);
 			const simplified = spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean);
 			if (simplified) rows = rows.map(spec.simplify!);
-			return selectFields(rows, fieldsOption(this, i), simplified ? [] : data.columns.map((c) => c.name));
+			return selectFields(
+				rows,
+				fieldsOption(this, i),
+				simplified ? [] : data.columns.map((c) => c.name),
+			);
 		},
 	};
 }
@@ -83,7 +87,15 @@ export interface GetSpec {
 }
 
 export function idProperty(name: string, label: string, description: string): INodeProperties {
-	return { displayName: label, name, type: 'string', required: true, default: '', placeholder: 'e.g. 2000101', description };
+	return {
+		displayName: label,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 2000101',
+		description,
+	};
 }
 
 export function notFound(message: string): BromcomError {
@@ -104,12 +116,20 @@ export function makeGet(spec: GetSpec): Operation {
 			const settings = itemSettings(this, i);
 			const id = requiredId(this, i, spec.idParameter, spec.label);
 			const idColumn = spec.entity.key[0];
-			const data = await read(this, spec.entity.name, buildCondition({ field: idColumn, operator: 'equals', value: id, type: 'number' }), settings);
+			const data = await read(
+				this,
+				spec.entity.name,
+				buildCondition({ field: idColumn, operator: 'equals', value: id, type: 'number' }),
+				settings,
+			);
 			if (data.rows.length === 0) {
-				throw notFound(`No ${spec.entity.name} record with ${idColumn} ${id} in school ${settings.schoolId ?? '(from the credential)'}.`);
+				throw notFound(
+					`No ${spec.entity.name} record with ${idColumn} ${id} in school ${settings.schoolId ?? '(from the credential)'}.`,
+				);
 			}
 			let rows = data.rows as IDataObject[];
-			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean)) rows = rows.map(spec.simplify);
+			if (spec.simplify && (this.getNodeParameter('simplify', i, true) as boolean))
+				rows = rows.map(spec.simplify);
 			return selectFields(rows, fieldsOption(this, i));
 		},
 	};
@@ -118,6 +138,10 @@ export function makeGet(spec: GetSpec): Operation {
 /** Options for single-record operations: Fields to Return, timeout, attempts (no filters). */
 export function singleRecordOptions(): INodeProperties {
 	const all = readOptionsProperty();
-	return { ...all, options: (all.options as INodeProperties[]).filter((o) => ['fields', 'timeout', 'attempts', 'trimValues'].includes(o.name)) };
+	return {
+		...all,
+		options: (all.options as INodeProperties[]).filter((o) =>
+			['fields', 'timeout', 'attempts', 'trimValues'].includes(o.name),
+		),
+	};
 }
-

@@ -19,7 +19,12 @@ import * as timetable from './timetable/Timetable.resource';
 import type { Operation, Shared } from './types';
 
 const RESOURCES: Record<string, Record<string, Operation>> = {
-	student: { get: student.get, getMany: student.getMany, getContacts: student.getContacts, getClasses: student.getClasses },
+	student: {
+		get: student.get,
+		getMany: student.getMany,
+		getContacts: student.getContacts,
+		getClasses: student.getClasses,
+	},
 	contact: { get: contact.get, getMany: contact.getMany },
 	staff: { get: staff.get, getMany: staff.getMany, getClasses: staff.getClasses },
 	class: { getMany: bromcomClass.getMany, getMembers: bromcomClass.getMembers },
@@ -30,7 +35,10 @@ const RESOURCES: Record<string, Record<string, Operation>> = {
 	school: { get: school.get },
 	entity: { getMany: entity.getMany, list: entity.list },
 	singleSignOn: { register: singleSignOn.register, deregister: singleSignOn.deregister },
-	dinnerMoney: { updateBalance: dinnerMoney.updateBalance, saveTransaction: dinnerMoney.saveTransaction },
+	dinnerMoney: {
+		updateBalance: dinnerMoney.updateBalance,
+		saveTransaction: dinnerMoney.saveTransaction,
+	},
 };
 
 /** Requests in flight at once: per school (politeness) and in total. */
@@ -42,7 +50,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = RESOURCES[resource]?.[operation];
-	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}".`);
+	if (!op)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not known for "${resource}".`,
+		);
 	const shared: Shared = { schemas: new SchemaCache(this) };
 	const schoolOf = (i: number): string => {
 		const value = this.getNodeParameter('schoolId', i, '') as unknown;
@@ -54,7 +66,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return { rows: await op.execute.call(this, i, shared) };
 		} catch (error) {
 			const school = schoolOf(i);
-			return { error: toNodeError(this.getNode(), error, { itemIndex: i, school: school === 'credential' ? 'from the credential' : school }) };
+			return {
+				error: toNodeError(this.getNode(), error, {
+					itemIndex: i,
+					school: school === 'credential' ? 'from the credential' : school,
+				}),
+			};
 		}
 	};
 	type Outcome = Awaited<ReturnType<typeof run>>;
@@ -68,25 +85,47 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const outcome = await run(i);
 			outcomes.push(outcome);
 			if (outcome.error && !this.continueOnFail()) {
-				const sent = outcomes.flatMap((o, k) => (o.rows ?? []).filter((r) => r.status === 'sent').map((r) => `item ${k}: ${String(r.operation)} ${JSON.stringify(r.target)} (key ${String(r.idempotencyKey)})`));
+				const sent = outcomes.flatMap((o, k) =>
+					(o.rows ?? [])
+						.filter((r) => r.status === 'sent')
+						.map(
+							(r) =>
+								`item ${k}: ${String(r.operation)} ${JSON.stringify(r.target)} (key ${String(r.idempotencyKey)})`,
+						),
+				);
 				const left = items.length - i - 1;
 				const record = [
-					sent.length > 0 ? `Written to Bromcom in this run before this item failed: ${sent.join('; ')}.` : 'Nothing was written to Bromcom in this run before this item failed.',
+					sent.length > 0
+						? `Written to Bromcom in this run before this item failed: ${sent.join('; ')}.`
+						: 'Nothing was written to Bromcom in this run before this item failed.',
 					left > 0 ? `The ${left} item(s) after it were not sent.` : '',
-				].filter(Boolean).join(' ');
-				outcome.error.description = [outcome.error.description, record].filter(Boolean).join('\n\n');
+				]
+					.filter(Boolean)
+					.join(' ');
+				outcome.error.description = [outcome.error.description, record]
+					.filter(Boolean)
+					.join('\n\n');
 				break;
 			}
 		}
 	} else {
 		// Every item runs on its own: one school's failure never stops the others; reads run a few at a
 		// time per school.
-		outcomes = await mapGrouped(items, (_item, i) => schoolOf(i), PER_SCHOOL, OVERALL, async (_item, i) => await run(i));
+		outcomes = await mapGrouped(
+			items,
+			(_item, i) => schoolOf(i),
+			PER_SCHOOL,
+			OVERALL,
+			async (_item, i) => await run(i),
+		);
 	}
 
 	const returnData: INodeExecutionData[] = [];
 	for (let i = 0; i < outcomes.length; i++) {
-		const { rows, error } = outcomes[i] as { rows?: IDataObject[]; error?: ReturnType<typeof toNodeError> };
+		const { rows, error } = outcomes[i] as {
+			rows?: IDataObject[];
+			error?: ReturnType<typeof toNodeError>;
+		};
 		if (error) {
 			if (this.continueOnFail()) {
 				returnData.push(errorItem(error, i));
@@ -96,7 +135,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		// One push per row: spreading a large array into push() overflows the call stack (~120k rows).
 		const list = rows ?? [];
-		for (let k = 0; k < list.length; k++) returnData.push({ json: list[k], pairedItem: { item: i } });
+		for (let k = 0; k < list.length; k++)
+			returnData.push({ json: list[k], pairedItem: { item: i } });
 	}
 	return [returnData];
 }

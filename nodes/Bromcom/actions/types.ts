@@ -8,7 +8,11 @@ export interface Shared {
 }
 
 /** Runs the operation for item `i` and returns its output rows. */
-export type OperationExecute = (this: IExecuteFunctions, i: number, shared: Shared) => Promise<IDataObject[]>;
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	i: number,
+	shared: Shared,
+) => Promise<IDataObject[]>;
 
 export interface Operation {
 	description: INodeProperties[];

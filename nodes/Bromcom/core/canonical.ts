@@ -3,7 +3,10 @@
  * Two values that mean the same give the same text, so it can be hashed: the write-back idempotency
  * key (exact values) and the trigger's record digests (`scalar` trims trailing padding there).
  */
-export function canonicalJson(value: unknown, scalar: (v: unknown) => string = exactScalar): string {
+export function canonicalJson(
+	value: unknown,
+	scalar: (v: unknown) => string = exactScalar,
+): string {
 	if (value === null || typeof value !== 'object') return scalar(value);
 	if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, scalar)).join(',')}]`;
 	const obj = value as Record<string, unknown>;

@@ -26,11 +26,23 @@ export const ENTITIES = {
 	staff: { name: 'Staff', key: ['StaffID'], dates: CURRENT },
 	people: { name: 'People', key: ['PersonID'] },
 	collections: { name: 'Collections', key: ['CollectionID'], dates: CURRENT },
-	collectionAssociates: { name: 'CollectionAssociates', key: ['PersonID', 'CollectionID'], dates: CURRENT },
-	collectionExecutives: { name: 'CollectionExecutives', key: ['StaffID', 'CollectionID'], dates: CURRENT },
+	collectionAssociates: {
+		name: 'CollectionAssociates',
+		key: ['PersonID', 'CollectionID'],
+		dates: CURRENT,
+	},
+	collectionExecutives: {
+		name: 'CollectionExecutives',
+		key: ['StaffID', 'CollectionID'],
+		dates: CURRENT,
+	},
 	attendances: { name: 'Attendances', key: ['AttendanceID'], rangeColumn: 'CalendarStartDate' },
 	timetable: { name: 'TimeTable', key: ['TimeTableID'], rangeColumn: 'PeriodStartDate' },
-	studentTimetables: { name: 'StudentTimeTables', key: ['StudentID', 'TimeTableID'], rangeColumn: 'PeriodStartDate' },
+	studentTimetables: {
+		name: 'StudentTimeTables',
+		key: ['StudentID', 'TimeTableID'],
+		rangeColumn: 'PeriodStartDate',
+	},
 	assessmentResults: { name: 'AssociationAssessmentResults', key: ['StudentResultID'] },
 	behaviourEvents: { name: 'BehaviourEventRecords', key: ['BehaviourEventRecordID'] },
 	schools: { name: 'Schools', key: ['SchoolID'] },
@@ -50,13 +62,19 @@ export function timetableEntity(scope: string): EntitySpec & { rangeColumn: stri
  * The entity behind each curated resource, for its column pickers. A resource whose entity depends on
  * a parameter (Timetable: one student's or everyone's) names it through `byParameter`.
  */
-export const RESOURCE_ENTITY: Record<string, { entity: EntitySpec; byParameter?: { name: string; values: Record<string, EntitySpec> } }> = {
+export const RESOURCE_ENTITY: Record<
+	string,
+	{ entity: EntitySpec; byParameter?: { name: string; values: Record<string, EntitySpec> } }
+> = {
 	student: { entity: ENTITIES.students },
 	contact: { entity: ENTITIES.people },
 	staff: { entity: ENTITIES.staff },
 	class: { entity: ENTITIES.collections },
 	attendance: { entity: ENTITIES.attendances },
-	timetable: { entity: timetableEntity('all'), byParameter: { name: 'scope', values: { student: timetableEntity('student') } } },
+	timetable: {
+		entity: timetableEntity('all'),
+		byParameter: { name: 'scope', values: { student: timetableEntity('student') } },
+	},
 	assessment: { entity: ENTITIES.assessmentResults },
 	behaviour: { entity: ENTITIES.behaviourEvents },
 	school: { entity: ENTITIES.schools },
@@ -70,4 +88,3 @@ export const WATCH_ENTITY: Record<string, EntitySpec> = {
 	memberships: ENTITIES.collectionAssociates,
 	contacts: ENTITIES.people,
 };
-

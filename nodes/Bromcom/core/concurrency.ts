@@ -2,7 +2,11 @@
  * Bounded concurrency. Bromcom's guidance is that slow integrations hurt schools (8:45 registration):
  * never more than a few requests in flight per school, whatever the number of items.
  */
-export async function mapLimit<T, R>(inputs: readonly T[], limit: number, fn: (input: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+	inputs: readonly T[],
+	limit: number,
+	fn: (input: T, index: number) => Promise<R>,
+): Promise<R[]> {
 	const results = new Array<R>(inputs.length);
 	let next = 0;
 	const workers = Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, async () => {

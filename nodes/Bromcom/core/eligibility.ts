@@ -72,7 +72,9 @@ export const PARENT_RELATIONSHIPS = ['Mother', 'Father'];
 export function flag(value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	if (typeof value === 'number') return value !== 0;
-	const text = String(value ?? '').trim().toLowerCase();
+	const text = String(value ?? '')
+		.trim()
+		.toLowerCase();
 	return ['true', 'yes', 'y', '1', 'granted'].includes(text);
 }
 
@@ -87,11 +89,19 @@ function count(value: unknown): number {
 }
 
 const is = (o: RuleOptions, ...presets: Preset[]) => presets.includes(o.preset);
-const consentApplies = (o: RuleOptions) => is(o, 'parentsEvening', 'consentOnly') || (is(o, 'custom') && o.requireConsent === true);
-const namesApply = (o: RuleOptions) => is(o, 'parentsEvening') || (is(o, 'custom') && o.requireNames === true);
+const consentApplies = (o: RuleOptions) =>
+	is(o, 'parentsEvening', 'consentOnly') || (is(o, 'custom') && o.requireConsent === true);
+const namesApply = (o: RuleOptions) =>
+	is(o, 'parentsEvening') || (is(o, 'custom') && o.requireNames === true);
 const consentOk = (f: Facts, o: RuleOptions) => !o.lawfulBasisIsConsent || flag(f.consent);
-const allowedRelationships = (o: RuleOptions) => (is(o, 'custom') && o.relationships && o.relationships.length > 0 ? o.relationships : PARENT_RELATIONSHIPS);
-const sameText = (a: unknown, b: string) => String(a ?? '').trim().toLowerCase() === b.toLowerCase();
+const allowedRelationships = (o: RuleOptions) =>
+	is(o, 'custom') && o.relationships && o.relationships.length > 0
+		? o.relationships
+		: PARENT_RELATIONSHIPS;
+const sameText = (a: unknown, b: string) =>
+	String(a ?? '')
+		.trim()
+		.toLowerCase() === b.toLowerCase();
 
 function relationshipOk(f: Facts, o: RuleOptions): boolean {
 	const allowed = allowedRelationships(o);
@@ -119,7 +129,13 @@ function describeLinks(f: Facts): string {
 
 export const RULES: readonly Rule[] = [
 	// Students
-	{ code: 'STUDENT_NO_CONSENT', kind: 'student', applies: consentApplies, test: consentOk, message: () => 'student does not have Data Processing Consent granted' },
+	{
+		code: 'STUDENT_NO_CONSENT',
+		kind: 'student',
+		applies: consentApplies,
+		test: consentOk,
+		message: () => 'student does not have Data Processing Consent granted',
+	},
 	{
 		code: 'STUDENT_NO_CLASSES',
 		kind: 'student',
@@ -128,13 +144,20 @@ export const RULES: readonly Rule[] = [
 		message: () => 'student is not a member of any class',
 		needs: 'classCount',
 	},
-	{ code: 'STUDENT_NOT_CURRENT', kind: 'student', applies: (o) => is(o, 'custom') && o.currentOnly === true, test: (f) => flag(f.current), message: () => 'student is not currently on roll' },
+	{
+		code: 'STUDENT_NOT_CURRENT',
+		kind: 'student',
+		applies: (o) => is(o, 'custom') && o.currentOnly === true,
+		test: (f) => flag(f.current),
+		message: () => 'student is not currently on roll',
+	},
 	{
 		code: 'STUDENT_YEAR_GROUP',
 		kind: 'student',
 		applies: (o) => is(o, 'custom') && (o.yearGroups?.length ?? 0) > 0,
 		test: (f, o) => (o.yearGroups ?? []).some((y) => sameText(f.yearGroup, y)),
-		message: (f, o) => `student is in year group ${String(f.yearGroup ?? '(none)')}, not one of ${(o.yearGroups ?? []).join(', ')}`,
+		message: (f, o) =>
+			`student is in year group ${String(f.yearGroup ?? '(none)')}, not one of ${(o.yearGroups ?? []).join(', ')}`,
 	},
 	// Contacts
 	{
@@ -147,25 +170,86 @@ export const RULES: readonly Rule[] = [
 				? `contact has no parental responsibility and is not Mother/Father (${describeLinks(f)})`
 				: `contact's relationship does not meet the rule (${describeLinks(f)})`,
 	},
-	{ code: 'CONTACT_MISSING_TITLE', kind: 'contact', applies: namesApply, test: (f) => present(f.title), message: () => 'contact has no title' },
-	{ code: 'CONTACT_MISSING_FORENAME', kind: 'contact', applies: namesApply, test: (f) => present(f.firstName), message: () => 'contact has no forename' },
-	{ code: 'CONTACT_MISSING_SURNAME', kind: 'contact', applies: namesApply, test: (f) => present(f.lastName), message: () => 'contact has no surname' },
-	{ code: 'CONTACT_NO_CONSENT', kind: 'contact', applies: consentApplies, test: consentOk, message: () => 'contact does not have Data Processing Consent granted' },
-	{ code: 'CONTACT_NO_EMAIL', kind: 'contact', applies: (o) => is(o, 'custom') && o.requireEmail === true, test: (f) => present(f.email), message: () => 'contact has no email address' },
-	{ code: 'CONTACT_NO_PHONE', kind: 'contact', applies: (o) => is(o, 'custom') && o.requirePhone === true, test: (f) => present(f.phone), message: () => 'contact has no telephone number' },
+	{
+		code: 'CONTACT_MISSING_TITLE',
+		kind: 'contact',
+		applies: namesApply,
+		test: (f) => present(f.title),
+		message: () => 'contact has no title',
+	},
+	{
+		code: 'CONTACT_MISSING_FORENAME',
+		kind: 'contact',
+		applies: namesApply,
+		test: (f) => present(f.firstName),
+		message: () => 'contact has no forename',
+	},
+	{
+		code: 'CONTACT_MISSING_SURNAME',
+		kind: 'contact',
+		applies: namesApply,
+		test: (f) => present(f.lastName),
+		message: () => 'contact has no surname',
+	},
+	{
+		code: 'CONTACT_NO_CONSENT',
+		kind: 'contact',
+		applies: consentApplies,
+		test: consentOk,
+		message: () => 'contact does not have Data Processing Consent granted',
+	},
+	{
+		code: 'CONTACT_NO_EMAIL',
+		kind: 'contact',
+		applies: (o) => is(o, 'custom') && o.requireEmail === true,
+		test: (f) => present(f.email),
+		message: () => 'contact has no email address',
+	},
+	{
+		code: 'CONTACT_NO_PHONE',
+		kind: 'contact',
+		applies: (o) => is(o, 'custom') && o.requirePhone === true,
+		test: (f) => present(f.phone),
+		message: () => 'contact has no telephone number',
+	},
 	{
 		code: 'CONTACT_NO_ELIGIBLE_CHILD',
 		kind: 'contact',
 		applies: (o) => is(o, 'parentsEvening'),
 		test: (f) => count(f.eligibleChildren) > 0,
-		message: () => 'contact has no child who is eligible (every linked student fails the student rules)',
+		message: () =>
+			'contact has no child who is eligible (every linked student fails the student rules)',
 		needs: 'eligibleChildren',
 	},
 	// Teachers
-	{ code: 'TEACHER_MISSING_TITLE', kind: 'teacher', applies: namesApply, test: (f) => present(f.title), message: () => 'teacher has no title' },
-	{ code: 'TEACHER_MISSING_FORENAME', kind: 'teacher', applies: namesApply, test: (f) => present(f.firstName), message: () => 'teacher has no forename' },
-	{ code: 'TEACHER_MISSING_SURNAME', kind: 'teacher', applies: namesApply, test: (f) => present(f.lastName), message: () => 'teacher has no surname' },
-	{ code: 'TEACHER_NO_CONSENT', kind: 'teacher', applies: (o) => is(o, 'consentOnly') || (is(o, 'custom') && o.requireConsent === true), test: consentOk, message: () => 'member of staff does not have Data Processing Consent granted' },
+	{
+		code: 'TEACHER_MISSING_TITLE',
+		kind: 'teacher',
+		applies: namesApply,
+		test: (f) => present(f.title),
+		message: () => 'teacher has no title',
+	},
+	{
+		code: 'TEACHER_MISSING_FORENAME',
+		kind: 'teacher',
+		applies: namesApply,
+		test: (f) => present(f.firstName),
+		message: () => 'teacher has no forename',
+	},
+	{
+		code: 'TEACHER_MISSING_SURNAME',
+		kind: 'teacher',
+		applies: namesApply,
+		test: (f) => present(f.lastName),
+		message: () => 'teacher has no surname',
+	},
+	{
+		code: 'TEACHER_NO_CONSENT',
+		kind: 'teacher',
+		applies: (o) => is(o, 'consentOnly') || (is(o, 'custom') && o.requireConsent === true),
+		test: consentOk,
+		message: () => 'member of staff does not have Data Processing Consent granted',
+	},
 	{
 		code: 'TEACHER_NO_ELIGIBLE_STUDENT',
 		kind: 'teacher',
@@ -179,11 +263,31 @@ export const RULES: readonly Rule[] = [
 		code: 'CLASS_TYPE',
 		kind: 'class',
 		applies: (o) => is(o, 'parentsEvening'),
-		test: (f) => ['CLASS', 'TUTORGRP', 'CLASS GROUP', 'TUTOR GROUP'].includes(String(f.type ?? '').trim().toUpperCase()),
-		message: (f) => `group is a ${String(f.type ?? 'group of unknown type')}, not a Class or Tutor Group`,
+		test: (f) =>
+			['CLASS', 'TUTORGRP', 'CLASS GROUP', 'TUTOR GROUP'].includes(
+				String(f.type ?? '')
+					.trim()
+					.toUpperCase(),
+			),
+		message: (f) =>
+			`group is a ${String(f.type ?? 'group of unknown type')}, not a Class or Tutor Group`,
 	},
-	{ code: 'CLASS_NO_ELIGIBLE_TEACHER', kind: 'class', applies: (o) => is(o, 'parentsEvening'), test: (f) => count(f.eligibleTeachers) > 0, message: () => 'class has no eligible teacher', needs: 'eligibleTeachers' },
-	{ code: 'CLASS_NO_ELIGIBLE_STUDENT', kind: 'class', applies: (o) => is(o, 'parentsEvening'), test: (f) => count(f.eligibleStudents) > 0, message: () => 'class has no eligible student', needs: 'eligibleStudents' },
+	{
+		code: 'CLASS_NO_ELIGIBLE_TEACHER',
+		kind: 'class',
+		applies: (o) => is(o, 'parentsEvening'),
+		test: (f) => count(f.eligibleTeachers) > 0,
+		message: () => 'class has no eligible teacher',
+		needs: 'eligibleTeachers',
+	},
+	{
+		code: 'CLASS_NO_ELIGIBLE_STUDENT',
+		kind: 'class',
+		applies: (o) => is(o, 'parentsEvening'),
+		test: (f) => count(f.eligibleStudents) > 0,
+		message: () => 'class has no eligible student',
+		needs: 'eligibleStudents',
+	},
 ];
 
 export interface Verdict {
@@ -202,13 +306,16 @@ export function evaluate(kind: RecordKind, facts: Facts, options: RuleOptions): 
 			notChecked.push(rule.code);
 			continue;
 		}
-		if (!rule.test(facts, options)) reasons.push({ code: rule.code, message: rule.message(facts, options) });
+		if (!rule.test(facts, options))
+			reasons.push({ code: rule.code, message: rule.message(facts, options) });
 	}
 	return { eligible: reasons.length === 0, reasons, notChecked };
 }
 
 /** Lawful basis text from Bromcom (e.g. Schools.DataProtectionLawfulBasis): only "Consent" makes consent decisive. */
 export function lawfulBasisIsConsent(text: unknown): boolean {
-	const t = String(text ?? '').trim().toLowerCase();
+	const t = String(text ?? '')
+		.trim()
+		.toLowerCase();
 	return t === '' || t === 'consent';
 }

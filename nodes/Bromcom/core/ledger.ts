@@ -10,6 +10,10 @@ import { canonicalJson } from './canonical';
 
 export type LedgerValue = string | number | boolean | null;
 
-export function idempotencyKey(operation: string, schoolId: number, values: Record<string, LedgerValue | undefined>): string {
+export function idempotencyKey(
+	operation: string,
+	schoolId: number,
+	values: Record<string, LedgerValue | undefined>,
+): string {
 	return `bw1-${createHash('sha256').update(canonicalJson({ operation, schoolId, values })).digest('hex').slice(0, 32)}`;
 }

@@ -13,8 +13,17 @@ import type { CellValue, DataSetRow } from './wire/dataset';
 export const CANDIDATES = {
 	linkStudentId: ['StudentID', 'StudentPersonID', 'PupilID'],
 	linkContactId: ['ContactPersonID', 'ContactID', 'ContactPersonId', 'PersonID'],
-	relationship: ['RelationshipDescription', 'Relationship', 'RelationshipTypeDescription', 'RelationshipName'],
-	parentalResponsibility: ['ParentalResponsibility', 'HasParentalResponsibility', 'IsParentalResponsibility'],
+	relationship: [
+		'RelationshipDescription',
+		'Relationship',
+		'RelationshipTypeDescription',
+		'RelationshipName',
+	],
+	parentalResponsibility: [
+		'ParentalResponsibility',
+		'HasParentalResponsibility',
+		'IsParentalResponsibility',
+	],
 	contactPriority: ['ContactPriority', 'Priority', 'ContactOrder'],
 	personId: ['PersonID', 'PersonId'],
 	emailAddress: ['EmailAddress', 'Email', 'Address'],
@@ -24,7 +33,10 @@ export const CANDIDATES = {
 	consent: ['IsDataProcessingConsentGranted', 'DataProcessingConsent', 'IsDataProcessingConsent'],
 } as const;
 
-export function field(row: DataSetRow | PlainObject, candidates: readonly string[]): CellValue | undefined {
+export function field(
+	row: DataSetRow | PlainObject,
+	candidates: readonly string[],
+): CellValue | undefined {
 	for (const name of candidates) {
 		if (name in row) return row[name] as CellValue;
 	}
@@ -40,7 +52,9 @@ export function field(row: DataSetRow | PlainObject, candidates: readonly string
 export function truthy(value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	if (typeof value === 'number') return value !== 0;
-	const text = String(value ?? '').trim().toLowerCase();
+	const text = String(value ?? '')
+		.trim()
+		.toLowerCase();
 	return text === 'true' || text === 'yes' || text === 'y' || text === '1';
 }
 
@@ -48,7 +62,11 @@ function rank(row: DataSetRow): [number, number, number] {
 	const main = field(row, CANDIDATES.main);
 	const priority = Number(field(row, CANDIDATES.priority) ?? Number.MAX_SAFE_INTEGER);
 	const id = Number(Object.values(row)[0] ?? 0);
-	return [main === undefined ? 0 : truthy(main) ? -1 : 0, Number.isFinite(priority) ? priority : Number.MAX_SAFE_INTEGER, id];
+	return [
+		main === undefined ? 0 : truthy(main) ? -1 : 0,
+		Number.isFinite(priority) ? priority : Number.MAX_SAFE_INTEGER,
+		id,
+	];
 }
 
 /** The row schools mean by "the" email or phone: marked main, else the lowest priority number, else the oldest. */
@@ -57,7 +75,11 @@ export function highestPriority(rows: DataSetRow[]): DataSetRow | undefined {
 	let bestRank: [number, number, number] | undefined;
 	for (const row of rows) {
 		const r = rank(row);
-		if (!bestRank || r[0] < bestRank[0] || (r[0] === bestRank[0] && (r[1] < bestRank[1] || (r[1] === bestRank[1] && r[2] < bestRank[2])))) {
+		if (
+			!bestRank ||
+			r[0] < bestRank[0] ||
+			(r[0] === bestRank[0] && (r[1] < bestRank[1] || (r[1] === bestRank[1] && r[2] < bestRank[2])))
+		) {
 			best = row;
 			bestRank = r;
 		}
@@ -65,7 +87,10 @@ export function highestPriority(rows: DataSetRow[]): DataSetRow | undefined {
 	return best;
 }
 
-export function groupBy(rows: DataSetRow[], candidates: readonly string[]): Map<number, DataSetRow[]> {
+export function groupBy(
+	rows: DataSetRow[],
+	candidates: readonly string[],
+): Map<number, DataSetRow[]> {
 	const out = new Map<number, DataSetRow[]>();
 	for (const row of rows) {
 		const id = Number(field(row, candidates));
@@ -89,7 +114,12 @@ export interface JoinedContact extends PlainObject {
  * One contact per person, with every student link. `people` are People rows; `links` StudentContacts
  * rows; `emails`/`phones` the person's Emails and PersonTelephones rows.
  */
-export function joinContacts(links: DataSetRow[], people: DataSetRow[], emails: DataSetRow[], phones: DataSetRow[]): JoinedContact[] {
+export function joinContacts(
+	links: DataSetRow[],
+	people: DataSetRow[],
+	emails: DataSetRow[],
+	phones: DataSetRow[],
+): JoinedContact[] {
 	const emailsBy = groupBy(emails, CANDIDATES.personId);
 	const phonesBy = groupBy(phones, CANDIDATES.personId);
 	const linksBy = groupBy(links, CANDIDATES.linkContactId);
@@ -102,13 +132,19 @@ export function joinContacts(links: DataSetRow[], people: DataSetRow[], emails: 
 		const bestPhone = highestPriority(personPhones);
 		const students = (linksBy.get(id) ?? [])
 			.slice()
-			.sort((a, b) => Number(field(a, CANDIDATES.contactPriority) ?? 99) - Number(field(b, CANDIDATES.contactPriority) ?? 99))
+			.sort(
+				(a, b) =>
+					Number(field(a, CANDIDATES.contactPriority) ?? 99) -
+					Number(field(b, CANDIDATES.contactPriority) ?? 99),
+			)
 			.map((l) => ({ ...l }) as PlainObject);
 		out.push({
 			...(person as PlainObject),
 			PersonID: id,
-			Email: best ? (field(best, CANDIDATES.emailAddress) as string | null) ?? null : null,
-			Telephone: bestPhone ? (field(bestPhone, CANDIDATES.telephoneNumber) as string | null) ?? null : null,
+			Email: best ? ((field(best, CANDIDATES.emailAddress) as string | null) ?? null) : null,
+			Telephone: bestPhone
+				? ((field(bestPhone, CANDIDATES.telephoneNumber) as string | null) ?? null)
+				: null,
 			Emails: personEmails.map((e) => ({ ...e }) as PlainObject),
 			Telephones: personPhones.map((t) => ({ ...t }) as PlainObject),
 			Students: students,
@@ -127,11 +163,37 @@ const pick = (row: PlainObject, names: string[]): PlainObject => {
 };
 
 export function simplifyStudent(row: PlainObject): PlainObject {
-	return pick(row, ['StudentID', 'FirstName', 'LastName', 'PreferredFirstName', 'PreferredLastName', 'Gender', 'DateOfBirth', 'YearGroup', 'TutorGroup', 'UPN', 'AdmissionNumber', 'StartDate', 'EndDate']);
+	return pick(row, [
+		'StudentID',
+		'FirstName',
+		'LastName',
+		'PreferredFirstName',
+		'PreferredLastName',
+		'Gender',
+		'DateOfBirth',
+		'YearGroup',
+		'TutorGroup',
+		'UPN',
+		'AdmissionNumber',
+		'StartDate',
+		'EndDate',
+	]);
 }
 
 export function simplifyStaff(row: PlainObject): PlainObject {
-	return pick(row, ['StaffID', 'Title', 'FirstName', 'LastName', 'PreferredFirstName', 'PreferredLastName', 'StaffCode', 'JobTitle', 'WorkEmail', 'StartDate', 'EndDate']);
+	return pick(row, [
+		'StaffID',
+		'Title',
+		'FirstName',
+		'LastName',
+		'PreferredFirstName',
+		'PreferredLastName',
+		'StaffCode',
+		'JobTitle',
+		'WorkEmail',
+		'StartDate',
+		'EndDate',
+	]);
 }
 
 export function simplifyContact(contact: JoinedContact): PlainObject {

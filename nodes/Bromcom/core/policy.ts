@@ -37,7 +37,13 @@ export const POLICY: RetryPolicy = {
 };
 
 /** Whether `error`, after `attempt` attempts of `attempts`, should be tried again. */
-export function shouldRetry(kind: CallKind, error: BromcomError, attempt: number, attempts: number, policy: RetryPolicy = POLICY): boolean {
+export function shouldRetry(
+	kind: CallKind,
+	error: BromcomError,
+	attempt: number,
+	attempts: number,
+	policy: RetryPolicy = POLICY,
+): boolean {
 	if (attempt >= attempts) return false;
 	if (!policy.retryKinds.has(error.kind)) return false;
 	if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.retryAfterCapMs) return false;
@@ -47,11 +53,18 @@ export function shouldRetry(kind: CallKind, error: BromcomError, attempt: number
 }
 
 /** Full jitter: a random wait between 0 and min(cap, base·2^(attempt-1)); Retry-After wins when longer. */
-export function delayMs(attempt: number, error: Pick<BromcomError, 'retryAfterMs'> | undefined, policy: RetryPolicy = POLICY, random: () => number = Math.random): number {
+export function delayMs(
+	attempt: number,
+	error: Pick<BromcomError, 'retryAfterMs'> | undefined,
+	policy: RetryPolicy = POLICY,
+	random: () => number = Math.random,
+): number {
 	const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
 	const jittered = Math.floor(random() * ceiling);
 	const after = error?.retryAfterMs;
-	return after !== undefined ? Math.max(jittered, Math.min(after, policy.retryAfterCapMs)) : jittered;
+	return after !== undefined
+		? Math.max(jittered, Math.min(after, policy.retryAfterCapMs))
+		: jittered;
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */

@@ -6,7 +6,13 @@
  */
 import type { PlainObject } from './types';
 
-import { evaluate, type Facts, type Reason, type RecordKind, type RuleOptions } from './eligibility';
+import {
+	evaluate,
+	type Facts,
+	type Reason,
+	type RecordKind,
+	type RuleOptions,
+} from './eligibility';
 import { CANDIDATES, field, highestPriority, groupBy } from './people';
 import type { DataSetRow } from './wire/dataset';
 
@@ -41,13 +47,19 @@ export const TEACHING_ROLE = /teacher|tutor/i;
 
 const num = (v: unknown) => Number(v);
 
-export function buildRoster(input: RosterInput, options: RuleOptions, includeMemberships = true): Roster {
+export function buildRoster(
+	input: RosterInput,
+	options: RuleOptions,
+	includeMemberships = true,
+): Roster {
 	const kept: RosterEntry[] = [];
 	const excluded: RosterEntry[] = [];
 	const place = (entry: RosterEntry, eligible: boolean) => (eligible ? kept : excluded).push(entry);
 
 	const collectionById = new Map(input.collections.map((c) => [num(c.CollectionID), c]));
-	const consentOf = new Map(input.studentConsent.map((r) => [num(field(r, ['StudentID'])), field(r, CANDIDATES.consent)]));
+	const consentOf = new Map(
+		input.studentConsent.map((r) => [num(field(r, ['StudentID'])), field(r, CANDIDATES.consent)]),
+	);
 	const peopleById = new Map(input.people.map((p) => [num(field(p, CANDIDATES.personId)), p]));
 
 	// Students: consent (StudentFlatView, else People) and at least one class.
@@ -68,25 +80,44 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 	for (const s of input.students) {
 		const id = num(s.StudentID);
 		const facts: Facts = {
-			consent: consentOf.has(id) ? consentOf.get(id) : field(peopleById.get(id) ?? {}, CANDIDATES.consent),
+			consent: consentOf.has(id)
+				? consentOf.get(id)
+				: field(peopleById.get(id) ?? {}, CANDIDATES.consent),
 			classCount: (classesOf.get(id) ?? []).length,
 			current: true,
 			yearGroup: s.YearGroup,
 		};
 		const verdict = evaluate('student', facts, options);
 		if (verdict.eligible) eligibleStudents.add(id);
-		place({ kind: 'student', key: String(id), record: { ...(s as PlainObject), IsDataProcessingConsentGranted: (facts.consent ?? null) as PlainObject[string], ClassCount: facts.classCount as number }, reasons: verdict.reasons }, verdict.eligible);
+		place(
+			{
+				kind: 'student',
+				key: String(id),
+				record: {
+					...(s as PlainObject),
+					IsDataProcessingConsentGranted: (facts.consent ?? null) as PlainObject[string],
+					ClassCount: facts.classCount as number,
+				},
+				reasons: verdict.reasons,
+			},
+			verdict.eligible,
+		);
 	}
 
 	// Teachers: names and at least one eligible student in a group they teach.
 	const teachingGroups = new Map<number, number[]>();
 	for (const e of input.executives) {
-		if (!TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? '')) || !collectionById.has(num(e.CollectionID))) continue;
+		if (
+			!TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? '')) ||
+			!collectionById.has(num(e.CollectionID))
+		)
+			continue;
 		const staffId = num(e.StaffID);
 		if (!teachingGroups.has(staffId)) teachingGroups.set(staffId, []);
 		teachingGroups.get(staffId)!.push(num(e.CollectionID));
 	}
-	const eligibleIn = (group: number) => (membersOf.get(group) ?? []).filter((p) => eligibleStudents.has(p)).length;
+	const eligibleIn = (group: number) =>
+		(membersOf.get(group) ?? []).filter((p) => eligibleStudents.has(p)).length;
 	const eligibleTeachers = new Set<number>();
 	for (const t of input.staff) {
 		const id = num(t.StaffID);
@@ -100,18 +131,46 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 		};
 		const verdict = evaluate('teacher', facts, options);
 		if (verdict.eligible) eligibleTeachers.add(id);
-		place({ kind: 'teacher', key: String(id), record: { ...(t as PlainObject), EligibleStudents: facts.eligibleStudents as number }, reasons: verdict.reasons }, verdict.eligible);
+		place(
+			{
+				kind: 'teacher',
+				key: String(id),
+				record: { ...(t as PlainObject), EligibleStudents: facts.eligibleStudents as number },
+				reasons: verdict.reasons,
+			},
+			verdict.eligible,
+		);
 	}
 
 	// Classes: Class or Tutor Group with an eligible teacher and an eligible student.
 	const eligibleClasses = new Set<number>();
 	for (const c of input.collections) {
 		const id = num(c.CollectionID);
-		const teachers = input.executives.filter((e) => num(e.CollectionID) === id && TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? '')));
-		const facts: Facts = { type: c.CollectionTypeName, eligibleTeachers: teachers.filter((e) => eligibleTeachers.has(num(e.StaffID))).length, eligibleStudents: eligibleIn(id) };
+		const teachers = input.executives.filter(
+			(e) =>
+				num(e.CollectionID) === id &&
+				TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? '')),
+		);
+		const facts: Facts = {
+			type: c.CollectionTypeName,
+			eligibleTeachers: teachers.filter((e) => eligibleTeachers.has(num(e.StaffID))).length,
+			eligibleStudents: eligibleIn(id),
+		};
 		const verdict = evaluate('class', facts, options);
 		if (verdict.eligible) eligibleClasses.add(id);
-		place({ kind: 'class', key: String(id), record: { ...(c as PlainObject), EligibleTeachers: facts.eligibleTeachers as number, EligibleStudents: facts.eligibleStudents as number }, reasons: verdict.reasons }, verdict.eligible);
+		place(
+			{
+				kind: 'class',
+				key: String(id),
+				record: {
+					...(c as PlainObject),
+					EligibleTeachers: facts.eligibleTeachers as number,
+					EligibleStudents: facts.eligibleStudents as number,
+				},
+				reasons: verdict.reasons,
+			},
+			verdict.eligible,
+		);
 	}
 
 	// Contacts: relationship or parental responsibility, names, consent, an eligible child.
@@ -131,7 +190,10 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 			consent: field(person, CANDIDATES.consent),
 			email: email ? field(email, CANDIDATES.emailAddress) : null,
 			phone: phone ? field(phone, CANDIDATES.telephoneNumber) : null,
-			links: links.map((l) => ({ relationship: field(l, CANDIDATES.relationship), parentalResponsibility: field(l, CANDIDATES.parentalResponsibility) })),
+			links: links.map((l) => ({
+				relationship: field(l, CANDIDATES.relationship),
+				parentalResponsibility: field(l, CANDIDATES.parentalResponsibility),
+			})),
 			eligibleChildren: children.filter((id) => eligibleStudents.has(id)).length,
 		};
 		const verdict = evaluate('contact', facts, options);
@@ -143,7 +205,12 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 					...(person as PlainObject),
 					Email: (facts.email ?? null) as string | null,
 					Telephone: (facts.phone ?? null) as string | null,
-					Students: links.map((l) => ({ StudentID: field(l, CANDIDATES.linkStudentId) ?? null, Relationship: field(l, CANDIDATES.relationship) ?? null, ParentalResponsibility: field(l, CANDIDATES.parentalResponsibility) ?? null, Eligible: eligibleStudents.has(num(field(l, CANDIDATES.linkStudentId))) })),
+					Students: links.map((l) => ({
+						StudentID: field(l, CANDIDATES.linkStudentId) ?? null,
+						Relationship: field(l, CANDIDATES.relationship) ?? null,
+						ParentalResponsibility: field(l, CANDIDATES.parentalResponsibility) ?? null,
+						Eligible: eligibleStudents.has(num(field(l, CANDIDATES.linkStudentId))),
+					})),
 				},
 				reasons: verdict.reasons,
 			},
@@ -154,12 +221,31 @@ export function buildRoster(input: RosterInput, options: RuleOptions, includeMem
 	if (includeMemberships) {
 		for (const a of input.associates) {
 			const group = num(a.CollectionID);
-			if (eligibleClasses.has(group) && eligibleStudents.has(num(a.PersonID))) kept.push({ kind: 'membership', key: `${a.PersonID}:${group}`, record: { CollectionID: group, PersonID: a.PersonID, Role: 'Student' }, reasons: [] });
+			if (eligibleClasses.has(group) && eligibleStudents.has(num(a.PersonID)))
+				kept.push({
+					kind: 'membership',
+					key: `${a.PersonID}:${group}`,
+					record: { CollectionID: group, PersonID: a.PersonID, Role: 'Student' },
+					reasons: [],
+				});
 		}
 		for (const e of input.executives) {
 			const group = num(e.CollectionID);
-			if (eligibleClasses.has(group) && eligibleTeachers.has(num(e.StaffID)) && TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? ''))) {
-				kept.push({ kind: 'membership', key: `${e.StaffID}:${group}`, record: { CollectionID: group, PersonID: e.StaffID, Role: e.CollectionRoleTypeDescription ?? null }, reasons: [] });
+			if (
+				eligibleClasses.has(group) &&
+				eligibleTeachers.has(num(e.StaffID)) &&
+				TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? ''))
+			) {
+				kept.push({
+					kind: 'membership',
+					key: `${e.StaffID}:${group}`,
+					record: {
+						CollectionID: group,
+						PersonID: e.StaffID,
+						Role: e.CollectionRoleTypeDescription ?? null,
+					},
+					reasons: [],
+				});
 			}
 		}
 	}

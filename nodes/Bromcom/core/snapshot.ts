@@ -44,7 +44,13 @@ export interface SnapshotConfig {
 	/** Fields whose changes count as Updated; empty = every field. */
 	watch: string[];
 	keepOld: boolean;
-	guard: { enabled: boolean; thresholdPercent: number; minimumRecords: number; acceptAfterPolls: number; acknowledgeId: string };
+	guard: {
+		enabled: boolean;
+		thresholdPercent: number;
+		minimumRecords: number;
+		acceptAfterPolls: number;
+		acknowledgeId: string;
+	};
 	tombstoneDays: number;
 }
 
@@ -125,7 +131,11 @@ export function digester(watch: string[]): (record: Row) => string {
 	return (record) => {
 		if (watch.length > 0) return digest(record, watch);
 		const keys = Object.keys(record);
-		if (fields === undefined || keys.length !== fields.length || !fields.every((f) => f in record)) {
+		if (
+			fields === undefined ||
+			keys.length !== fields.length ||
+			!fields.every((f) => f in record)
+		) {
 			fields = keys.slice().sort();
 			names = fields.map((f) => JSON.stringify(f));
 		}
@@ -138,10 +148,14 @@ export function digester(watch: string[]): (record: Row) => string {
 	};
 }
 
-export function differences(previous: Row, current: Row): Record<string, { previous: unknown; current: unknown }> {
+export function differences(
+	previous: Row,
+	current: Row,
+): Record<string, { previous: unknown; current: unknown }> {
 	const out: Record<string, { previous: unknown; current: unknown }> = {};
 	for (const field of Object.keys(previous)) {
-		if (canonical(previous[field]) !== canonical(current[field] ?? null)) out[field] = { previous: previous[field], current: current[field] ?? null };
+		if (canonical(previous[field]) !== canonical(current[field] ?? null))
+			out[field] = { previous: previous[field], current: current[field] ?? null };
 	}
 	return out;
 }
@@ -153,14 +167,24 @@ export function emptyState(fingerprint: string, now: number): SnapshotState {
 /** Whether a stored state can be diffed against under this configuration. */
 export function isCompatible(state: unknown, config: SnapshotConfig): state is SnapshotState {
 	const s = state as SnapshotState | undefined;
-	return !!s && s.v === STATE_VERSION && s.fp === config.fingerprint && typeof s.r === 'object' && (!config.keepOld || typeof s.o === 'object');
+	return (
+		!!s &&
+		s.v === STATE_VERSION &&
+		s.fp === config.fingerprint &&
+		typeof s.r === 'object' &&
+		(!config.keepOld || typeof s.o === 'object')
+	);
 }
 
 /**
  * Takes a baseline: every current record becomes known, nothing is emitted (unless the caller asks
  * for existing records on the very first run).
  */
-export function baseline(records: Array<[string, Row]>, config: SnapshotConfig, now: number): SnapshotState {
+export function baseline(
+	records: Array<[string, Row]>,
+	config: SnapshotConfig,
+	now: number,
+): SnapshotState {
 	const state = emptyState(config.fingerprint, now);
 	if (config.keepOld) state.o = {};
 	const digestOf = digester(config.watch);
@@ -174,8 +198,20 @@ export function baseline(records: Array<[string, Row]>, config: SnapshotConfig, 
 /**
  * Compares the current records with the state. `now` in epoch seconds.
  */
-export function diff(state: SnapshotState, records: Array<[string, Row]>, config: SnapshotConfig, now: number): DiffResult {
-	const next: SnapshotState = { v: STATE_VERSION, fp: state.fp, since: state.since, r: {}, t: { ...state.t }, ...(state.cols !== undefined ? { cols: state.cols } : {}) };
+export function diff(
+	state: SnapshotState,
+	records: Array<[string, Row]>,
+	config: SnapshotConfig,
+	now: number,
+): DiffResult {
+	const next: SnapshotState = {
+		v: STATE_VERSION,
+		fp: state.fp,
+		since: state.since,
+		r: {},
+		t: { ...state.t },
+		...(state.cols !== undefined ? { cols: state.cols } : {}),
+	};
 	if (config.keepOld) next.o = {};
 	const fresh: Change[] = [];
 	const held: Change[] = [];
@@ -221,12 +257,25 @@ export function diff(state: SnapshotState, records: Array<[string, Row]>, config
 	// A poll that returns nothing while records were known (a revoked permission, an emptied view) is
 	// held whatever the school's size: below Minimum Records only that case is guarded.
 	const emptied = known > 0 && seen.size === 0;
-	const tooMany = config.guard.enabled && (emptied || (known >= config.guard.minimumRecords && disruptive * 100 > config.guard.thresholdPercent * known));
+	const tooMany =
+		config.guard.enabled &&
+		(emptied ||
+			(known >= config.guard.minimumRecords &&
+				disruptive * 100 > config.guard.thresholdPercent * known));
 	if (!tooMany) return { next, changes: [...fresh, ...held], baseline: false };
 
-	const hold: MassChangeHold = state.hold ?? { id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8), detectedAt: now, polls: 0, counts: { updated: 0, left: 0 } };
+	const hold: MassChangeHold = state.hold ?? {
+		id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8),
+		detectedAt: now,
+		polls: 0,
+		counts: { updated: 0, left: 0 },
+	};
 	// Auto-release counts the polls after the one that detected it: the first detection is always held.
-	const accepted = (config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) || (config.guard.acceptAfterPolls > 0 && state.hold !== undefined && hold.polls >= config.guard.acceptAfterPolls);
+	const accepted =
+		(config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) ||
+		(config.guard.acceptAfterPolls > 0 &&
+			state.hold !== undefined &&
+			hold.polls >= config.guard.acceptAfterPolls);
 	if (accepted) return { next, changes: [...fresh, ...held], baseline: false };
 
 	// Hold Left/Updated: keep the old digests (and values, and tombstones) for the held keys, so the same
@@ -242,7 +291,11 @@ export function diff(state: SnapshotState, records: Array<[string, Row]>, config
 			else delete next.t[change.key];
 		}
 	}
-	next.hold = { ...hold, polls: hold.polls + 1, counts: { updated: counts.updated, left: counts.left } };
+	next.hold = {
+		...hold,
+		polls: hold.polls + 1,
+		counts: { updated: counts.updated, left: counts.left },
+	};
 	return {
 		next,
 		changes: fresh,
@@ -252,7 +305,16 @@ export function diff(state: SnapshotState, records: Array<[string, Row]>, config
 			known,
 			counts,
 			thresholdPercent: config.guard.thresholdPercent,
-			samples: { updated: held.filter((c) => c.event === 'updated').slice(0, 5).map((c) => c.key), left: held.filter((c) => c.event === 'left').slice(0, 5).map((c) => c.key) },
+			samples: {
+				updated: held
+					.filter((c) => c.event === 'updated')
+					.slice(0, 5)
+					.map((c) => c.key),
+				left: held
+					.filter((c) => c.event === 'left')
+					.slice(0, 5)
+					.map((c) => c.key),
+			},
 			pollsHeld: hold.polls + 1,
 			firstDetection: state.hold === undefined,
 		},

@@ -12,7 +12,12 @@ import { CANDIDATES, field, joinContacts, type JoinedContact } from '../core/peo
 import { read, readByIds, type ItemSettings, type SchemaCache } from './read';
 
 /** The entity's real name for a column, from its schema, out of a list of plausible names. */
-export async function resolveColumn(schemas: SchemaCache, entity: string, candidates: readonly string[], settings: ItemSettings): Promise<string> {
+export async function resolveColumn(
+	schemas: SchemaCache,
+	entity: string,
+	candidates: readonly string[],
+	settings: ItemSettings,
+): Promise<string> {
 	const columns = await schemas.columns(entity, settings);
 	for (const candidate of candidates) {
 		const column = columns.find((c) => c.name.toLowerCase() === candidate.toLowerCase());
@@ -27,8 +32,15 @@ export async function resolveColumn(schemas: SchemaCache, entity: string, candid
 /** Links still in force today (no end date, or one in the future). */
 export const CURRENT_LINK = currentLinkFilter();
 
-async function hasColumn(schemas: SchemaCache, entity: string, name: string, settings: ItemSettings): Promise<boolean> {
-	return (await schemas.columns(entity, settings)).some((c) => c.name.toLowerCase() === name.toLowerCase());
+async function hasColumn(
+	schemas: SchemaCache,
+	entity: string,
+	name: string,
+	settings: ItemSettings,
+): Promise<boolean> {
+	return (await schemas.columns(entity, settings)).some(
+		(c) => c.name.toLowerCase() === name.toLowerCase(),
+	);
 }
 
 /**
@@ -42,16 +54,38 @@ export async function readContacts(
 	linkFilter: string,
 	options: { includeEnded?: boolean; personFilter?: string; students?: Set<number> } = {},
 ): Promise<JoinedContact[]> {
-	const current = !options.includeEnded && (await hasColumn(schemas, 'StudentContacts', 'EndDate', settings)) ? CURRENT_LINK : '';
-	let links = (await read(ctx, 'StudentContacts', combineFilters(linkFilter, current), settings)).rows;
-	if (options.students) links = links.filter((l) => options.students!.has(Number(field(l, CANDIDATES.linkStudentId))));
+	const current =
+		!options.includeEnded && (await hasColumn(schemas, 'StudentContacts', 'EndDate', settings))
+			? CURRENT_LINK
+			: '';
+	let links = (await read(ctx, 'StudentContacts', combineFilters(linkFilter, current), settings))
+		.rows;
+	if (options.students)
+		links = links.filter((l) => options.students!.has(Number(field(l, CANDIDATES.linkStudentId))));
 	if (links.length === 0) return [];
-	const ids = links.map((l) => Number(field(l, CANDIDATES.linkContactId))).filter((n) => Number.isInteger(n));
-	const people = await readByIds(ctx, 'People', 'PersonID', ids, settings, options.personFilter ?? '');
+	const ids = links
+		.map((l) => Number(field(l, CANDIDATES.linkContactId)))
+		.filter((n) => Number.isInteger(n));
+	const people = await readByIds(
+		ctx,
+		'People',
+		'PersonID',
+		ids,
+		settings,
+		options.personFilter ?? '',
+	);
 	const personIds = people.map((p) => Number(field(p, CANDIDATES.personId)));
 	const emailPerson = await resolveColumn(schemas, 'Emails', CANDIDATES.personId, settings);
-	const phonePerson = await resolveColumn(schemas, 'PersonTelephones', CANDIDATES.personId, settings);
-	const [emails, phones] = [await readByIds(ctx, 'Emails', emailPerson, personIds, settings), await readByIds(ctx, 'PersonTelephones', phonePerson, personIds, settings)];
+	const phonePerson = await resolveColumn(
+		schemas,
+		'PersonTelephones',
+		CANDIDATES.personId,
+		settings,
+	);
+	const [emails, phones] = [
+		await readByIds(ctx, 'Emails', emailPerson, personIds, settings),
+		await readByIds(ctx, 'PersonTelephones', phonePerson, personIds, settings),
+	];
 	return joinContacts(links, people, emails, phones);
 }
 
@@ -70,18 +104,49 @@ export const GROUP_TYPES = [
 export async function readGroups(
 	ctx: BromcomContext,
 	settings: ItemSettings,
-	membership: { entity: 'CollectionAssociates' | 'CollectionExecutives'; personColumn: string; personId: number },
+	membership: {
+		entity: 'CollectionAssociates' | 'CollectionExecutives';
+		personColumn: string;
+		personId: number;
+	},
 	types: string[],
 	includeEnded: boolean,
 ): Promise<IDataObject[]> {
-	const filter = combineFilters(buildCondition({ field: membership.personColumn, operator: 'equals', value: membership.personId, type: 'number' }), includeEnded ? '' : CURRENT_LINK);
+	const filter = combineFilters(
+		buildCondition({
+			field: membership.personColumn,
+			operator: 'equals',
+			value: membership.personId,
+			type: 'number',
+		}),
+		includeEnded ? '' : CURRENT_LINK,
+	);
 	const links = (await read(ctx, membership.entity, filter, settings)).rows;
 	if (links.length === 0) return [];
-	const typeFilter = types.length > 0 ? buildCondition({ field: 'CollectionTypeName', operator: 'in', value: types, type: 'string' }) : '';
-	const collections = await readByIds(ctx, 'Collections', 'CollectionID', links.map((l) => Number(l.CollectionID)), settings, typeFilter);
+	const typeFilter =
+		types.length > 0
+			? buildCondition({
+					field: 'CollectionTypeName',
+					operator: 'in',
+					value: types,
+					type: 'string',
+				})
+			: '';
+	const collections = await readByIds(
+		ctx,
+		'Collections',
+		'CollectionID',
+		links.map((l) => Number(l.CollectionID)),
+		settings,
+		typeFilter,
+	);
 	const byId = new Map(collections.map((c) => [Number(c.CollectionID), c]));
-	const classIds = collections.filter((c) => String(c.CollectionTypeName).toUpperCase() === 'CLASS').map((c) => Number(c.CollectionID));
-	const subjects = classIds.length ? await readByIds(ctx, 'SubjectClasses', 'ClassID', classIds, settings) : [];
+	const classIds = collections
+		.filter((c) => String(c.CollectionTypeName).toUpperCase() === 'CLASS')
+		.map((c) => Number(c.CollectionID));
+	const subjects = classIds.length
+		? await readByIds(ctx, 'SubjectClasses', 'ClassID', classIds, settings)
+		: [];
 	const subjectOf = new Map(subjects.map((s) => [Number(s.ClassID), s.SubjectDescription ?? null]));
 	const out: IDataObject[] = [];
 	for (const link of links) {
@@ -94,7 +159,9 @@ export async function readGroups(
 			CollectionTypeName: c.CollectionTypeName,
 			CollectionTypeDescription: c.CollectionTypeDescription ?? null,
 			SubjectDescription: subjectOf.get(Number(c.CollectionID)) ?? null,
-			...(membership.entity === 'CollectionExecutives' ? { Role: link.CollectionRoleTypeDescription ?? null } : {}),
+			...(membership.entity === 'CollectionExecutives'
+				? { Role: link.CollectionRoleTypeDescription ?? null }
+				: {}),
 			StartDate: link.StartDate ?? null,
 			EndDate: link.EndDate ?? null,
 		});

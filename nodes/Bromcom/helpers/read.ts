@@ -5,7 +5,13 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getEntityData, DEFAULT_TIMEOUT_MS, type BromcomContext, type CallOptions, type StreamedDataSet } from '../transport';
+import {
+	getEntityData,
+	DEFAULT_TIMEOUT_MS,
+	type BromcomContext,
+	type CallOptions,
+	type StreamedDataSet,
+} from '../transport';
 import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
 import { parseBromcomId } from '../core/ids';
 import { invalid, schoolIdParameter } from '../n8n/settings';
@@ -36,11 +42,18 @@ export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
 	const attempts = Number(options.attempts ?? 3);
-	return { schoolId, itemIndex: i, timeoutMs: timeout * 1000, attempts: Math.max(1, Math.min(10, Math.floor(attempts))), trimValues: options.trimValues === true };
+	return {
+		schoolId,
+		itemIndex: i,
+		timeoutMs: timeout * 1000,
+		attempts: Math.max(1, Math.min(10, Math.floor(attempts))),
+		trimValues: options.trimValues === true,
+	};
 }
 
 export function literalType(kind: ColumnKind): LiteralType {
-	if (kind === 'integer' || kind === 'bigint' || kind === 'decimal' || kind === 'float') return 'number';
+	if (kind === 'integer' || kind === 'bigint' || kind === 'decimal' || kind === 'float')
+		return 'number';
 	if (kind === 'boolean') return 'boolean';
 	if (kind === 'dateTime') return 'date';
 	return 'string';
@@ -56,7 +69,9 @@ export class SchemaCache {
 		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
 		let pending = this.cache.get(key);
 		if (!pending) {
-			pending = getEntityData(this.ctx, entity, '1=0', { ...settings, maxRows: undefined }).then((ds) => ds.columns);
+			pending = getEntityData(this.ctx, entity, '1=0', { ...settings, maxRows: undefined }).then(
+				(ds) => ds.columns,
+			);
 			this.cache.set(key, pending);
 			pending.catch(() => this.cache.delete(key));
 		}
@@ -93,11 +108,22 @@ export async function buildUserFilter(
 	const conditions = conditionParameters;
 	let guided = '';
 	if (conditions.length > 0) {
-		const columns: FilterColumn[] = (await schemas.columns(entity, settings)).map((c) => ({ name: c.name, type: literalType(c.kind) }));
+		const columns: FilterColumn[] = (await schemas.columns(entity, settings)).map((c) => ({
+			name: c.name,
+			type: literalType(c.kind),
+		}));
 		guided = buildFilter(
 			{
 				combinator: match === 'or' ? 'or' : 'and',
-				conditions: conditions.map((c) => ({ field: String(c.field), operator: c.operator ?? 'equals', value: c.value, value2: c.value2 }) as FilterCondition),
+				conditions: conditions.map(
+					(c) =>
+						({
+							field: String(c.field),
+							operator: c.operator ?? 'equals',
+							value: c.value,
+							value2: c.value2,
+						}) as FilterCondition,
+				),
 			},
 			{ columns, entity },
 		);
@@ -106,10 +132,23 @@ export async function buildUserFilter(
 }
 
 /** The user's guided filters and raw filter for item `i`, as entityFilter text. */
-export async function userFilter(ctx: IExecuteFunctions, i: number, entity: string, settings: ItemSettings, schemas: SchemaCache): Promise<string> {
+export async function userFilter(
+	ctx: IExecuteFunctions,
+	i: number,
+	entity: string,
+	settings: ItemSettings,
+	schemas: SchemaCache,
+): Promise<string> {
 	const filters = ctx.getNodeParameter('filters', i, {}) as { conditions?: ConditionParameter[] };
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	return await buildUserFilter(filters.conditions ?? [], options.match, options.rawFilter, entity, settings, schemas);
+	return await buildUserFilter(
+		filters.conditions ?? [],
+		options.match,
+		options.rawFilter,
+		entity,
+		settings,
+		schemas,
+	);
 }
 
 export function statusFilter(ctx: IExecuteFunctions, i: number, dates: DateColumns): string {
@@ -122,7 +161,11 @@ export function statusFilter(ctx: IExecuteFunctions, i: number, dates: DateColum
  * is an error listing the columns there are (it would otherwise turn every item into `{}`). Columns
  * are known from the rows, or from the entity's schema (`known`) when no row came back.
  */
-export function selectFields(rows: IDataObject[], fields: string[], known: string[] = []): IDataObject[] {
+export function selectFields(
+	rows: IDataObject[],
+	fields: string[],
+	known: string[] = [],
+): IDataObject[] {
 	if (fields.length === 0) return rows;
 	const available = rows.length > 0 ? Object.keys(rows[0]) : known;
 	if (available.length > 0) {
@@ -149,7 +192,11 @@ export function fieldsOption(ctx: IExecuteFunctions, i: number): string[] {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const fields = options.fields;
 	if (Array.isArray(fields)) return fields.map(String).filter((f) => f.length > 0);
-	if (typeof fields === 'string') return fields.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+	if (typeof fields === 'string')
+		return fields
+			.split(',')
+			.map((f) => f.trim())
+			.filter((f) => f.length > 0);
 	return [];
 }
 
@@ -166,13 +213,25 @@ export function limitRows<T>(ctx: IExecuteFunctions, i: number, rows: T[]): T[] 
 }
 
 /** Item settings with Limit as the read's row cap, for reads whose rows all reach the output. */
-export function limitedSettings(ctx: IExecuteFunctions, i: number, settings: ItemSettings): ItemSettings {
+export function limitedSettings(
+	ctx: IExecuteFunctions,
+	i: number,
+	settings: ItemSettings,
+): ItemSettings {
 	const limit = rowLimit(ctx, i);
 	return limit === undefined ? settings : { ...settings, maxRows: limit };
 }
 
-export async function read(ctx: BromcomContext, entity: string, filter: string, settings: ItemSettings): Promise<StreamedDataSet> {
-	const data = await getEntityData(ctx, entity, filter, { ...settings, action: `reading ${entity}` });
+export async function read(
+	ctx: BromcomContext,
+	entity: string,
+	filter: string,
+	settings: ItemSettings,
+): Promise<StreamedDataSet> {
+	const data = await getEntityData(ctx, entity, filter, {
+		...settings,
+		action: `reading ${entity}`,
+	});
 	if (settings.trimValues) for (const row of data.rows) trimRow(row);
 	return data;
 }
@@ -181,8 +240,19 @@ export async function read(ctx: BromcomContext, entity: string, filter: string, 
 export function trimRow(row: DataSetRow): DataSetRow {
 	for (const key of Object.keys(row)) {
 		const value = row[key];
-		if (typeof value !== 'string' || value.length === 0 || value.charCodeAt(value.length - 1) !== 32) continue;
-		if (key === '__proto__') Object.defineProperty(row, key, { value: value.trimEnd(), enumerable: true, writable: true, configurable: true });
+		if (
+			typeof value !== 'string' ||
+			value.length === 0 ||
+			value.charCodeAt(value.length - 1) !== 32
+		)
+			continue;
+		if (key === '__proto__')
+			Object.defineProperty(row, key, {
+				value: value.trimEnd(),
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		else row[key] = value.trimEnd();
 	}
 	return row;
@@ -197,15 +267,34 @@ export function idChunks(ids: Array<number | string>, size = 500): Array<Array<n
 }
 
 export function inFilter(column: string, ids: Array<number | string>): string {
-	return buildFilter({ combinator: 'and', conditions: [{ field: column, operator: 'in', value: ids, type: typeof ids[0] === 'number' ? 'number' : 'string' }] });
+	return buildFilter({
+		combinator: 'and',
+		conditions: [
+			{
+				field: column,
+				operator: 'in',
+				value: ids,
+				type: typeof ids[0] === 'number' ? 'number' : 'string',
+			},
+		],
+	});
 }
 
 /** Reads an entity for many ids, in chunks. */
-export async function readByIds(ctx: BromcomContext, entity: string, column: string, ids: Array<number | string>, settings: ItemSettings, extraFilter = ''): Promise<DataSetRow[]> {
+export async function readByIds(
+	ctx: BromcomContext,
+	entity: string,
+	column: string,
+	ids: Array<number | string>,
+	settings: ItemSettings,
+	extraFilter = '',
+): Promise<DataSetRow[]> {
 	const rows: DataSetRow[] = [];
 	for (const chunk of idChunks(ids)) {
 		if (chunk.length === 0) continue;
-		const part = (await read(ctx, entity, combineFilters(inFilter(column, chunk), extraFilter), settings)).rows;
+		const part = (
+			await read(ctx, entity, combineFilters(inFilter(column, chunk), extraFilter), settings)
+		).rows;
 		for (let k = 0; k < part.length; k++) rows.push(part[k]);
 	}
 	return rows;
@@ -213,10 +302,15 @@ export async function readByIds(ctx: BromcomContext, entity: string, column: str
 
 export function requiredId(ctx: IExecuteFunctions, i: number, name: string, label: string): number {
 	const raw = ctx.getNodeParameter(name, i, '') as unknown;
-	const value = typeof raw === 'object' && raw !== null && 'value' in (raw as IDataObject) ? (raw as IDataObject).value : raw;
+	const value =
+		typeof raw === 'object' && raw !== null && 'value' in (raw as IDataObject)
+			? (raw as IDataObject).value
+			: raw;
 	const n = parseBromcomId(value);
 	if (n === undefined) {
-		throw invalid(`${label} "${String(value ?? '')}" is not a valid Bromcom ID: it must be a positive whole number.`);
+		throw invalid(
+			`${label} "${String(value ?? '')}" is not a valid Bromcom ID: it must be a positive whole number.`,
+		);
 	}
 	return n;
 }

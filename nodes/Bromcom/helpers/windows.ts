@@ -13,28 +13,46 @@ import { invalid, read, type ItemSettings } from './read';
 const DAY = 86400000;
 
 function parseDay(value: unknown, label: string): number {
-	const text = value && typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function' ? String((value as { toISO: () => string }).toISO()) : String(value ?? '').trim();
+	const text =
+		value && typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function'
+			? String((value as { toISO: () => string }).toISO())
+			: String(value ?? '').trim();
 	const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
 	const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-	if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3])) throw invalid(`${label} "${text}" is not a date. Use YYYY-MM-DD, for example 2024-09-04.`);
+	if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3]))
+		throw invalid(`${label} "${text}" is not a date. Use YYYY-MM-DD, for example 2024-09-04.`);
 	return ms;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
 /** [start, end) pairs covering the whole days from `from` to `to` inclusive. */
-export function dateWindows(from: unknown, to: unknown, windowDays: number): Array<[string, string]> {
+export function dateWindows(
+	from: unknown,
+	to: unknown,
+	windowDays: number,
+): Array<[string, string]> {
 	const start = parseDay(from, 'From');
 	const end = parseDay(to, 'To') + DAY;
-	if (end <= start) throw invalid('"To" is before "From". Choose a date range that ends on or after it starts.');
-	if (end - start > 800 * DAY) throw invalid('The date range is longer than 800 days. Split it into academic years.');
+	if (end <= start)
+		throw invalid('"To" is before "From". Choose a date range that ends on or after it starts.');
+	if (end - start > 800 * DAY)
+		throw invalid('The date range is longer than 800 days. Split it into academic years.');
 	const size = Math.max(1, Math.floor(windowDays)) * DAY;
 	const out: Array<[string, string]> = [];
 	for (let s = start; s < end; s += size) out.push([iso(s), iso(Math.min(end, s + size))]);
 	return out;
 }
 
-export async function readWindows(ctx: IExecuteFunctions, entity: string, dateColumn: string, windows: Array<[string, string]>, filter: string, settings: ItemSettings, concurrency = 2): Promise<DataSetRow[]> {
+export async function readWindows(
+	ctx: IExecuteFunctions,
+	entity: string,
+	dateColumn: string,
+	windows: Array<[string, string]>,
+	filter: string,
+	settings: ItemSettings,
+	concurrency = 2,
+): Promise<DataSetRow[]> {
 	const windowFilter = ([from, to]: [string, string]) =>
 		combineFilters(
 			buildFilter({
@@ -52,19 +70,39 @@ export async function readWindows(ctx: IExecuteFunctions, entity: string, dateCo
 		for (const window of windows) {
 			const remaining = settings.maxRows - rows.length;
 			if (remaining <= 0) break;
-			const part = (await read(ctx, entity, windowFilter(window), { ...settings, maxRows: remaining })).rows;
+			const part = (
+				await read(ctx, entity, windowFilter(window), { ...settings, maxRows: remaining })
+			).rows;
 			for (let k = 0; k < part.length; k++) rows.push(part[k]);
 		}
 		return rows;
 	}
-	const parts = await mapLimit(windows, concurrency, async (window) => (await read(ctx, entity, windowFilter(window), settings)).rows);
+	const parts = await mapLimit(
+		windows,
+		concurrency,
+		async (window) => (await read(ctx, entity, windowFilter(window), settings)).rows,
+	);
 	return parts.flat();
 }
 
 export function dateRangeProperties(): INodeProperties[] {
 	return [
-		{ displayName: 'From', name: 'from', type: 'dateTime', required: true, default: '', description: 'First day to include' },
-		{ displayName: 'To', name: 'to', type: 'dateTime', required: true, default: '', description: 'Last day to include' },
+		{
+			displayName: 'From',
+			name: 'from',
+			type: 'dateTime',
+			required: true,
+			default: '',
+			description: 'First day to include',
+		},
+		{
+			displayName: 'To',
+			name: 'to',
+			type: 'dateTime',
+			required: true,
+			default: '',
+			description: 'Last day to include',
+		},
 	];
 }
 
@@ -74,7 +112,8 @@ export const windowDaysOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 366 },
 	default: 14,
-	description: 'Long date ranges are fetched in windows of this many days, two at a time, so each Bromcom call stays small',
+	description:
+		'Long date ranges are fetched in windows of this many days, two at a time, so each Bromcom call stays small',
 };
 
 export function windowDays(ctx: IExecuteFunctions, i: number, fallback: number): number {

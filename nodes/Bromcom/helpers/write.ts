@@ -11,9 +11,24 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { callWrite, credentialSchoolId, CREDENTIAL_TYPE, resolveBaseUrl } from '../transport';
-import { buildEnvelope, CREDENTIAL_PLACEHOLDERS, OPERATIONS, serviceUrl, soapAction, type OperationName, type OperationSpec, type ParamValue } from '../core/wire/envelope';
+import {
+	buildEnvelope,
+	CREDENTIAL_PLACEHOLDERS,
+	OPERATIONS,
+	serviceUrl,
+	soapAction,
+	type OperationName,
+	type OperationSpec,
+	type ParamValue,
+} from '../core/wire/envelope';
 import { BromcomError } from '../core/wire/errors';
-import { elementContent, faultToError, findOpenTag, notADataSet, parseFault } from '../core/wire/fault';
+import {
+	elementContent,
+	faultToError,
+	findOpenTag,
+	notADataSet,
+	parseFault,
+} from '../core/wire/fault';
 import { escapeXml, decodeEntities } from '../core/wire/xml';
 import { MAX_BROMCOM_ID } from '../core/ids';
 import { idempotencyKey } from '../core/ledger';
@@ -44,8 +59,13 @@ interface LedgerEntry {
 export const id = (label: string) =>
 	z
 		.union([z.number(), z.string()], { invalid_type_error: `${label} must be a number` })
-		.transform((v) => (typeof v === 'number' ? (Number.isSafeInteger(v) ? String(v) : 'x') : v.trim()))
-		.refine((v) => /^\d{1,10}$/.test(v), `${label} must be a whole number written in digits only, for example 2000101`)
+		.transform((v) =>
+			typeof v === 'number' ? (Number.isSafeInteger(v) ? String(v) : 'x') : v.trim(),
+		)
+		.refine(
+			(v) => /^\d{1,10}$/.test(v),
+			`${label} must be a whole number written in digits only, for example 2000101`,
+		)
 		.transform((v) => Number(v))
 		.refine((v) => v > 0, `${label} must be a positive Bromcom ID`)
 		.refine((v) => v <= MAX_BROMCOM_ID, `${label} is too large`);
@@ -55,7 +75,10 @@ export const money = (label: string, min: number, max: number) =>
 	z
 		.union([z.number(), z.string()])
 		.transform((v) => String(v).trim())
-		.refine((v) => /^-?\d+(\.\d{1,2})?$/.test(v), `${label} must be an amount with at most two decimal places, for example 12.50`)
+		.refine(
+			(v) => /^-?\d+(\.\d{1,2})?$/.test(v),
+			`${label} must be an amount with at most two decimal places, for example 12.50`,
+		)
 		.transform((v) => Number(v))
 		.refine((v) => v >= min && v <= max, `${label} must be between ${min} and ${max}`)
 		.transform((v) => v.toFixed(2));
@@ -66,7 +89,13 @@ export function realDateTime(date: string, time?: string): boolean {
 	if (!d) return false;
 	const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
 	const probe = new Date(Date.UTC(y, m - 1, day));
-	if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== day || y < 1753) return false;
+	if (
+		probe.getUTCFullYear() !== y ||
+		probe.getUTCMonth() !== m - 1 ||
+		probe.getUTCDate() !== day ||
+		y < 1753
+	)
+		return false;
 	if (time === undefined) return true;
 	const t = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(time);
 	return t !== null && Number(t[1]) <= 23 && Number(t[2]) <= 59 && Number(t[3] ?? 0) <= 59;
@@ -75,13 +104,21 @@ export function realDateTime(date: string, time?: string): boolean {
 export const dateTime = (label: string) =>
 	z
 		.union([z.string(), z.date()])
-		.transform((v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? '' : v.toISOString()) : String(v).trim()))
+		.transform((v) =>
+			v instanceof Date ? (Number.isNaN(v.getTime()) ? '' : v.toISOString()) : String(v).trim(),
+		)
 		.refine((v) => {
-			const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(v);
+			const m =
+				/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+					v,
+				);
 			return m !== null && realDateTime(m[1], m[2]);
 		}, `${label} must be a real date (and time), for example 2024-09-04 or 2024-09-04T12:30:00`)
 		.transform((v) => {
-			const [date, time = '00:00:00'] = v.replace(' ', 'T').replace(/(Z|[+-]\d{2}:?\d{2})$/, '').split('T');
+			const [date, time = '00:00:00'] = v
+				.replace(' ', 'T')
+				.replace(/(Z|[+-]\d{2}:?\d{2})$/, '')
+				.split('T');
 			return `${date}T${(time + ':00:00').slice(0, 8)}`;
 		});
 
@@ -90,7 +127,11 @@ export function validate<T extends z.ZodTypeAny>(schema: T, input: unknown): z.i
 	if (result.success) return result.data;
 	const issue = result.error.issues[0];
 	const field = issue.path.length ? String(issue.path[0]) : 'input';
-	throw new BromcomError({ kind: 'invalidInput', message: `Invalid ${field}: ${issue.message}. Nothing was sent to Bromcom.`, notSent: true });
+	throw new BromcomError({
+		kind: 'invalidInput',
+		message: `Invalid ${field}: ${issue.message}. Nothing was sent to Bromcom.`,
+		notSent: true,
+	});
 }
 
 // ---- Keys and ledger -------------------------------------------------------------------------------
@@ -106,7 +147,10 @@ function record(ctx: IExecuteFunctions, key: string, s: LedgerEntry['s']) {
 	ledger[key] = { s, t: Math.floor(Date.now() / 1000) };
 	const keys = Object.keys(ledger);
 	if (keys.length > LEDGER_LIMIT) {
-		for (const old of keys.sort((a, b) => ledger[a].t - ledger[b].t).slice(0, keys.length - LEDGER_LIMIT)) delete ledger[old];
+		for (const old of keys
+			.sort((a, b) => ledger[a].t - ledger[b].t)
+			.slice(0, keys.length - LEDGER_LIMIT))
+			delete ledger[old];
 	}
 	ctx.getWorkflowStaticData('node').writeLedger = ledger as unknown as IDataObject;
 }
@@ -118,7 +162,10 @@ function record(ctx: IExecuteFunctions, key: string, s: LedgerEntry['s']) {
  * whatever it is. `recognised` is false when the body holds no `<opResponse>` element at all (a login
  * page, a proxy's page, junk): such an answer proves nothing about the write. Linear in the body.
  */
-export function parseWriteResult(body: string, operation: string): { value: boolean | number | string | null; raw: string; recognised: boolean } {
+export function parseWriteResult(
+	body: string,
+	operation: string,
+): { value: boolean | number | string | null; raw: string; recognised: boolean } {
 	const recognised = findOpenTag(body, `${operation}Response`) !== undefined;
 	const content = elementContent(body, `${operation}Result`);
 	if (content === undefined) return { value: null, raw: '', recognised };
@@ -134,7 +181,11 @@ function isUnknownOutcome(error: unknown): error is BromcomError {
 	return error instanceof BromcomError && error.kind === 'transient' && !error.notSent;
 }
 
-export async function performWrite(ctx: IExecuteFunctions, i: number, request: WriteRequest): Promise<IDataObject> {
+export async function performWrite(
+	ctx: IExecuteFunctions,
+	i: number,
+	request: WriteRequest,
+): Promise<IDataObject> {
 	const settings = itemSettings(ctx, i);
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const dryRun = ctx.getNodeParameter('dryRun', i, false) as boolean;
@@ -142,22 +193,46 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 	const wireName = String(request.wireName || request.catalog);
 	const schoolId = settings.schoolId ?? (await credentialSchoolId(ctx));
 	const values = { ...request.values, schoolId };
-	const key = String(options.idempotencyKey ?? '').trim() || idempotencyKey(request.catalog, schoolId, values);
+	const key =
+		String(options.idempotencyKey ?? '').trim() ||
+		idempotencyKey(request.catalog, schoolId, values);
 	const manual = ctx.getMode() === 'manual';
-	const audit: IDataObject = { idempotencyKey: key, operation: wireName, schoolId, target: request.target, ledger: manual ? 'thisRunOnly' : 'workflow' };
+	const audit: IDataObject = {
+		idempotencyKey: key,
+		operation: wireName,
+		schoolId,
+		target: request.target,
+		ledger: manual ? 'thisRunOnly' : 'workflow',
+	};
 	const ledger = ledgerOf(ctx);
 	const previous = ledger[key];
 
 	if (previous?.s === 'sent') {
-		return { status: 'skippedDuplicate', ...audit, sentAt: new Date(previous.t * 1000).toISOString(), message: 'This write was already sent (same idempotency key): not sent again.' };
+		return {
+			status: 'skippedDuplicate',
+			...audit,
+			sentAt: new Date(previous.t * 1000).toISOString(),
+			message: 'This write was already sent (same idempotency key): not sent again.',
+		};
 	}
 
 	if (dryRun) {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		const body = buildEnvelope(wireName, spec, values)
-			.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(String(credentials.username ?? '')))
+			.replace(CREDENTIAL_PLACEHOLDERS.username, () =>
+				escapeXml(String(credentials.username ?? '')),
+			)
 			.replace(CREDENTIAL_PLACEHOLDERS.password, '***');
-		return { status: 'dryRun', ...audit, request: { url: serviceUrl(resolveBaseUrl(credentials), spec.service), soapAction: soapAction(wireName), body }, message: 'Dry run: nothing was sent to Bromcom.' };
+		return {
+			status: 'dryRun',
+			...audit,
+			request: {
+				url: serviceUrl(resolveBaseUrl(credentials), spec.service),
+				soapAction: soapAction(wireName),
+				body,
+			},
+			message: 'Dry run: nothing was sent to Bromcom.',
+		};
 	}
 
 	if (previous === undefined && request.readBack && options.checkBeforeSend !== false) {
@@ -166,7 +241,13 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		// re-run after a crash mid-batch does not send again what already arrived.
 		if ((await safeReadBack(request, settings)) === true) {
 			record(ctx, key, 'sent');
-			return { status: 'skippedDuplicate', ...audit, confirmedBy: 'readBack', message: 'Bromcom already holds this write (read back before sending), so it was not sent again.' };
+			return {
+				status: 'skippedDuplicate',
+				...audit,
+				confirmedBy: 'readBack',
+				message:
+					'Bromcom already holds this write (read back before sending), so it was not sent again.',
+			};
 		}
 	}
 
@@ -174,7 +255,13 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
 		if (applied === true) {
 			record(ctx, key, 'sent');
-			return { status: 'skippedDuplicate', ...audit, confirmedBy: 'readBack', message: 'An earlier attempt had an unknown outcome; Bromcom shows it was applied, so it was not sent again.' };
+			return {
+				status: 'skippedDuplicate',
+				...audit,
+				confirmedBy: 'readBack',
+				message:
+					'An earlier attempt had an unknown outcome; Bromcom shows it was applied, so it was not sent again.',
+			};
 		}
 		if (applied === undefined && options.resendUnknown !== true) {
 			throw new BromcomError({
@@ -194,18 +281,33 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		failure = error;
 	}
 	// Bromcom may or may not have applied the write: read it back where possible, never resend blindly.
-	const settleUnknown = async (appliedMessage: string, unknownMessage: string): Promise<IDataObject> => {
+	const settleUnknown = async (
+		appliedMessage: string,
+		unknownMessage: string,
+	): Promise<IDataObject> => {
 		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
 		if (applied === true) {
 			record(ctx, key, 'sent');
-			return { status: 'sent', ...audit, sentAt: new Date().toISOString(), confirmedBy: 'readBack', message: appliedMessage };
+			return {
+				status: 'sent',
+				...audit,
+				sentAt: new Date().toISOString(),
+				confirmedBy: 'readBack',
+				message: appliedMessage,
+			};
 		}
 		record(ctx, key, 'unknown');
-		throw new BromcomError({ kind: 'unknownOutcome', message: `${unknownMessage}, so Bromcom may or may not have applied it (key ${key}). It was not resent` });
+		throw new BromcomError({
+			kind: 'unknownOutcome',
+			message: `${unknownMessage}, so Bromcom may or may not have applied it (key ${key}). It was not resent`,
+		});
 	};
 	if (body === undefined) {
 		if (!isUnknownOutcome(failure)) throw failure;
-		return await settleUnknown('The connection dropped after sending; Bromcom shows the write was applied.', `${failure.message.replace(/\.$/, '')} after the write was sent`);
+		return await settleUnknown(
+			'The connection dropped after sending; Bromcom shows the write was applied.',
+			`${failure.message.replace(/\.$/, '')} after the write was sent`,
+		);
 	}
 
 	const response = parseWriteResult(body, wireName);
@@ -213,16 +315,25 @@ export async function performWrite(ctx: IExecuteFunctions, i: number, request: W
 		// HTTP 200, but not Bromcom's answer to this write: it may or may not have been applied.
 		const fault = parseFault(body);
 		if (fault) throw faultToError(fault, 200);
-		return await settleUnknown('The answer was not a Bromcom write response; Bromcom shows the write was applied.', `Bromcom's answer to ${wireName} was not a write response (${notADataSet(body).message.replace(/\.$/, '')})`);
+		return await settleUnknown(
+			'The answer was not a Bromcom write response; Bromcom shows the write was applied.',
+			`Bromcom's answer to ${wireName} was not a write response (${notADataSet(body).message.replace(/\.$/, '')})`,
+		);
 	}
 	if (response.value === false) {
-		throw new BromcomError({ kind: 'serviceFault', message: `Bromcom answered "false" to ${wireName}: the write was not applied (for example the record does not exist or there was nothing to change)` });
+		throw new BromcomError({
+			kind: 'serviceFault',
+			message: `Bromcom answered "false" to ${wireName}: the write was not applied (for example the record does not exist or there was nothing to change)`,
+		});
 	}
 	record(ctx, key, 'sent');
 	return { status: 'sent', ...audit, sentAt: new Date().toISOString(), response };
 }
 
-async function safeReadBack(request: WriteRequest, settings: ItemSettings): Promise<boolean | undefined> {
+async function safeReadBack(
+	request: WriteRequest,
+	settings: ItemSettings,
+): Promise<boolean | undefined> {
 	try {
 		return await request.readBack!(settings);
 	} catch {

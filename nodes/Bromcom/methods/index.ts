@@ -4,7 +4,12 @@
  * (zero rows, full schema: docs/bromcom-facts.md, "Schema probe"). The trigger has its own
  * `getColumns` (nodes/BromcomTrigger/methods.ts) over the same `columnOptions`.
  */
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseSchoolIdField } from '../core/ids';
@@ -20,26 +25,51 @@ function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
 /** The Entity parameter (a resource locator) as a name. */
 export function entityParameter(ctx: ILoadOptionsFunctions): string {
 	const locator = ctx.getCurrentNodeParameter('entity', { extractValue: true }) as unknown;
-	return String(typeof locator === 'object' && locator !== null ? ((locator as IDataObject).value ?? '') : (locator ?? ''));
+	return String(
+		typeof locator === 'object' && locator !== null
+			? ((locator as IDataObject).value ?? '')
+			: (locator ?? ''),
+	);
 }
 
-export async function searchEntities(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchEntities(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	let names: string[];
 	try {
 		names = await findEntities(this, { schoolId: schoolOf(this), attempts: 1, timeoutMs: 60000 });
 	} catch (error) {
-		throw toNodeError(this.getNode(), error, { action: 'listing the entities this account may read' });
+		throw toNodeError(this.getNode(), error, {
+			action: 'listing the entities this account may read',
+		});
 	}
 	const needle = (filter ?? '').toLowerCase();
-	return { results: names.filter((n) => n.toLowerCase().includes(needle)).map((n) => ({ name: n, value: n })) };
+	return {
+		results: names
+			.filter((n) => n.toLowerCase().includes(needle))
+			.map((n) => ({ name: n, value: n })),
+	};
 }
 
 /** The columns of `entity` as picker options, from a `1=0` read. */
-export async function columnOptions(ctx: ILoadOptionsFunctions, entity: string | undefined): Promise<INodePropertyOptions[]> {
-	if (!entity) throw new NodeOperationError(ctx.getNode(), 'Choose an entity first to list its columns.');
+export async function columnOptions(
+	ctx: ILoadOptionsFunctions,
+	entity: string | undefined,
+): Promise<INodePropertyOptions[]> {
+	if (!entity)
+		throw new NodeOperationError(ctx.getNode(), 'Choose an entity first to list its columns.');
 	try {
-		const data = await getEntityData(ctx, entity, '1=0', { schoolId: schoolOf(ctx), attempts: 1, timeoutMs: 60000 });
-		return data.columns.map((c) => ({ name: c.name, value: c.name, description: `${c.xsType}${c.dataType ? ` (${c.dataType.split(',')[0]})` : ''}` }));
+		const data = await getEntityData(ctx, entity, '1=0', {
+			schoolId: schoolOf(ctx),
+			attempts: 1,
+			timeoutMs: 60000,
+		});
+		return data.columns.map((c) => ({
+			name: c.name,
+			value: c.name,
+			description: `${c.xsType}${c.dataType ? ` (${c.dataType.split(',')[0]})` : ''}`,
+		}));
 	} catch (error) {
 		throw toNodeError(ctx.getNode(), error, { action: `reading the columns of ${entity}` });
 	}
@@ -50,6 +80,10 @@ export async function getColumns(this: ILoadOptionsFunctions): Promise<INodeProp
 	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
 	if (resource === 'entity') return await columnOptions(this, entityParameter(this));
 	const curated = RESOURCE_ENTITY[resource];
-	const byParameter = curated?.byParameter ? curated.byParameter.values[String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')] : undefined;
+	const byParameter = curated?.byParameter
+		? curated.byParameter.values[
+				String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')
+			]
+		: undefined;
 	return await columnOptions(this, (byParameter ?? curated?.entity)?.name);
 }

@@ -31,13 +31,17 @@ export const FIX_HINTS: Record<BromcomErrorKind, string> = {
 		'The server did not answer like a Bromcom SOAP service. Check the Hosting / Base URL in the credential (for example https://cloudmis.bromcom.com) and that the school is hosted there.',
 	invalidInput: 'Correct the highlighted node field.',
 	unknownOutcome:
-		'Check in Bromcom whether the change is there (for example on the student\'s record or Modules > Setup > Third Party Access Permissions & Logs). Then re-run: the node checks Bromcom first where it can, and otherwise only resends if Options > Resend Unknown Outcome is on.',
+		"Check in Bromcom whether the change is there (for example on the student's record or Modules > Setup > Third Party Access Permissions & Logs). Then re-run: the node checks Bromcom first where it can, and otherwise only resends if Options > Resend Unknown Outcome is on.",
 	notFound:
-		'Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school\'s permitted data are not visible to the third-party user.',
+		"Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school's permitted data are not visible to the third-party user.",
 };
 
-
-const FAILURE_CAUSE: Partial<Record<BromcomErrorKind, 'credential-invalid' | 'configuration-invalid' | 'temporarily-unavailable'>> = {
+const FAILURE_CAUSE: Partial<
+	Record<
+		BromcomErrorKind,
+		'credential-invalid' | 'configuration-invalid' | 'temporarily-unavailable'
+	>
+> = {
 	credentials: 'credential-invalid',
 	school: 'configuration-invalid',
 	entityNotPermitted: 'configuration-invalid',
@@ -60,14 +64,26 @@ export interface ErrorContext {
  * for which school, which screen or field fixes it, and `[item N]` through n8n's itemIndex. The error
  * object holds only this sanitised data.
  */
-export function toNodeError(node: INode, error: unknown, context: ErrorContext = {}): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	context: ErrorContext = {},
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof BromcomError)) {
-		return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex: context.itemIndex });
+		return new NodeOperationError(node, error instanceof Error ? error.message : String(error), {
+			itemIndex: context.itemIndex,
+		});
 	}
 	const where = context.school ? ` (school ${context.school})` : '';
-	const message = withoutErrorCodes(error.kind === 'invalidInput' ? error.message : `${error.message.replace(/\.$/, '')}${where}.`);
-	const description = [context.action ? `While ${context.action}.` : '', FIX_HINTS[error.kind], error.faultText && error.faultText !== error.message ? `Bromcom said: ${error.faultText}` : '']
+	const message = withoutErrorCodes(
+		error.kind === 'invalidInput' ? error.message : `${error.message.replace(/\.$/, '')}${where}.`,
+	);
+	const description = [
+		context.action ? `While ${context.action}.` : '',
+		FIX_HINTS[error.kind],
+		error.faultText && error.faultText !== error.message ? `Bromcom said: ${error.faultText}` : '',
+	]
 		.filter(Boolean)
 		.join('\n\n');
 	if (error.kind === 'invalidInput') {
@@ -76,7 +92,12 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 	const cause = FAILURE_CAUSE[error.kind];
 	return new NodeApiError(
 		node,
-		{ message, kind: error.kind, faultCode: error.faultCode ?? null, httpCode: error.httpCode ?? null } as JsonObject,
+		{
+			message,
+			kind: error.kind,
+			faultCode: error.faultCode ?? null,
+			httpCode: error.httpCode ?? null,
+		} as JsonObject,
 		{
 			message,
 			description,
@@ -91,6 +112,12 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
  * The item Continue On Fail emits for a failed input item, in every node: the message, the
  * description (what to fix) and the item it came from.
  */
-export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): { json: { error: string; details: string | null }; pairedItem: { item: number } } {
-	return { json: { error: error.message, details: error.description ?? null }, pairedItem: { item: itemIndex } };
+export function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): { json: { error: string; details: string | null }; pairedItem: { item: number } } {
+	return {
+		json: { error: error.message, details: error.description ?? null },
+		pairedItem: { item: itemIndex },
+	};
 }

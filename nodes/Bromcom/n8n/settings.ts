@@ -13,7 +13,9 @@ export function invalid(message: string): BromcomError {
 export function schoolIdParameter(value: unknown): number | undefined {
 	const parsed = parseSchoolIdField(value);
 	if (parsed.invalid !== undefined) {
-		throw invalid(`School ID "${parsed.invalid}" is not a whole number. Use the numeric Bromcom School ID (for example 20001), or leave the field empty to use the credential's.`);
+		throw invalid(
+			`School ID "${parsed.invalid}" is not a whole number. Use the numeric Bromcom School ID (for example 20001), or leave the field empty to use the credential's.`,
+		);
 	}
 	return parsed.schoolId;
 }

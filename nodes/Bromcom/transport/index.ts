@@ -22,7 +22,16 @@ import { sleep } from 'n8n-workflow';
 import { DataSetReader, type DataSetRow, type ParsedDataSet } from '../core/wire/dataset';
 import { BromcomError, CODE_WORDS, redact, withoutErrorCodes } from '../core/wire/errors';
 import { FIX_HINTS } from '../n8n/errors';
-import { buildEnvelope, fillCredentialPlaceholders, OPERATIONS, serviceUrl, soapAction, type OperationSpec, type ParamValue, type ServiceName } from '../core/wire/envelope';
+import {
+	buildEnvelope,
+	fillCredentialPlaceholders,
+	OPERATIONS,
+	serviceUrl,
+	soapAction,
+	type OperationSpec,
+	type ParamValue,
+	type ServiceName,
+} from '../core/wire/envelope';
 import { faultToError, notADataSet, parseFault } from '../core/wire/fault';
 import { parseBromcomId } from '../core/ids';
 import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from '../core/policy';
@@ -42,8 +51,12 @@ const HOSTS: Record<string, string> = {
 /** The credential's base URL (kept in step with the credential test's URL expression). */
 export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const hosting = String(credentials.hosting ?? 'cloud');
-	if (hosting === 'custom') return String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
-	if (hosting === 'regional') return `https://cloudmis-${String(credentials.region ?? '').trim()}.bromcom.com`;
+	if (hosting === 'custom')
+		return String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+	if (hosting === 'regional')
+		return `https://cloudmis-${String(credentials.region ?? '').trim()}.bromcom.com`;
 	return HOSTS[hosting] ?? HOSTS.cloud;
 }
 
@@ -64,68 +77,142 @@ interface CallTarget {
 	values: Record<string, ParamValue>;
 }
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ECONNREFUSED',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
 /** Failures before any byte of the request could have reached Bromcom. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 function networkError(error: unknown, secrets: string[]): BromcomError {
-	const e = error as { cause?: { code?: string; message?: string }; code?: string; message?: string };
+	const e = error as {
+		cause?: { code?: string; message?: string };
+		code?: string;
+		message?: string;
+	};
 	const code = String(e?.cause?.code ?? e?.code ?? '');
 	const raw = String(e?.cause?.message ?? e?.message ?? 'unknown error');
 	const detail = withoutErrorCodes(redact(raw, secrets));
 	if (code === 'ENOTFOUND' || /ENOTFOUND|getaddrinfo/i.test(raw)) {
-		return new BromcomError({ kind: 'unexpectedPayload', message: 'The Bromcom host name could not be found. Check Hosting (or the Base URL) in the credential.', notSent: true });
+		return new BromcomError({
+			kind: 'unexpectedPayload',
+			message:
+				'The Bromcom host name could not be found. Check Hosting (or the Base URL) in the credential.',
+			notSent: true,
+		});
 	}
 	if (/certificate|self.signed|CERT_/i.test(`${code} ${raw}`)) {
 		return new BromcomError({
 			kind: 'unexpectedPayload',
-			message: 'The server\'s TLS certificate was not accepted. For a self-hosted test install, enable "Ignore SSL Issues" in the credential.',
+			message:
+				'The server\'s TLS certificate was not accepted. For a self-hosted test install, enable "Ignore SSL Issues" in the credential.',
 			notSent: true,
 		});
 	}
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${raw}`);
-	if (TRANSIENT_CODES.has(code) || timedOut || /socket hang up|network|ECONNRESET|EPIPE/i.test(raw)) {
+	if (
+		TRANSIENT_CODES.has(code) ||
+		timedOut ||
+		/socket hang up|network|ECONNRESET|EPIPE/i.test(raw)
+	) {
 		return new BromcomError({
 			kind: 'transient',
-			message: timedOut ? 'Bromcom did not answer before the timeout.' : `The connection to Bromcom failed: ${CODE_WORDS[code] ?? detail}.`,
+			message: timedOut
+				? 'Bromcom did not answer before the timeout.'
+				: `The connection to Bromcom failed: ${CODE_WORDS[code] ?? detail}.`,
 			notSent: NOT_SENT_CODES.has(code),
 		});
 	}
-	return new BromcomError({ kind: 'transient', message: `The request to Bromcom failed: ${detail}` });
+	return new BromcomError({
+		kind: 'transient',
+		message: `The request to Bromcom failed: ${detail}`,
+	});
 }
 
 /** Classifies a non-DataSet answer by HTTP status and body. */
-export function responseError(statusCode: number, body: string, headers: Record<string, unknown> = {}): BromcomError {
+export function responseError(
+	statusCode: number,
+	body: string,
+	headers: Record<string, unknown> = {},
+): BromcomError {
 	const fault = parseFault(body);
 	if (fault) return faultToError(fault, statusCode);
 	const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
 	if (statusCode === 503 || statusCode === 502 || statusCode === 504 || statusCode === 429) {
-		const wait = retryAfterMs === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`;
-		const what = statusCode === 429 ? 'Bromcom is limiting requests (HTTP 429).' : `Bromcom is temporarily unavailable (HTTP ${statusCode}).`;
-		return new BromcomError({ kind: 'transient', message: `${what}${wait}`, httpCode: statusCode, retryAfterMs });
+		const wait =
+			retryAfterMs === undefined
+				? ''
+				: ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s before retrying.`;
+		const what =
+			statusCode === 429
+				? 'Bromcom is limiting requests (HTTP 429).'
+				: `Bromcom is temporarily unavailable (HTTP ${statusCode}).`;
+		return new BromcomError({
+			kind: 'transient',
+			message: `${what}${wait}`,
+			httpCode: statusCode,
+			retryAfterMs,
+		});
 	}
 	if (statusCode >= 500) {
 		const page = notADataSet(body);
 		const what = /web page|login page/.test(page.message) ? 'an error page' : 'no SOAP fault';
-		return new BromcomError({ kind: 'transient', message: `Bromcom's server failed with HTTP ${statusCode} and ${what}.`, httpCode: statusCode, retryAfterMs });
+		return new BromcomError({
+			kind: 'transient',
+			message: `Bromcom's server failed with HTTP ${statusCode} and ${what}.`,
+			httpCode: statusCode,
+			retryAfterMs,
+		});
 	}
 	if (statusCode === 404) {
-		return new BromcomError({ kind: 'unexpectedPayload', message: 'No Bromcom web service answers at this address (HTTP 404).', httpCode: statusCode });
+		return new BromcomError({
+			kind: 'unexpectedPayload',
+			message: 'No Bromcom web service answers at this address (HTTP 404).',
+			httpCode: statusCode,
+		});
 	}
 	if (statusCode >= 400) {
-		return new BromcomError({ kind: 'unexpectedPayload', message: `Bromcom answered HTTP ${statusCode}.`, httpCode: statusCode });
+		return new BromcomError({
+			kind: 'unexpectedPayload',
+			message: `Bromcom answered HTTP ${statusCode}.`,
+			httpCode: statusCode,
+		});
 	}
 	return notADataSet(body);
 }
 
 function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
 	if (!headers) return undefined;
-	for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
+	for (const [key, value] of Object.entries(headers))
+		if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
 	return undefined;
 }
 
 /** A 3xx is never followed: the SOAP body holds the password, and another host's answer is not Bromcom's. */
-function redirectError(statusCode: number, headers: Record<string, unknown>, requestUrl: string): BromcomError {
+function redirectError(
+	statusCode: number,
+	headers: Record<string, unknown>,
+	requestUrl: string,
+): BromcomError {
 	const location = headerOf(headers, 'location');
 	let where = 'another address';
 	if (location) {
@@ -161,7 +248,12 @@ export interface Connection {
 async function connectionOf(ctx: BromcomContext): Promise<Connection> {
 	return {
 		credentials: await credentialsOf(ctx),
-		send: async (request) => (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)) as RawResponse,
+		send: async (request) =>
+			(await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				CREDENTIAL_TYPE,
+				request,
+			)) as RawResponse,
 	};
 }
 
@@ -170,7 +262,10 @@ async function connectionOf(ctx: BromcomContext): Promise<Connection> {
  * and the decrypted credential, so the placeholders are filled here with the credential's own
  * function; the request is otherwise the same (streamed, no redirects, the same deadline).
  */
-export function credentialTestConnection(ctx: ICredentialTestFunctions, credentials: ICredentialDataDecryptedObject): Connection {
+export function credentialTestConnection(
+	ctx: ICredentialTestFunctions,
+	credentials: ICredentialDataDecryptedObject,
+): Connection {
 	return {
 		credentials,
 		send: async (request) => {
@@ -267,7 +362,13 @@ function asBromcomError(error: unknown, secrets: string[]): BromcomError {
  * Timeout is a deadline for the whole exchange, connection to last byte. Every error is a
  * BromcomError with the credential's secrets removed, at any HTTP status.
  */
-async function exchange<T>(connection: Connection, service: ServiceName, target: CallTarget, options: CallOptions, consume: (body: ResponseBody) => Promise<T>): Promise<T> {
+async function exchange<T>(
+	connection: Connection,
+	service: ServiceName,
+	target: CallTarget,
+	options: CallOptions,
+	consume: (body: ResponseBody) => Promise<T>,
+): Promise<T> {
 	const credentials = connection.credentials;
 	const secrets = secretsOf(credentials);
 	const baseUrl = resolveBaseUrl(credentials);
@@ -278,8 +379,14 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 			notSent: true,
 		});
 	}
-	const usesSchool = target.spec.params.some(([name]) => name === 'schoolID' || name === 'schoolId');
-	if (usesSchool && options.schoolId === undefined && parseBromcomId(credentials.schoolId) === undefined) {
+	const usesSchool = target.spec.params.some(
+		([name]) => name === 'schoolID' || name === 'schoolId',
+	);
+	if (
+		usesSchool &&
+		options.schoolId === undefined &&
+		parseBromcomId(credentials.schoolId) === undefined
+	) {
 		throw new BromcomError({
 			kind: 'invalidInput',
 			message: `The credential's School ID "${String(credentials.schoolId ?? '')}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001).`,
@@ -288,14 +395,18 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 	}
 	const values = { ...target.values };
 	if (options.schoolId !== undefined) {
-		for (const [name] of target.spec.params) if (name === 'schoolID' || name === 'schoolId') values[name] = options.schoolId;
+		for (const [name] of target.spec.params)
+			if (name === 'schoolID' || name === 'schoolId') values[name] = options.schoolId;
 	}
 	const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const url = serviceUrl(baseUrl, service);
 	const request: IHttpRequestOptions = {
 		method: 'POST',
 		url,
-		headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: soapAction(target.operation) },
+		headers: {
+			'Content-Type': 'text/xml; charset=utf-8',
+			SOAPAction: soapAction(target.operation),
+		},
 		body: buildEnvelope(target.operation, target.spec, values),
 		encoding: 'stream',
 		json: false,
@@ -335,14 +446,23 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 			throw networkError(error, secrets);
 		}
 		const body = response.body as BodyStream | string | Buffer | undefined;
-		stream = body !== null && typeof body === 'object' && Symbol.asyncIterator in body ? (body as BodyStream) : undefined;
+		stream =
+			body !== null && typeof body === 'object' && Symbol.asyncIterator in body
+				? (body as BodyStream)
+				: undefined;
 		if (expiredAlready) {
 			stop();
 			throw deadlineError(timeoutMs);
 		}
-		const source: BodyStream = stream ?? (async function* () {
-			yield typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
-		})();
+		const source: BodyStream =
+			stream ??
+			(async function* () {
+				yield typeof body === 'string'
+					? body
+					: Buffer.isBuffer(body)
+						? body.toString('utf8')
+						: String(body ?? '');
+			})();
 		const headers = response.headers ?? {};
 		const decoder = decoderFor(headers);
 		if (response.statusCode >= 300 && response.statusCode < 400) {
@@ -359,7 +479,11 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 			throw responseError(response.statusCode, text, headers);
 		}
 		try {
-			return await consume({ statusCode: response.statusCode, chunks: textChunks(source, decoder), stop });
+			return await consume({
+				statusCode: response.statusCode,
+				chunks: textChunks(source, decoder),
+				stop,
+			});
 		} catch (error) {
 			throw asBromcomError(error, secrets);
 		}
@@ -369,7 +493,9 @@ async function exchange<T>(connection: Connection, service: ServiceName, target:
 	try {
 		return await Promise.race([work, expired]);
 	} catch (error) {
-		throw asBromcomError(error, secrets).mapText((text) => withoutErrorCodes(redact(text, secrets)));
+		throw asBromcomError(error, secrets).mapText((text) =>
+			withoutErrorCodes(redact(text, secrets)),
+		);
 	} finally {
 		deadline.removeEventListener('abort', onDeadline);
 		stop();
@@ -386,14 +512,23 @@ async function withPolicy<T>(kind: CallKind, attempts: number, fn: () => Promise
 			failure = error;
 		}
 		// BromcomErrors travel up to the operation, which turns them into n8n errors per item.
-		if (!(failure instanceof BromcomError) || !shouldRetry(kind, failure, attempt, attempts)) throw failure;
+		if (!(failure instanceof BromcomError) || !shouldRetry(kind, failure, attempt, attempts))
+			throw failure;
 		await sleep(delayMs(attempt, failure));
 	}
 }
 
-function checkedTarget(wireName: string, spec: OperationSpec, values: Record<string, ParamValue>): CallTarget {
+function checkedTarget(
+	wireName: string,
+	spec: OperationSpec,
+	values: Record<string, ParamValue>,
+): CallTarget {
 	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(wireName)) {
-		throw new BromcomError({ kind: 'invalidInput', message: `"${wireName}" is not a valid SOAP operation name.`, notSent: true });
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `"${wireName}" is not a valid SOAP operation name.`,
+			notSent: true,
+		});
 	}
 	return { operation: wireName, spec, values };
 }
@@ -402,18 +537,27 @@ function checkedTarget(wireName: string, spec: OperationSpec, values: Record<str
  * Calls a write operation (`wireName` with a catalogue operation's parameters) and returns the
  * response text. Never re-sent once any byte may have reached Bromcom (policy `write`).
  */
-export async function callWrite(ctx: BromcomContext, wireName: string, spec: OperationSpec, values: Record<string, ParamValue>, options: CallOptions = {}): Promise<string> {
+export async function callWrite(
+	ctx: BromcomContext,
+	wireName: string,
+	spec: OperationSpec,
+	values: Record<string, ParamValue>,
+	options: CallOptions = {},
+): Promise<string> {
 	const target = checkedTarget(wireName, spec, values);
 	const connection = await connectionOf(ctx);
-	return await withPolicy('write', options.attempts ?? POLICY.attempts, async () =>
-		await exchange(connection, spec.service, target, options, async (body) => {
-			let text = '';
-			for await (const chunk of body.chunks) {
-				text += chunk;
-				if (text.length > ERROR_BODY_CAP) break;
-			}
-			return text;
-		}),
+	return await withPolicy(
+		'write',
+		options.attempts ?? POLICY.attempts,
+		async () =>
+			await exchange(connection, spec.service, target, options, async (body) => {
+				let text = '';
+				for await (const chunk of body.chunks) {
+					text += chunk;
+					if (text.length > ERROR_BODY_CAP) break;
+				}
+				return text;
+			}),
 	);
 }
 
@@ -428,7 +572,11 @@ export interface StreamedDataSet extends ParsedDataSet {
 }
 
 /** Reads a DataSet operation's answer as it streams in, one attempt. */
-async function readDataSetOnce(connection: Connection, target: CallTarget, options: ReadOptions): Promise<StreamedDataSet> {
+async function readDataSetOnce(
+	connection: Connection,
+	target: CallTarget,
+	options: ReadOptions,
+): Promise<StreamedDataSet> {
 	return await exchange(connection, target.spec.service, target, options, async (body) => {
 		const reader = new DataSetReader();
 		const rows: DataSetRow[] = [];
@@ -456,7 +604,11 @@ async function readDataSetOnce(connection: Connection, target: CallTarget, optio
 			}
 			if (reader.buffered > PENDING_CAP) {
 				body.stop();
-				throw new BromcomError({ kind: 'unexpectedPayload', message: 'The Bromcom response holds a single row or tag larger than 256 MB: it is not a DataSet this node can read.' });
+				throw new BromcomError({
+					kind: 'unexpectedPayload',
+					message:
+						'The Bromcom response holds a single row or tag larger than 256 MB: it is not a DataSet this node can read.',
+				});
 			}
 		}
 		if (!truncated) reader.end();
@@ -467,19 +619,43 @@ async function readDataSetOnce(connection: Connection, target: CallTarget, optio
 }
 
 /** Reads an entity (getEntityDataBySchoolID), streamed, with the read policy. */
-export async function getEntityData(ctx: BromcomContext, entityName: string, entityFilter: string, options: ReadOptions = {}): Promise<StreamedDataSet> {
-	const target = checkedTarget('getEntityDataBySchoolID', OPERATIONS.getEntityDataBySchoolID as OperationSpec, { entityName, entityFilter });
+export async function getEntityData(
+	ctx: BromcomContext,
+	entityName: string,
+	entityFilter: string,
+	options: ReadOptions = {},
+): Promise<StreamedDataSet> {
+	const target = checkedTarget(
+		'getEntityDataBySchoolID',
+		OPERATIONS.getEntityDataBySchoolID as OperationSpec,
+		{ entityName, entityFilter },
+	);
 	const connection = await connectionOf(ctx);
-	return await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(connection, target, options));
+	return await withPolicy(
+		'read',
+		options.attempts ?? POLICY.attempts,
+		async () => await readDataSetOnce(connection, target, options),
+	);
 }
 
 async function findEntitiesWith(connection: Connection, options: CallOptions): Promise<string[]> {
-	const target = checkedTarget('findEntitiesBySchoolID', OPERATIONS.findEntitiesBySchoolID as OperationSpec, {});
-	const data = await withPolicy('read', options.attempts ?? POLICY.attempts, async () => await readDataSetOnce(connection, target, options));
+	const target = checkedTarget(
+		'findEntitiesBySchoolID',
+		OPERATIONS.findEntitiesBySchoolID as OperationSpec,
+		{},
+	);
+	const data = await withPolicy(
+		'read',
+		options.attempts ?? POLICY.attempts,
+		async () => await readDataSetOnce(connection, target, options),
+	);
 	return data.rows.map((r) => String(r.EntityName ?? '')).filter((n) => n.length > 0);
 }
 
-export async function findEntities(ctx: BromcomContext, options: CallOptions = {}): Promise<string[]> {
+export async function findEntities(
+	ctx: BromcomContext,
+	options: CallOptions = {},
+): Promise<string[]> {
 	return await findEntitiesWith(await connectionOf(ctx), options);
 }
 
@@ -488,15 +664,26 @@ export async function findEntities(ctx: BromcomContext, options: CallOptions = {
  * findEntitiesBySchoolID through the same client. It passes only on a real DataSet that grants at
  * least one entity, and says how many; anything else is the client's own typed, redacted error.
  */
-export async function testCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function testCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	const credentials = (credential.data ?? {}) as ICredentialDataDecryptedObject;
 	let names: string[];
 	try {
-		names = await findEntitiesWith(credentialTestConnection(this, credentials), { attempts: 1, timeoutMs: 60_000 });
+		names = await findEntitiesWith(credentialTestConnection(this, credentials), {
+			attempts: 1,
+			timeoutMs: 60_000,
+		});
 	} catch (error) {
 		const e = error instanceof BromcomError ? error : asBromcomError(error, secretsOf(credentials));
 		const hint = FIX_HINTS[e.kind];
-		return { status: 'Error', message: withoutErrorCodes(redact([e.message, hint].filter(Boolean).join(' '), secretsOf(credentials))) };
+		return {
+			status: 'Error',
+			message: withoutErrorCodes(
+				redact([e.message, hint].filter(Boolean).join(' '), secretsOf(credentials)),
+			),
+		};
 	}
 	const school = String(credentials.schoolId ?? '');
 	if (names.length === 0) {
@@ -506,7 +693,10 @@ export async function testCredential(this: ICredentialTestFunctions, credential:
 		};
 	}
 	const sample = names.slice(0, 3).join(', ');
-	return { status: 'OK', message: `Connection successful: school ${school}, ${names.length} ${names.length === 1 ? 'entity' : 'entities'} granted (${sample}${names.length > 3 ? ', …' : ''}).` };
+	return {
+		status: 'OK',
+		message: `Connection successful: school ${school}, ${names.length} ${names.length === 1 ? 'entity' : 'entities'} granted (${sample}${names.length > 3 ? ', …' : ''}).`,
+	};
 }
 
 export async function credentialSchoolId(ctx: BromcomContext): Promise<number> {

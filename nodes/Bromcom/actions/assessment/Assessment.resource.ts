@@ -13,8 +13,19 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['assessment'] } },
 		options: [
-			{ name: 'Get Many', value: 'getMany', action: 'Get assessment results', description: 'Get assessment results (AssociationAssessmentResults)' },
-			{ name: 'Save Result', value: 'saveResult', action: 'Save an assessment result', description: 'Write a student\'s assessment result back to Bromcom (needs the write licence)' },
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get assessment results',
+				description: 'Get assessment results (AssociationAssessmentResults)',
+			},
+			{
+				name: 'Save Result',
+				value: 'saveResult',
+				action: 'Save an assessment result',
+				description:
+					"Write a student's assessment result back to Bromcom (needs the write licence)",
+			},
 		],
 		default: 'getMany',
 	},

@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['attendance'] } },
-		options: [{ name: 'Get Many', value: 'getMany', action: 'Get attendance marks', description: 'Get AM/PM attendance marks for a date range' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get attendance marks',
+				description: 'Get AM/PM attendance marks for a date range',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['behaviour'] } },
-		options: [{ name: 'Get Many', value: 'getMany', action: 'Get behaviour events', description: 'Get positive and negative behaviour events (BehaviourEventRecords)' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get behaviour events',
+				description: 'Get positive and negative behaviour events (BehaviourEventRecords)',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

@@ -9,7 +9,13 @@ export const { description, execute } = makeGetMany({
 	resource: 'behaviour',
 	entity: ENTITIES.behaviourEvents,
 	extraProperties: [
-		{ displayName: 'Student ID', name: 'studentId', type: 'string', default: '', description: 'Only this student\'s events. Leave empty for all students.' },
+		{
+			displayName: 'Student ID',
+			name: 'studentId',
+			type: 'string',
+			default: '',
+			description: "Only this student's events. Leave empty for all students.",
+		},
 		{
 			displayName: 'Event Type',
 			name: 'eventType',
@@ -21,15 +27,30 @@ export const { description, execute } = makeGetMany({
 			],
 			default: 'all',
 		},
-		{ displayName: 'Since', name: 'since', type: 'dateTime', default: '', description: 'Only events on or after this date. Leave empty for all.' },
+		{
+			displayName: 'Since',
+			name: 'since',
+			type: 'dateTime',
+			default: '',
+			description: 'Only events on or after this date. Leave empty for all.',
+		},
 	],
 	extraFilter: (ctx: IExecuteFunctions, i: number) => {
 		const type = ctx.getNodeParameter('eventType', i, 'all') as string;
 		const since = ctx.getNodeParameter('since', i, '') as string;
 		return combineFilters(
 			optionalIdFilter(ctx, i, 'studentId', 'StudentID', 'Student ID'),
-			type === 'all' ? '' : buildCondition({ field: 'EventType', operator: 'equals', value: type, type: 'string' }),
-			since ? buildCondition({ field: 'EventDate', operator: 'greaterThanOrEqual', value: since, type: 'date' }) : '',
+			type === 'all'
+				? ''
+				: buildCondition({ field: 'EventType', operator: 'equals', value: type, type: 'string' }),
+			since
+				? buildCondition({
+						field: 'EventDate',
+						operator: 'greaterThanOrEqual',
+						value: since,
+						type: 'date',
+					})
+				: '',
 		);
 	},
 });

@@ -20,6 +20,13 @@ export const { description, execute } = makeGetMany({
 	],
 	extraFilter: (ctx: IExecuteFunctions, i: number) => {
 		const types = ctx.getNodeParameter('groupTypes', i, []) as string[];
-		return types.length ? buildCondition({ field: 'CollectionTypeName', operator: 'in', value: types, type: 'string' }) : '';
+		return types.length
+			? buildCondition({
+					field: 'CollectionTypeName',
+					operator: 'in',
+					value: types,
+					type: 'string',
+				})
+			: '';
 	},
 });

@@ -9,7 +9,11 @@ import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
 
 const properties: INodeProperties[] = [
-	idProperty('collectionId', 'Class ID', 'The Bromcom CollectionID of the class, tutor group, house or year group'),
+	idProperty(
+		'collectionId',
+		'Class ID',
+		'The Bromcom CollectionID of the class, tutor group, house or year group',
+	),
 	schoolIdProperty,
 	{
 		displayName: 'Members',
@@ -20,7 +24,8 @@ const properties: INodeProperties[] = [
 			{ name: 'Staff', value: 'staff' },
 		],
 		default: ['students', 'staff'],
-		description: 'Which members to return: students (CollectionAssociates) and staff with their role (CollectionExecutives)',
+		description:
+			'Which members to return: students (CollectionAssociates) and staff with their role (CollectionExecutives)',
 	},
 	{
 		displayName: 'Include Ended Memberships',
@@ -32,30 +37,76 @@ const properties: INodeProperties[] = [
 	singleRecordOptions(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['class'], operation: ['getMembers'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['class'], operation: ['getMembers'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const settings = itemSettings(this, i);
 	const collectionId = requiredId(this, i, 'collectionId', 'Class ID');
 	const members = this.getNodeParameter('members', i, ['students', 'staff']) as string[];
 	const current = (this.getNodeParameter('includeEnded', i, false) as boolean) ? '' : CURRENT_LINK;
-	const inGroup = buildCondition({ field: 'CollectionID', operator: 'equals', value: collectionId, type: 'number' });
+	const inGroup = buildCondition({
+		field: 'CollectionID',
+		operator: 'equals',
+		value: collectionId,
+		type: 'number',
+	});
 	const out: IDataObject[] = [];
 	if (members.includes('staff')) {
-		const links = (await read(this, 'CollectionExecutives', combineFilters(inGroup, current), settings)).rows;
-		const staff = new Map((await readByIds(this, 'Staff', 'StaffID', links.map((l) => Number(l.StaffID)), settings)).map((s) => [Number(s.StaffID), s]));
+		const links = (
+			await read(this, 'CollectionExecutives', combineFilters(inGroup, current), settings)
+		).rows;
+		const staff = new Map(
+			(
+				await readByIds(
+					this,
+					'Staff',
+					'StaffID',
+					links.map((l) => Number(l.StaffID)),
+					settings,
+				)
+			).map((s) => [Number(s.StaffID), s]),
+		);
 		for (const link of links) {
 			const person = staff.get(Number(link.StaffID));
-			out.push({ CollectionID: collectionId, MemberType: 'Staff', Role: link.CollectionRoleTypeDescription ?? null, ...(person ? simplifyStaff(person as IDataObject) : { StaffID: link.StaffID }), MemberStartDate: link.StartDate ?? null, MemberEndDate: link.EndDate ?? null });
+			out.push({
+				CollectionID: collectionId,
+				MemberType: 'Staff',
+				Role: link.CollectionRoleTypeDescription ?? null,
+				...(person ? simplifyStaff(person as IDataObject) : { StaffID: link.StaffID }),
+				MemberStartDate: link.StartDate ?? null,
+				MemberEndDate: link.EndDate ?? null,
+			});
 		}
 	}
 	if (members.includes('students')) {
-		const links = (await read(this, 'CollectionAssociates', combineFilters(inGroup, current), settings)).rows;
-		const students = new Map((await readByIds(this, 'Students', 'StudentID', links.map((l) => Number(l.PersonID)), settings)).map((s) => [Number(s.StudentID), s]));
+		const links = (
+			await read(this, 'CollectionAssociates', combineFilters(inGroup, current), settings)
+		).rows;
+		const students = new Map(
+			(
+				await readByIds(
+					this,
+					'Students',
+					'StudentID',
+					links.map((l) => Number(l.PersonID)),
+					settings,
+				)
+			).map((s) => [Number(s.StudentID), s]),
+		);
 		for (const link of links) {
 			const person = students.get(Number(link.PersonID));
 			if (!person) continue; // a non-student associate (rare): not a student member
-			out.push({ CollectionID: collectionId, MemberType: 'Student', Role: 'Student', ...simplifyStudent(person as IDataObject), MemberStartDate: link.StartDate ?? null, MemberEndDate: link.EndDate ?? null });
+			out.push({
+				CollectionID: collectionId,
+				MemberType: 'Student',
+				Role: 'Student',
+				...simplifyStudent(person as IDataObject),
+				MemberStartDate: link.StartDate ?? null,
+				MemberEndDate: link.EndDate ?? null,
+			});
 		}
 	}
 	return out;

@@ -13,8 +13,19 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['contact'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get a contact', description: 'Get one contact (parent or carer) by Person ID' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many contacts', description: 'Get the contacts of students with names, best email and phone, and student links' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a contact',
+				description: 'Get one contact (parent or carer) by Person ID',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many contacts',
+				description:
+					'Get the contacts of students with names, best email and phone, and student links',
+			},
 		],
 		default: 'getMany',
 	},

@@ -16,14 +16,31 @@ const properties: INodeProperties[] = [
 	singleRecordOptions(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['get'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number, shared: Shared) {
 	const settings = itemSettings(this, i);
 	const personId = requiredId(this, i, 'personId', 'Contact Person ID');
-	const column = await resolveColumn(shared.schemas, 'StudentContacts', CANDIDATES.linkContactId, settings);
-	const contacts = await readContacts(this, settings, shared.schemas, buildCondition({ field: column, operator: 'equals', value: personId, type: 'number' }), { includeEnded: true });
-	if (contacts.length === 0) throw notFound(`No contact with PersonID ${personId} is linked to a student in school ${settings.schoolId ?? '(from the credential)'}.`);
+	const column = await resolveColumn(
+		shared.schemas,
+		'StudentContacts',
+		CANDIDATES.linkContactId,
+		settings,
+	);
+	const contacts = await readContacts(
+		this,
+		settings,
+		shared.schemas,
+		buildCondition({ field: column, operator: 'equals', value: personId, type: 'number' }),
+		{ includeEnded: true },
+	);
+	if (contacts.length === 0)
+		throw notFound(
+			`No contact with PersonID ${personId} is linked to a student in school ${settings.schoolId ?? '(from the credential)'}.`,
+		);
 	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 	return selectFields(simplify ? contacts.map(simplifyContact) : contacts, fieldsOption(this, i));
 }

@@ -3,8 +3,24 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readContacts } from '../../helpers/joins';
 import { simplifyContact } from '../../core/people';
-import { fieldsOption, itemSettings, limitRows, read, selectFields, statusFilter, userFilter } from '../../helpers/read';
-import { filtersProperty, limitProperty, readOptionsProperty, recordStatusProperty, returnAllProperty, schoolIdProperty, simplifyProperty } from '../common.descriptions';
+import {
+	fieldsOption,
+	itemSettings,
+	limitRows,
+	read,
+	selectFields,
+	statusFilter,
+	userFilter,
+} from '../../helpers/read';
+import {
+	filtersProperty,
+	limitProperty,
+	readOptionsProperty,
+	recordStatusProperty,
+	returnAllProperty,
+	schoolIdProperty,
+	simplifyProperty,
+} from '../common.descriptions';
 import type { Shared } from '../types';
 
 const properties: INodeProperties[] = [
@@ -12,11 +28,16 @@ const properties: INodeProperties[] = [
 	{
 		...recordStatusProperty,
 		displayName: 'Contacts Of',
-		description: 'Return the contacts of these students: current students (the usual choice), leavers, future admissions or all',
+		description:
+			'Return the contacts of these students: current students (the usual choice), leavers, future admissions or all',
 	},
 	returnAllProperty,
 	limitProperty,
-	{ ...filtersProperty, description: 'Only return contacts matching these conditions on their People record (for example Title is empty)' },
+	{
+		...filtersProperty,
+		description:
+			'Only return contacts matching these conditions on their People record (for example Title is empty)',
+	},
 	simplifyProperty,
 	readOptionsProperty([
 		{
@@ -29,15 +50,29 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['getMany'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number, shared: Shared) {
 	const settings = itemSettings(this, i);
 	const studentFilter = statusFilter(this, i, { start: 'StartDate', end: 'EndDate' });
-	const students = studentFilter === '' ? undefined : new Set((await read(this, 'Students', studentFilter, settings)).rows.map((r) => Number(r.StudentID)));
+	const students =
+		studentFilter === ''
+			? undefined
+			: new Set(
+					(await read(this, 'Students', studentFilter, settings)).rows.map((r) =>
+						Number(r.StudentID),
+					),
+				);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const personFilter = await userFilter(this, i, 'People', settings, shared.schemas);
-	const contacts = await readContacts(this, settings, shared.schemas, '', { includeEnded: options.includeEnded === true, personFilter, students });
+	const contacts = await readContacts(this, settings, shared.schemas, '', {
+		includeEnded: options.includeEnded === true,
+		personFilter,
+		students,
+	});
 	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 	const rows = limitRows(this, i, contacts);
 	return selectFields(simplify ? rows.map(simplifyContact) : rows, fieldsOption(this, i));

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['dinnerMoney'] } },
 		options: [
-			{ name: 'Save Transaction', value: 'saveTransaction', action: 'Save a dinner money transaction', description: 'Record a sale or top-up with its external ID' },
-			{ name: 'Update Balance', value: 'updateBalance', action: 'Set a dinner money balance', description: 'Set a student\'s dinner balance' },
+			{
+				name: 'Save Transaction',
+				value: 'saveTransaction',
+				action: 'Save a dinner money transaction',
+				description: 'Record a sale or top-up with its external ID',
+			},
+			{
+				name: 'Update Balance',
+				value: 'updateBalance',
+				action: 'Set a dinner money balance',
+				description: "Set a student's dinner balance",
+			},
 		],
 		default: 'saveTransaction',
 	},

@@ -18,16 +18,48 @@ export const description = writeDescription('dinnerMoney', 'saveTransaction', [
 		],
 		default: 'Sale',
 	},
-	required('Amount', 'amount', 'string', 'The transaction amount, with at most two decimal places', { placeholder: '2.30' }),
-	required('Remaining Balance', 'remainingBalance', 'string', 'The balance after this transaction', { placeholder: '10.20' }),
-	{ displayName: 'Time', name: 'instant', type: 'dateTime', required: true, default: '={{ $now.toISO() }}', description: 'When the transaction happened' },
-	required('External ID', 'externalId', 'string', 'Your system\'s ID for this transaction. Bromcom stores it, which lets the node check whether an interrupted write arrived.'),
-	{ displayName: 'Details', name: 'transactionDetails', type: 'string', default: '', description: 'Optional text stored with the transaction' },
+	required(
+		'Amount',
+		'amount',
+		'string',
+		'The transaction amount, with at most two decimal places',
+		{ placeholder: '2.30' },
+	),
+	required(
+		'Remaining Balance',
+		'remainingBalance',
+		'string',
+		'The balance after this transaction',
+		{ placeholder: '10.20' },
+	),
+	{
+		displayName: 'Time',
+		name: 'instant',
+		type: 'dateTime',
+		required: true,
+		default: '={{ $now.toISO() }}',
+		description: 'When the transaction happened',
+	},
+	required(
+		'External ID',
+		'externalId',
+		'string',
+		"Your system's ID for this transaction. Bromcom stores it, which lets the node check whether an interrupted write arrived.",
+	),
+	{
+		displayName: 'Details',
+		name: 'transactionDetails',
+		type: 'string',
+		default: '',
+		description: 'Optional text stored with the transaction',
+	},
 ]);
 
 const schema = z.object({
 	personId: id('Person ID'),
-	transactionType: z.enum(['Sale', 'TopUp'], { errorMap: () => ({ message: 'Transaction Type must be Sale or TopUp' }) }),
+	transactionType: z.enum(['Sale', 'TopUp'], {
+		errorMap: () => ({ message: 'Transaction Type must be Sale or TopUp' }),
+	}),
 	amount: money('Amount', 0.01, 9999.99),
 	remainingBalance: money('Remaining Balance', -9999.99, 9999.99),
 	instant: dateTime('Time'),
@@ -54,7 +86,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			target: { personId: input.personId, externalId: input.externalId },
 			// The external ID makes this write checkable: is a transaction with it already in Bromcom?
 			readBack: async (settings) => {
-				const filter = buildFilter({ combinator: 'and', conditions: [{ field: 'ExternalID', operator: 'equals', value: input.externalId, type: 'number' }, { field: 'PersonID', operator: 'equals', value: input.personId, type: 'number' }] });
+				const filter = buildFilter({
+					combinator: 'and',
+					conditions: [
+						{ field: 'ExternalID', operator: 'equals', value: input.externalId, type: 'number' },
+						{ field: 'PersonID', operator: 'equals', value: input.personId, type: 'number' },
+					],
+				});
 				return (await read(this, 'DinnerTransactions', filter, settings)).rows.length > 0;
 			},
 		}),

@@ -8,7 +8,13 @@ import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('dinnerMoney', 'updateBalance', [
 	required('Person ID', 'personId', 'string', 'The Bromcom PersonID of the student'),
-	required('Balance', 'amount', 'string', 'The new dinner balance, with at most two decimal places (for example 12.50). This sets the balance; it does not add to it.', { placeholder: '12.50' }),
+	required(
+		'Balance',
+		'amount',
+		'string',
+		'The new dinner balance, with at most two decimal places (for example 12.50). This sets the balance; it does not add to it.',
+		{ placeholder: '12.50' },
+	),
 ]);
 
 const schema = z.object({ personId: id('Person ID'), amount: money('Balance', -9999.99, 9999.99) });
@@ -16,15 +22,32 @@ const schema = z.object({ personId: id('Person ID'), amount: money('Balance', -9
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, { personId: this.getNodeParameter('personId', i), amount: this.getNodeParameter('amount', i) });
+	const input = validate(schema, {
+		personId: this.getNodeParameter('personId', i),
+		amount: this.getNodeParameter('amount', i),
+	});
 	return [
 		await performWrite(this, i, {
 			catalog: 'updateDinnerBalance',
 			values: input,
 			target: { personId: input.personId },
 			readBack: async (settings) => {
-				const rows = (await read(this, 'StudentMeals', buildCondition({ field: 'PersonID', operator: 'equals', value: input.personId, type: 'number' }), settings)).rows;
-				return rows.length === 0 ? undefined : rows.some((r) => Number(r.DinnerBalance).toFixed(2) === input.amount);
+				const rows = (
+					await read(
+						this,
+						'StudentMeals',
+						buildCondition({
+							field: 'PersonID',
+							operator: 'equals',
+							value: input.personId,
+							type: 'number',
+						}),
+						settings,
+					)
+				).rows;
+				return rows.length === 0
+					? undefined
+					: rows.some((r) => Number(r.DinnerBalance).toFixed(2) === input.amount);
 			},
 		}),
 	];

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['entity'] } },
 		options: [
-			{ name: 'Get Many Records', value: 'getMany', action: 'Get records of any entity', description: 'Read any entity the account is permitted to read' },
-			{ name: 'List Permitted Entities', value: 'list', action: 'List permitted entities', description: 'List the entities the school has granted to this account' },
+			{
+				name: 'Get Many Records',
+				value: 'getMany',
+				action: 'Get records of any entity',
+				description: 'Read any entity the account is permitted to read',
+			},
+			{
+				name: 'List Permitted Entities',
+				value: 'list',
+				action: 'List permitted entities',
+				description: 'List the entities the school has granted to this account',
+			},
 		],
 		default: 'getMany',
 	},

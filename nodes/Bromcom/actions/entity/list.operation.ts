@@ -7,7 +7,10 @@ import { schoolIdProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [schoolIdProperty];
 
-export const description = updateDisplayOptions({ show: { resource: ['entity'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['entity'], operation: ['list'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const settings = itemSettings(this, i);

@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['school'] } },
-		options: [{ name: 'Get', value: 'get', action: 'Get the school', description: 'Get the school\'s details (name, DfE numbers, contact details)' }],
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get the school',
+				description: "Get the school's details (name, DfE numbers, contact details)",
+			},
+		],
 		default: 'get',
 	},
 	...get.description,

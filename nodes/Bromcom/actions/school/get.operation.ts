@@ -7,7 +7,10 @@ import { singleRecordOptions } from '../factories';
 
 const properties: INodeProperties[] = [schoolIdProperty, singleRecordOptions()];
 
-export const description = updateDisplayOptions({ show: { resource: ['school'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['school'], operation: ['get'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const settings = itemSettings(this, i);

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['singleSignOn'] } },
 		options: [
-			{ name: 'Deregister', value: 'deregister', action: 'Unlink an external sign in from a user', description: 'Detach a linked Microsoft or Google account from a Bromcom user' },
-			{ name: 'Register', value: 'register', action: 'Link an external sign in to a user', description: 'Link a Microsoft or Google account to a Bromcom user' },
+			{
+				name: 'Deregister',
+				value: 'deregister',
+				action: 'Unlink an external sign in from a user',
+				description: 'Detach a linked Microsoft or Google account from a Bromcom user',
+			},
+			{
+				name: 'Register',
+				value: 'register',
+				action: 'Link an external sign in to a user',
+				description: 'Link a Microsoft or Google account to a Bromcom user',
+			},
 		],
 		default: 'register',
 	},

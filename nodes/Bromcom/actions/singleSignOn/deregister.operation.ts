@@ -7,24 +7,49 @@ import { buildCondition } from '../../core/wire/filter';
 import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('singleSignOn', 'deregister', [
-	required('User ID', 'userId', 'string', 'The Bromcom ID of the person whose single sign-on account to detach'),
+	required(
+		'User ID',
+		'userId',
+		'string',
+		'The Bromcom ID of the person whose single sign-on account to detach',
+	),
 	required('Email Address', 'emailAddress', 'string', 'The linked Microsoft or Google account'),
 ]);
 
-const schema = z.object({ userId: id('User ID'), emailAddress: z.string().trim().email('Email Address must be a valid email address') });
+const schema = z.object({
+	userId: id('User ID'),
+	emailAddress: z.string().trim().email('Email Address must be a valid email address'),
+});
 
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, { userId: this.getNodeParameter('userId', i), emailAddress: this.getNodeParameter('emailAddress', i) });
+	const input = validate(schema, {
+		userId: this.getNodeParameter('userId', i),
+		emailAddress: this.getNodeParameter('emailAddress', i),
+	});
 	return [
 		await performWrite(this, i, {
 			catalog: 'deregisterSingleSignOnUser',
 			values: input,
 			target: { userId: input.userId, emailAddress: input.emailAddress },
 			readBack: async (settings) => {
-				const rows = (await read(this, 'SingleSignOnUsers', buildCondition({ field: 'UserID', operator: 'equals', value: input.userId, type: 'number' }), settings)).rows;
-				return !rows.some((r) => String(r.EmailAddress).toLowerCase() === input.emailAddress.toLowerCase());
+				const rows = (
+					await read(
+						this,
+						'SingleSignOnUsers',
+						buildCondition({
+							field: 'UserID',
+							operator: 'equals',
+							value: input.userId,
+							type: 'number',
+						}),
+						settings,
+					)
+				).rows;
+				return !rows.some(
+					(r) => String(r.EmailAddress).toLowerCase() === input.emailAddress.toLowerCase(),
+				);
 			},
 		}),
 	];

@@ -7,8 +7,15 @@ import { buildCondition } from '../../core/wire/filter';
 import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('singleSignOn', 'register', [
-	required('User ID', 'userId', 'string', 'The Bromcom ID of the person (student or member of staff) to link'),
-	required('Email Address', 'emailAddress', 'string', 'The Microsoft or Google account to link', { placeholder: 'name@school.org.uk' }),
+	required(
+		'User ID',
+		'userId',
+		'string',
+		'The Bromcom ID of the person (student or member of staff) to link',
+	),
+	required('Email Address', 'emailAddress', 'string', 'The Microsoft or Google account to link', {
+		placeholder: 'name@school.org.uk',
+	}),
 	{
 		displayName: 'Provider',
 		name: 'ssoProvider',
@@ -21,20 +28,44 @@ export const description = writeDescription('singleSignOn', 'register', [
 	},
 ]);
 
-const schema = z.object({ userId: id('User ID'), emailAddress: z.string().trim().email('Email Address must be a valid email address'), ssoProvider: z.enum(['Microsoft', 'Google']) });
+const schema = z.object({
+	userId: id('User ID'),
+	emailAddress: z.string().trim().email('Email Address must be a valid email address'),
+	ssoProvider: z.enum(['Microsoft', 'Google']),
+});
 
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, { userId: this.getNodeParameter('userId', i), emailAddress: this.getNodeParameter('emailAddress', i), ssoProvider: this.getNodeParameter('ssoProvider', i) });
+	const input = validate(schema, {
+		userId: this.getNodeParameter('userId', i),
+		emailAddress: this.getNodeParameter('emailAddress', i),
+		ssoProvider: this.getNodeParameter('ssoProvider', i),
+	});
 	return [
 		await performWrite(this, i, {
 			catalog: 'registerSingleSignOnUser',
 			values: input,
 			target: { userId: input.userId, emailAddress: input.emailAddress },
 			readBack: async (settings) => {
-				const rows = (await read(this, 'SingleSignOnUsers', buildCondition({ field: 'UserID', operator: 'equals', value: input.userId, type: 'number' }), settings)).rows;
-				return rows.some((r) => String(r.EmailAddress).toLowerCase() === input.emailAddress.toLowerCase() && r.SSOProvider === input.ssoProvider);
+				const rows = (
+					await read(
+						this,
+						'SingleSignOnUsers',
+						buildCondition({
+							field: 'UserID',
+							operator: 'equals',
+							value: input.userId,
+							type: 'number',
+						}),
+						settings,
+					)
+				).rows;
+				return rows.some(
+					(r) =>
+						String(r.EmailAddress).toLowerCase() === input.emailAddress.toLowerCase() &&
+						r.SSOProvider === input.ssoProvider,
+				);
 			},
 		}),
 	];

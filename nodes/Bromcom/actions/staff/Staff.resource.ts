@@ -14,9 +14,25 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['staff'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get a staff member', description: 'Get one member of staff by Staff ID' },
-			{ name: 'Get Classes', value: 'getClasses', action: 'Get classes of a staff member', description: 'Get the classes and groups a member of staff teaches or leads, with their role' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many staff', description: 'Get current staff, leavers or future starters' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a staff member',
+				description: 'Get one member of staff by Staff ID',
+			},
+			{
+				name: 'Get Classes',
+				value: 'getClasses',
+				action: 'Get classes of a staff member',
+				description:
+					'Get the classes and groups a member of staff teaches or leads, with their role',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many staff',
+				description: 'Get current staff, leavers or future starters',
+			},
 		],
 		default: 'getMany',
 	},

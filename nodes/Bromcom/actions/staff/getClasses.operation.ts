@@ -15,7 +15,10 @@ const properties: INodeProperties[] = [
 	singleRecordOptions(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['staff'], operation: ['getClasses'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['staff'], operation: ['getClasses'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const settings = itemSettings(this, i);

@@ -23,14 +23,23 @@ const properties: INodeProperties[] = [
 	singleRecordOptions(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['student'], operation: ['getContacts'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['student'], operation: ['getContacts'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number, shared: Shared) {
 	const settings = itemSettings(this, i);
 	const studentId = requiredId(this, i, 'studentId', 'Student ID');
-	const contacts = await readContacts(this, settings, shared.schemas, buildCondition({ field: 'StudentID', operator: 'equals', value: studentId, type: 'number' }), {
-		includeEnded: this.getNodeParameter('includeEnded', i, false) as boolean,
-	});
+	const contacts = await readContacts(
+		this,
+		settings,
+		shared.schemas,
+		buildCondition({ field: 'StudentID', operator: 'equals', value: studentId, type: 'number' }),
+		{
+			includeEnded: this.getNodeParameter('includeEnded', i, false) as boolean,
+		},
+	);
 	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 	return selectFields(simplify ? contacts.map(simplifyContact) : contacts, fieldsOption(this, i));
 }

@@ -11,7 +11,15 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['timetable'] } },
-		options: [{ name: 'Get Many', value: 'getMany', action: 'Get timetabled lessons', description: 'Get lessons for a date range, for a member of staff, a student, a class or a room' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get timetabled lessons',
+				description:
+					'Get lessons for a date range, for a member of staff, a student, a class or a room',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

@@ -17,7 +17,15 @@ import { BromcomError } from './errors';
 import { notADataSet } from './fault';
 import { decodeEntities, decodeXmlName } from './xml';
 
-export type ColumnKind = 'string' | 'integer' | 'bigint' | 'decimal' | 'float' | 'boolean' | 'dateTime' | 'other';
+export type ColumnKind =
+	| 'string'
+	| 'integer'
+	| 'bigint'
+	| 'decimal'
+	| 'float'
+	| 'boolean'
+	| 'dateTime'
+	| 'other';
 
 export interface DataSetColumn {
 	/** The column name as the user sees it (decoded). */
@@ -52,9 +60,24 @@ export interface ParsedDataSet extends DataSetSchema {
 }
 
 /** 32-bit and smaller: always exact as a JavaScript number. */
-const INTEGER_TYPES = new Set(['int', 'short', 'byte', 'unsignedByte', 'unsignedShort', 'unsignedInt']);
+const INTEGER_TYPES = new Set([
+	'int',
+	'short',
+	'byte',
+	'unsignedByte',
+	'unsignedShort',
+	'unsignedInt',
+]);
 /** 64-bit and unbounded: can exceed 2^53, so the whole column is strings (one type per column). */
-const BIGINT_TYPES = new Set(['long', 'unsignedLong', 'integer', 'nonNegativeInteger', 'positiveInteger', 'negativeInteger', 'nonPositiveInteger']);
+const BIGINT_TYPES = new Set([
+	'long',
+	'unsignedLong',
+	'integer',
+	'nonNegativeInteger',
+	'positiveInteger',
+	'negativeInteger',
+	'nonPositiveInteger',
+]);
 
 export function columnKind(xsType: string): ColumnKind {
 	if (xsType === 'string') return 'string';
@@ -103,7 +126,12 @@ export function convert(text: string, kind: ColumnKind): CellValue {
 				if (k === len) return text.charCodeAt(0) === 45 ? -n : n;
 			}
 			const n = Number(text);
-			return Number.isSafeInteger(n) && len > 0 && !isSpace(text.charCodeAt(0)) && !isSpace(text.charCodeAt(len - 1)) ? n : text;
+			return Number.isSafeInteger(n) &&
+				len > 0 &&
+				!isSpace(text.charCodeAt(0)) &&
+				!isSpace(text.charCodeAt(len - 1))
+				? n
+				: text;
 		}
 		case 'decimal': {
 			const m = DECIMAL_RE.exec(text);
@@ -132,7 +160,9 @@ function payloadError(message: string): BromcomError {
 /** Whatever a malformed document makes the reader throw, the caller sees a typed error. */
 function typed(error: unknown): BromcomError {
 	if (error instanceof BromcomError) return error;
-	return payloadError(`The Bromcom response could not be read (${error instanceof Error ? error.message : String(error)}).`);
+	return payloadError(
+		`The Bromcom response could not be read (${error instanceof Error ? error.message : String(error)}).`,
+	);
 }
 
 /** A body that stopped in the middle: reading it again can succeed. */
@@ -146,7 +176,8 @@ function attributes(tag: string): Record<string, string> {
 	const out: Record<string, string> = {};
 	ATTR_RE.lastIndex = 0;
 	let m: RegExpExecArray | null;
-	while ((m = ATTR_RE.exec(tag)) !== null) out[m[1]] = decodeEntities(m[2] ?? m[3] ?? '') ?? (m[2] ?? m[3] ?? '');
+	while ((m = ATTR_RE.exec(tag)) !== null)
+		out[m[1]] = decodeEntities(m[2] ?? m[3] ?? '') ?? m[2] ?? m[3] ?? '';
 	return out;
 }
 
@@ -172,7 +203,9 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 		if (closing) {
 			const top = stack.pop();
 			if (top === undefined || top.qname !== qname) {
-				throw payloadError(`The inline schema of the Bromcom response is malformed (unexpected </${qname}>).`);
+				throw payloadError(
+					`The inline schema of the Bromcom response is malformed (unexpected </${qname}>).`,
+				);
 			}
 			if (top.elementName !== null) depth--;
 			if (top.elementName !== null && top.local === 'element') pendingColumn = null;
@@ -184,7 +217,11 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 			if (depth === 0) {
 				dataSetName = xmlName;
 			} else if (depth === 1) {
-				tables.push({ name: attrs['msdata:ColumnName'] ?? decodeXmlName(xmlName), xmlName, columns: [] });
+				tables.push({
+					name: attrs['msdata:ColumnName'] ?? decodeXmlName(xmlName),
+					xmlName,
+					columns: [],
+				});
 			} else if (depth === 2 && tables.length > 0) {
 				const xsType = localName(attrs.type ?? 'string');
 				const column: DataSetColumn = {
@@ -213,8 +250,12 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 			if (!selfClosing) stack.push({ qname, local, elementName: null });
 		}
 	}
-	if (stack.length > 0) throw payloadError('The inline schema of the Bromcom response is malformed (unclosed elements).');
-	if (!dataSetName) throw payloadError('The Bromcom response has an inline schema without a DataSet element.');
+	if (stack.length > 0)
+		throw payloadError(
+			'The inline schema of the Bromcom response is malformed (unclosed elements).',
+		);
+	if (!dataSetName)
+		throw payloadError('The Bromcom response has an inline schema without a DataSet element.');
 	return { dataSetName, tables };
 }
 
@@ -242,8 +283,13 @@ function escapeRegExp(text: string): string {
 function fastRowPattern(table: DataSetTable): RegExp | undefined {
 	// A very wide table (hundreds of columns) would make a pattern too large to compile: scan it instead.
 	if (table.columns.length > 256) return undefined;
-	const cells = table.columns.map((c) => `(?:<${escapeRegExp(c.xmlName)}>([^<&\r]*)</${escapeRegExp(c.xmlName)}>)?`).join('');
-	return new RegExp(`<${escapeRegExp(table.xmlName)}(?:\\s[^<>]*)?(?<!/)>${cells}</${escapeRegExp(table.xmlName)}>`, 'y');
+	const cells = table.columns
+		.map((c) => `(?:<${escapeRegExp(c.xmlName)}>([^<&\r]*)</${escapeRegExp(c.xmlName)}>)?`)
+		.join('');
+	return new RegExp(
+		`<${escapeRegExp(table.xmlName)}(?:\\s[^<>]*)?(?<!/)>${cells}</${escapeRegExp(table.xmlName)}>`,
+		'y',
+	);
 }
 
 enum Phase {
@@ -332,7 +378,9 @@ export class DataSetReader {
 			throw payloadError('The Bromcom response had a schema but no data section (no diffgram).');
 		}
 		if (this.phase === Phase.AfterRows) {
-			throw cutOff('The Bromcom response ended before the end of the data (the diffgram was not closed); it was probably cut off in transit.');
+			throw cutOff(
+				'The Bromcom response ended before the end of the data (the diffgram was not closed); it was probably cut off in transit.',
+			);
 		}
 		throw cutOff(
 			`The Bromcom response was cut off after ${this.rowCount} row(s): the data did not finish. This usually means the connection dropped or a proxy truncated a large response.`,
@@ -359,7 +407,13 @@ export class DataSetReader {
 						// Every row starts as a copy of this (all columns NULL), so rows share one shape.
 						const template: DataSetRow = {};
 						for (const c of table.columns) setCell(template, c, null);
-						this.tablesByXmlName.set(table.xmlName, { table, index, template, closeTags: table.columns.map((c) => `</${c.xmlName}>`), fast: fastRowPattern(table) });
+						this.tablesByXmlName.set(table.xmlName, {
+							table,
+							index,
+							template,
+							closeTags: table.columns.map((c) => `</${c.xmlName}>`),
+							fast: fastRowPattern(table),
+						});
 					}
 					pos = end + closeTag.length;
 					this.phase = Phase.Diffgram;
@@ -390,13 +444,20 @@ export class DataSetReader {
 					if (buf.charCodeAt(pos + 1) === 47 /* / */) {
 						const end = closeTagEnd(buf, pos, this.diffgramName);
 						if (end === INCOMPLETE) return pos;
-						if (end === MISMATCH) throw payloadError('The Bromcom response has an unexpected closing tag where its data should start.');
+						if (end === MISMATCH)
+							throw payloadError(
+								'The Bromcom response has an unexpected closing tag where its data should start.',
+							);
 						this.phase = Phase.Done;
 						return end;
 					}
 					const name = this.schema!.dataSetName;
 					if (buf.length - pos < name.length + 2) return pos;
-					if (buf.charCodeAt(pos) !== 60 || !matchAt(buf, name, pos + 1) || !isNameEnd(buf.charCodeAt(pos + 1 + name.length))) {
+					if (
+						buf.charCodeAt(pos) !== 60 ||
+						!matchAt(buf, name, pos + 1) ||
+						!isNameEnd(buf.charCodeAt(pos + 1 + name.length))
+					) {
 						// diffgr:before / diffgr:errors can come first when there are no current rows.
 						if (matchAt(buf, '<diffgr:', pos)) {
 							this.phase = Phase.AfterRows;
@@ -450,11 +511,13 @@ export class DataSetReader {
 			if (next === -1) return pos;
 			pos = next;
 			if (pos >= len) return pos;
-			if (buf.charCodeAt(pos) !== 60 /* < */) throw payloadError(`Unexpected text between rows at row ${this.rowCount + 1}.`);
+			if (buf.charCodeAt(pos) !== 60 /* < */)
+				throw payloadError(`Unexpected text between rows at row ${this.rowCount + 1}.`);
 			if (buf.charCodeAt(pos + 1) === 47 /* / */) {
 				const end = closeTagEnd(buf, pos, this.schema!.dataSetName);
 				if (end === INCOMPLETE) return pos;
-				if (end === MISMATCH) throw payloadError(`Unexpected closing tag after row ${this.rowCount}.`);
+				if (end === MISMATCH)
+					throw payloadError(`Unexpected closing tag after row ${this.rowCount}.`);
 				this.phase = Phase.AfterRows;
 				return end;
 			}
@@ -480,7 +543,11 @@ export class DataSetReader {
 			}
 			// Row element name: nearly always the same table as the previous row, so compare in place.
 			let p: number;
-			if (cachedName !== '' && buf.startsWith(cachedName, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + cachedName.length))) {
+			if (
+				cachedName !== '' &&
+				buf.startsWith(cachedName, pos + 1) &&
+				isNameEnd(buf.charCodeAt(pos + 1 + cachedName.length))
+			) {
 				p = pos + 1 + cachedName.length;
 			} else {
 				p = pos + 1;
@@ -492,7 +559,10 @@ export class DataSetReader {
 				if (p >= len) return rowStart;
 				const tableName = buf.slice(pos + 1, p);
 				cached = this.tablesByXmlName.get(tableName);
-				if (cached === undefined) throw payloadError(`The Bromcom response has a row element <${tableName}> that its schema does not declare.`);
+				if (cached === undefined)
+					throw payloadError(
+						`The Bromcom response has a row element <${tableName}> that its schema does not declare.`,
+					);
 				cachedName = tableName;
 			}
 			const gt = tagEndOf(buf, p);
@@ -511,11 +581,13 @@ export class DataSetReader {
 					const at = skipMisc(buf, pos);
 					if (at === -1 || at >= len) break;
 					pos = at;
-					if (buf.charCodeAt(pos) !== 60) throw payloadError(`Unexpected text inside row ${this.rowCount + 1}.`);
+					if (buf.charCodeAt(pos) !== 60)
+						throw payloadError(`Unexpected text inside row ${this.rowCount + 1}.`);
 					if (buf.charCodeAt(pos + 1) === 47) {
 						const end = closeTagEnd(buf, pos, cachedName);
 						if (end === INCOMPLETE) break;
-						if (end === MISMATCH) throw payloadError(`Mismatched closing tag in row ${this.rowCount + 1}.`);
+						if (end === MISMATCH)
+							throw payloadError(`Mismatched closing tag in row ${this.rowCount + 1}.`);
 						pos = end;
 						complete = true;
 						break;
@@ -527,7 +599,10 @@ export class DataSetReader {
 					let name = '';
 					for (let k = filled; k < ncol && k < filled + 3; k++) {
 						const candidate = columns[k].xmlName;
-						if (matchAt(buf, candidate, pos + 1) && isNameEnd(buf.charCodeAt(pos + 1 + candidate.length))) {
+						if (
+							matchAt(buf, candidate, pos + 1) &&
+							isNameEnd(buf.charCodeAt(pos + 1 + candidate.length))
+						) {
 							ci = k;
 							name = candidate;
 							q = pos + 1 + candidate.length;
@@ -571,7 +646,8 @@ export class DataSetReader {
 				}
 				if (!complete) return rowStart;
 			}
-			if (extra !== undefined) for (const [k, v] of Object.entries(extra)) setCell(row, { name: k }, v);
+			if (extra !== undefined)
+				for (const [k, v] of Object.entries(extra)) setCell(row, { name: k }, v);
 			rows.push(row);
 			this.rowCount++;
 		}
@@ -579,7 +655,8 @@ export class DataSetReader {
 
 	/** A cell's value from its text: typed by the column; empty text is NULL except for strings. */
 	private cell(k: number, column: DataSetColumn, text: string): CellValue {
-		if (column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other') return this.own(k, text);
+		if (column.kind === 'string' || column.kind === 'dateTime' || column.kind === 'other')
+			return this.own(k, text);
 		if (text.length === 0) return null;
 		return isTextKind(column.kind) ? this.own(k, text) : convert(text, column.kind);
 	}
@@ -619,7 +696,13 @@ const NIL_RE = /(?:^|\s)(?:[A-Za-z_][\w.-]*:)?nil\s*=\s*(?:"true"|'true')/;
 
 /** Sets a cell; `__proto__` is an ordinary column name here, never the prototype. */
 function setCell(row: DataSetRow, column: { name: string }, value: CellValue): void {
-	if (column.name === '__proto__') Object.defineProperty(row, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+	if (column.name === '__proto__')
+		Object.defineProperty(row, '__proto__', {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	else row[column.name] = value;
 }
 
@@ -688,7 +771,11 @@ function closeTagEnd(buf: string, at: number, name: string): number {
  * character references, CDATA sections and comments. A value cannot contain elements. Returns null
  * when the buffer ends first (including inside `<![CDATA[` or `<!--`).
  */
-function readElementText(buf: string, from: number, name: string): { text: string; end: number } | null {
+function readElementText(
+	buf: string,
+	from: number,
+	name: string,
+): { text: string; end: number } | null {
 	let pos = from;
 	let text = '';
 	for (;;) {
@@ -713,12 +800,16 @@ function readElementText(buf: string, from: number, name: string): { text: strin
 			const end = buf.indexOf('?>', lt + 2);
 			if (end === -1) return null;
 			pos = end + 2;
-		} else if (rest < 9 && ('<![CDATA['.startsWith(buf.slice(lt)) || '<!--'.startsWith(buf.slice(lt)))) {
+		} else if (
+			rest < 9 &&
+			('<![CDATA['.startsWith(buf.slice(lt)) || '<!--'.startsWith(buf.slice(lt)))
+		) {
 			return null;
 		} else if (buf.charCodeAt(lt + 1) === 47 /* / */) {
 			const end = closeTagEnd(buf, lt, name);
 			if (end === INCOMPLETE) return null;
-			if (end === MISMATCH) throw payloadError(`Malformed value for <${name}>: expected </${name}>.`);
+			if (end === MISMATCH)
+				throw payloadError(`Malformed value for <${name}>: expected </${name}>.`);
 			return { text, end };
 		} else if (rest < 2) {
 			return null;

@@ -34,9 +34,14 @@ export const CREDENTIAL_PLACEHOLDERS = {
  * not strings: a password containing "$&" must arrive as typed. The credential's `authenticate` and
  * the credential test both use this one function.
  */
-export function fillCredentialPlaceholders(body: string, credentials: { schoolId?: unknown; username?: unknown; password?: unknown }): string {
+export function fillCredentialPlaceholders(
+	body: string,
+	credentials: { schoolId?: unknown; username?: unknown; password?: unknown },
+): string {
 	return body
-		.replace(CREDENTIAL_PLACEHOLDERS.schoolId, () => escapeXml(String(credentials.schoolId ?? '').trim()))
+		.replace(CREDENTIAL_PLACEHOLDERS.schoolId, () =>
+			escapeXml(String(credentials.schoolId ?? '').trim()),
+		)
 		.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(String(credentials.username ?? '')))
 		.replace(CREDENTIAL_PLACEHOLDERS.password, () => escapeXml(String(credentials.password ?? '')));
 }
@@ -153,26 +158,46 @@ function formatParam(name: string, type: ParamType, value: ParamValue): string {
 	if (name === 'password') return CREDENTIAL_PLACEHOLDERS.password;
 	if (value === undefined || value === null) {
 		if (type === 'int') {
-			throw new BromcomError({ kind: 'invalidInput', message: `${name} is required.`, notSent: true });
+			throw new BromcomError({
+				kind: 'invalidInput',
+				message: `${name} is required.`,
+				notSent: true,
+			});
 		}
 		return '';
 	}
 	if (type === 'int') {
 		const n = typeof value === 'number' ? value : Number(String(value).trim());
 		if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) {
-			throw new BromcomError({ kind: 'invalidInput', message: `${name} must be a whole number, got "${String(value)}".`, notSent: true });
+			throw new BromcomError({
+				kind: 'invalidInput',
+				message: `${name} must be a whole number, got "${String(value)}".`,
+				notSent: true,
+			});
 		}
 		return String(n);
 	}
 	const text = String(value);
 	if (type === 'decimal' && !/^-?\d+(\.\d+)?$/.test(text)) {
-		throw new BromcomError({ kind: 'invalidInput', message: `${name} must be a decimal number, got "${text}".`, notSent: true });
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `${name} must be a decimal number, got "${text}".`,
+			notSent: true,
+		});
 	}
 	if (type === 'dateTime' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(text)) {
-		throw new BromcomError({ kind: 'invalidInput', message: `${name} must be a date and time (YYYY-MM-DDTHH:MM:SS), got "${text}".`, notSent: true });
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `${name} must be a date and time (YYYY-MM-DDTHH:MM:SS), got "${text}".`,
+			notSent: true,
+		});
 	}
 	if (hasInvalidXmlChars(text)) {
-		throw new BromcomError({ kind: 'invalidInput', message: `${name} contains a control character that cannot be sent in XML.`, notSent: true });
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `${name} contains a control character that cannot be sent in XML.`,
+			notSent: true,
+		});
 	}
 	return escapeXml(text);
 }
@@ -181,11 +206,18 @@ function formatParam(name: string, type: ParamType, value: ParamValue): string {
  * Builds the SOAP 1.1 request for an operation. `schoolID`/`schoolId` left undefined is filled from
  * the credential's School ID.
  */
-export function buildEnvelope(operation: string, spec: OperationSpec, values: Record<string, ParamValue>): string {
+export function buildEnvelope(
+	operation: string,
+	spec: OperationSpec,
+	values: Record<string, ParamValue>,
+): string {
 	const body = spec.params
 		.map(([name, type]) => {
 			const isSchool = name === 'schoolID' || name === 'schoolId';
-			const text = isSchool && values[name] === undefined ? CREDENTIAL_PLACEHOLDERS.schoolId : formatParam(name, type, values[name]);
+			const text =
+				isSchool && values[name] === undefined
+					? CREDENTIAL_PLACEHOLDERS.schoolId
+					: formatParam(name, type, values[name]);
 			return `<${name}>${text}</${name}>`;
 		})
 		.join('');

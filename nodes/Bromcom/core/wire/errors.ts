@@ -74,7 +74,6 @@ export class BromcomError extends Error {
 	get retryable(): boolean {
 		return RETRYABLE.has(this.kind);
 	}
-
 }
 
 interface FaultRule {
@@ -96,54 +95,68 @@ export const FAULT_RULES: readonly FaultRule[] = [
 	{
 		kind: 'writeNotPermitted',
 		tier: 1,
-		pattern: new RegExp(String.raw`(write|writeback|write-back|write back).{0,60}(licen[cs]e|permission|${DENIED})|(licen[cs]e|permission|${DENIED}).{0,60}(write|writeback|write-back|write back)`, 'i'),
+		pattern: new RegExp(
+			String.raw`(write|writeback|write-back|write back).{0,60}(licen[cs]e|permission|${DENIED})|(licen[cs]e|permission|${DENIED}).{0,60}(write|writeback|write-back|write back)`,
+			'i',
+		),
 		evidence:
 			'S1/S2: writes need a paid Third Party Write Licence and explicit write permissions; wording unknown, so any fault naming write-back with a licence, permission, denial or "not enabled".',
 	},
 	{
 		kind: 'entityNotPermitted',
 		tier: 1,
-		pattern: new RegExp(String.raw`(entity|table|view|data ?set)\b.{0,80}(${DENIED}|permission)|(${DENIED}|permission).{0,80}\b(entity|table|view)\b`, 'i'),
+		pattern: new RegExp(
+			String.raw`(entity|table|view|data ?set)\b.{0,80}(${DENIED}|permission)|(${DENIED}|permission).{0,80}\b(entity|table|view)\b`,
+			'i',
+		),
 		evidence:
 			'S2/S8: accounts have no entity permissions by default and findEntitiesBySchoolID lists only granted ones; a read of an ungranted entity must fail, text unknown: a denial that names an entity.',
 	},
 	{
 		kind: 'unknownEntity',
 		tier: 1,
-		pattern: /invalid object name|entity.{0,40}(not found|unknown|does not exist|not recogni[sz]ed|invalid)|(unknown|invalid) entity/i,
+		pattern:
+			/invalid object name|entity.{0,40}(not found|unknown|does not exist|not recogni[sz]ed|invalid)|(unknown|invalid) entity/i,
 		evidence:
 			'docs/bromcom-facts.md, entityFilter: the entity name selects a SQL view, so an unknown name surfaces as SqlException "Invalid object name" unless Bromcom checks it first.',
 	},
 	{
 		kind: 'badFilter',
 		tier: 1,
-		pattern: /incorrect syntax|invalid column name|conversion failed|syntax error|must declare the scalar|non-boolean type|unclosed quotation|could not be bound|error converting|arithmetic overflow|invalid filter|filter.{0,40}invalid/i,
+		pattern:
+			/incorrect syntax|invalid column name|conversion failed|syntax error|must declare the scalar|non-boolean type|unclosed quotation|could not be bound|error converting|arithmetic overflow|invalid filter|filter.{0,40}invalid/i,
 		evidence:
 			'docs/bromcom-facts.md, Errors/docs/bromcom-facts.md, entityFilter: entityFilter is injected into a T-SQL WHERE; SqlException texts "Incorrect syntax near", "Invalid column name", "Conversion failed when converting …".',
 	},
 	{
 		kind: 'school',
 		tier: 1,
-		pattern: /school.{0,40}(not found|invalid|does not exist|unknown|not recogni[sz]ed)|(invalid|unknown) school/i,
-		evidence: 'S1: schoolID selects the school database on a multi-tenant host; a wrong ID must fail, text unknown.',
+		pattern:
+			/school.{0,40}(not found|invalid|does not exist|unknown|not recogni[sz]ed)|(invalid|unknown) school/i,
+		evidence:
+			'S1: schoolID selects the school database on a multi-tenant host; a wrong ID must fail, text unknown.',
 	},
 	{
 		kind: 'badRequest',
 		tier: 1,
-		pattern: /unable to read request|error in xml document|did not recogni[sz]e the value of http header soapaction|missing parameter|request format is invalid/i,
+		pattern:
+			/unable to read request|error in xml document|did not recogni[sz]e the value of http header soapaction|missing parameter|request format is invalid/i,
 		evidence:
 			'docs/bromcom-facts.md, Errors: standard ASMX framework faults (soap:Client) for unparseable bodies, non-integer schoolID, unknown SOAPAction, missing form fields.',
 	},
 	{
 		kind: 'transient',
 		tier: 1,
-		pattern: /timeout expired|timed out|deadlock|transport-level error|server is (busy|unavailable)|service unavailable|try again later|connection (was )?(reset|closed)/i,
-		evidence: 'SQL Server/ASP.NET transient wordings ("Timeout expired", "deadlock victim", "transport-level error").',
+		pattern:
+			/timeout expired|timed out|deadlock|transport-level error|server is (busy|unavailable)|service unavailable|try again later|connection (was )?(reset|closed)/i,
+		evidence:
+			'SQL Server/ASP.NET transient wordings ("Timeout expired", "deadlock victim", "transport-level error").',
 	},
 	{
 		kind: 'credentials',
 		tier: 2,
-		pattern: /invalid (user ?name|login|credential|password)|(user ?name|password|credential)s?.{0,40}(invalid|incorrect|wrong|not valid)|authenticat|login failed|log ?in (is )?(invalid|failed)|unauthori[sz]ed|not authori[sz]ed|access (is )?denied|account (is )?(locked|disabled|expired)|password (has )?expired/i,
+		pattern:
+			/invalid (user ?name|login|credential|password)|(user ?name|password|credential)s?.{0,40}(invalid|incorrect|wrong|not valid)|authenticat|login failed|log ?in (is )?(invalid|failed)|unauthori[sz]ed|not authori[sz]ed|access (is )?denied|account (is )?(locked|disabled|expired)|password (has )?expired/i,
 		evidence:
 			'S1/S3: authentication is only the username/password body parameters; typical ASP.NET/Bromcom wordings ("Invalid username or password", "Login failed", "Access denied") that name no entity.',
 	},
@@ -151,13 +164,16 @@ export const FAULT_RULES: readonly FaultRule[] = [
 		kind: 'entityNotPermitted',
 		tier: 2,
 		pattern: /permission/i,
-		evidence: 'S2: a fault about a missing permission that names nothing else; the entity permissions are the ones a new account lacks.',
+		evidence:
+			'S2: a fault about a missing permission that names nothing else; the entity permissions are the ones a new account lacks.',
 	},
 ];
 
 export function classifyFault(text: string): BromcomErrorKind {
 	const sample = text.length > 8000 ? text.slice(0, 8000) : text;
-	for (const tier of [1, 2]) for (const rule of FAULT_RULES) if (rule.tier === tier && rule.pattern.test(sample)) return rule.kind;
+	for (const tier of [1, 2])
+		for (const rule of FAULT_RULES)
+			if (rule.tier === tier && rule.pattern.test(sample)) return rule.kind;
 	return 'serviceFault';
 }
 
@@ -190,7 +206,10 @@ function firstMessageLine(part: string): string {
 
 /** The rest of a verbose fault, for the details: trimmed, frames collapsed, capped. */
 export function faultDetails(text: string, cap = 2000): string {
-	const compact = text.replace(/[ \t]+/g, ' ').replace(/\s*\r?\n\s*/g, '\n').trim();
+	const compact = text
+		.replace(/[ \t]+/g, ' ')
+		.replace(/\s*\r?\n\s*/g, '\n')
+		.trim();
 	return compact.length > cap ? `${compact.slice(0, cap)}…` : compact;
 }
 
@@ -213,11 +232,16 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
 /** The spellings of a secret that `redact` removes. */
 export function secretForms(secret: string): string[] {
 	const chars = [...secret];
-	const url = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	const url = encodeURIComponent(secret).replace(
+		/[!'()*]/g,
+		(c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+	);
 	const forms = new Set<string>([
 		secret,
 		escapeForRedaction(secret),
-		escapeForRedaction(secret).replace(/&apos;/g, '&#39;').replace(/&quot;/g, '&#34;'),
+		escapeForRedaction(secret)
+			.replace(/&apos;/g, '&#39;')
+			.replace(/&quot;/g, '&#34;'),
 		chars.map((c) => `&#${c.codePointAt(0)};`).join(''),
 		chars.map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
 		chars.map((c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`).join(''),
@@ -231,7 +255,12 @@ export function secretForms(secret: string): string[] {
 }
 
 function escapeForRedaction(value: string): string {
-	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+	return value
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&apos;');
 }
 
 /**
@@ -264,5 +293,8 @@ export const CODE_WORDS: Record<string, string> = {
 };
 
 export function withoutErrorCodes(text: string): string {
-	return text.replace(/\b(?:read |write |connect |getaddrinfo )?([A-Z][A-Z_]{3,})\b/g, (whole, code: string) => CODE_WORDS[code] ?? whole);
+	return text.replace(
+		/\b(?:read |write |connect |getaddrinfo )?([A-Z][A-Z_]{3,})\b/g,
+		(whole, code: string) => CODE_WORDS[code] ?? whole,
+	);
 }

@@ -25,7 +25,11 @@ const FAULT_TEXT_CAP = 8000;
  * one pass over the `<` positions, with the next `>` remembered so that many unclosed tags never
  * make it rescan (a hostile body must not cost more than its length).
  */
-export function findOpenTag(xml: string, local: string, from = 0): { at: number; contentStart: number; selfClosing: boolean } | undefined {
+export function findOpenTag(
+	xml: string,
+	local: string,
+	from = 0,
+): { at: number; contentStart: number; selfClosing: boolean } | undefined {
 	let nextGt = -1;
 	let lt = xml.indexOf('<', from);
 	while (lt !== -1) {
@@ -53,7 +57,16 @@ function localNameAt(xml: string, from: number): { name: string; end: number } {
 }
 
 function isNameChar(c: number): boolean {
-	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || c === 58 || c > 127;
+	return (
+		(c >= 97 && c <= 122) ||
+		(c >= 65 && c <= 90) ||
+		(c >= 48 && c <= 57) ||
+		c === 95 ||
+		c === 45 ||
+		c === 46 ||
+		c === 58 ||
+		c > 127
+	);
 }
 
 /** Where the first close tag of `local` (any prefix) at or after `from` starts, in linear time. */
@@ -92,7 +105,12 @@ export function parseFault(body: string): SoapFault | undefined {
 	const fault = body.slice(open.at);
 	const faultString = innerText(fault, 'faultstring');
 	if (faultString !== undefined) {
-		return { version: '1.1', code: innerText(fault, 'faultcode') ?? '', text: faultString, detail: innerText(fault, 'detail') || undefined };
+		return {
+			version: '1.1',
+			code: innerText(fault, 'faultcode') ?? '',
+			text: faultString,
+			detail: innerText(fault, 'detail') || undefined,
+		};
 	}
 	const reason = innerText(fault, 'Reason');
 	const codeBlock = elementContent(fault, 'Code') ?? '';
@@ -109,7 +127,8 @@ export function faultToError(fault: SoapFault, httpCode?: number): BromcomError 
 	// Classified on the meaningful sentence first: an outer "Server was unable to process request" or a
 	// stack frame's method name must not decide what the fault is about.
 	const primary = classifyFault(text);
-	const kind = primary !== 'serviceFault' ? primary : classifyFault(`${fault.text} ${fault.detail ?? ''}`);
+	const kind =
+		primary !== 'serviceFault' ? primary : classifyFault(`${fault.text} ${fault.detail ?? ''}`);
 	const verbose = fault.text.length > text.length + 80 || /--->|\sat [\w.]+\(/.test(fault.text);
 	return new BromcomError({
 		kind,
@@ -128,7 +147,9 @@ export function notADataSet(body: string): BromcomError {
 	if (trimmed.length === 0) return payloadError('Bromcom returned an empty response.');
 	const head = trimmed.slice(0, 64 * 1024);
 	if (head.startsWith('{') || head.startsWith('[')) {
-		return payloadError('The server answered with JSON instead of SOAP data: the Base URL points at a REST API, not Bromcom\'s third-party web services (for the Partner API use its own credential).');
+		return payloadError(
+			"The server answered with JSON instead of SOAP data: the Base URL points at a REST API, not Bromcom's third-party web services (for the Partner API use its own credential).",
+		);
 	}
 	if (/^<(!doctype\s+html|html)[\s>]/i.test(head) || /<html[\s>]/i.test(head.slice(0, 2000))) {
 		const login = /log\s?in|sign\s?in|password/i.test(head);
@@ -139,7 +160,9 @@ export function notADataSet(body: string): BromcomError {
 		);
 	}
 	if (findOpenTag(head, 'Envelope') !== undefined) {
-		return payloadError('The Bromcom response had no DataSet in it (the SOAP body was empty or cut off).');
+		return payloadError(
+			'The Bromcom response had no DataSet in it (the SOAP body was empty or cut off).',
+		);
 	}
 	return payloadError('The Bromcom response was not a SOAP DataSet (malformed or cut-off XML).');
 }

@@ -55,7 +55,8 @@ export interface FilterColumn {
 
 const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,7})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATE_RE =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,7})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export const OPERATOR_SQL: Partial<Record<FilterOperator, string>> = {
 	equals: '=',
@@ -86,7 +87,9 @@ export function validateIdentifier(field: string, what = 'Filter field'): string
 /** Writes a string literal: quotes doubled, `N` prefix when the text is not plain ASCII (Siân, Zoë). */
 export function stringLiteral(value: string): string {
 	if (hasInvalidXmlChars(value)) {
-		throw new FilterError('A filter value contains a control character that cannot be sent to Bromcom.');
+		throw new FilterError(
+			'A filter value contains a control character that cannot be sent to Bromcom.',
+		);
 	}
 	// eslint-disable-next-line no-control-regex
 	const unicode = /[^\u0000-\u007f]/.test(value);
@@ -104,9 +107,14 @@ export function numberLiteral(value: unknown, field: string): string {
 export function dateLiteral(value: unknown, field: string): string {
 	let text: string;
 	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime())) throw new FilterError(`The date for ${field} is not a valid date.`);
+		if (Number.isNaN(value.getTime()))
+			throw new FilterError(`The date for ${field} is not a valid date.`);
 		text = value.toISOString();
-	} else if (value && typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function') {
+	} else if (
+		value &&
+		typeof value === 'object' &&
+		typeof (value as { toISO?: unknown }).toISO === 'function'
+	) {
 		// A Luxon DateTime from an n8n expression such as {{ $now }}.
 		text = String((value as { toISO: () => string }).toISO());
 	} else {
@@ -123,7 +131,16 @@ export function dateLiteral(value: unknown, field: string): string {
 	const month = Number(mo);
 	const day = Number(d);
 	const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-	if (month < 1 || month > 12 || day < 1 || day > daysInMonth || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59 || year < 1753) {
+	if (
+		month < 1 ||
+		month > 12 ||
+		day < 1 ||
+		day > daysInMonth ||
+		Number(h) > 23 ||
+		Number(mi) > 59 ||
+		Number(s) > 59 ||
+		year < 1753
+	) {
 		throw new FilterError(`The date "${text}" for ${field} does not exist.`);
 	}
 	// The offset, if any, is dropped: Bromcom compares in the school's local time, which is what a
@@ -133,7 +150,9 @@ export function dateLiteral(value: unknown, field: string): string {
 }
 
 export function booleanLiteral(value: unknown, field: string): string {
-	const text = String(value ?? '').trim().toLowerCase();
+	const text = String(value ?? '')
+		.trim()
+		.toLowerCase();
 	if (value === true || ['true', '1', 'yes'].includes(text)) return '1';
 	if (value === false || ['false', '0', 'no'].includes(text)) return '0';
 	throw new FilterError(`The value "${String(value)}" for ${field} is not true or false.`);
@@ -156,7 +175,9 @@ function literal(value: unknown, type: LiteralType, field: string): string {
 			return booleanLiteral(value, field);
 		default:
 			if (value === null || value === undefined) {
-				throw new FilterError(`A value is required for ${field}. To match missing values use "Is Empty".`);
+				throw new FilterError(
+					`A value is required for ${field}. To match missing values use "Is Empty".`,
+				);
 			}
 			return stringLiteral(typeof value === 'object' ? JSON.stringify(value) : String(value));
 	}
@@ -174,8 +195,12 @@ function listValues(value: unknown, field: string): unknown[] {
 				.split(',')
 				.map((s) => s.trim())
 				.filter((s) => s.length > 0);
-	if (list.length === 0) throw new FilterError(`"Is In" for ${field} needs at least one value (comma-separated).`);
-	if (list.length > 2000) throw new FilterError(`"Is In" for ${field} has ${list.length} values; split it into batches of at most 2000.`);
+	if (list.length === 0)
+		throw new FilterError(`"Is In" for ${field} needs at least one value (comma-separated).`);
+	if (list.length > 2000)
+		throw new FilterError(
+			`"Is In" for ${field} has ${list.length} values; split it into batches of at most 2000.`,
+		);
 	return list;
 }
 
@@ -195,7 +220,10 @@ function resolveField(field: string, options: BuildOptions): { name: string; typ
 	const lower = name.toLowerCase();
 	const column = options.columns.find((c) => c.name.toLowerCase() === lower);
 	if (!column) {
-		const sample = options.columns.slice(0, 12).map((c) => c.name).join(', ');
+		const sample = options.columns
+			.slice(0, 12)
+			.map((c) => c.name)
+			.join(', ');
 		throw new FilterError(
 			`"${name}" is not a column of ${options.entity ?? 'this entity'}. Available columns include: ${sample}${options.columns.length > 12 ? ', …' : ''}.`,
 		);
@@ -217,12 +245,15 @@ export function buildCondition(condition: FilterCondition, options: BuildOptions
 			const text = String(condition.value ?? '');
 			if (text.length === 0) throw new FilterError(`A value is required for ${name}.`);
 			const body = likeEscape(text);
-			const pattern = op === 'startsWith' ? `${body}%` : op === 'endsWith' ? `%${body}` : `%${body}%`;
+			const pattern =
+				op === 'startsWith' ? `${body}%` : op === 'endsWith' ? `%${body}` : `%${body}%`;
 			return `${name} ${op === 'notContains' ? 'NOT LIKE' : 'LIKE'} ${stringLiteral(pattern)}`;
 		}
 		case 'in':
 		case 'notIn': {
-			const items = listValues(condition.value, name).map((v) => literal(v, condition.type ?? columnType ?? inferType(v), name));
+			const items = listValues(condition.value, name).map((v) =>
+				literal(v, condition.type ?? columnType ?? inferType(v), name),
+			);
 			return `${name} ${op === 'notIn' ? 'NOT IN' : 'IN'} (${items.join(', ')})`;
 		}
 		case 'between':
@@ -264,7 +295,10 @@ export interface DateColumns {
  * "Current" is exactly what working Bromcom clients send (docs/bromcom-facts.md, entityFilter): on roll today, including people
  * whose EndDate is in the future. Current, Leavers and Future partition every record with a start date.
  */
-export function recordStatusFilter(status: RecordStatus, columns: DateColumns = { start: 'StartDate', end: 'EndDate' }): string {
+export function recordStatusFilter(
+	status: RecordStatus,
+	columns: DateColumns = { start: 'StartDate', end: 'EndDate' },
+): string {
 	const start = validateIdentifier(columns.start, 'Start date column');
 	const end = validateIdentifier(columns.end, 'End date column');
 	switch (status) {
@@ -287,7 +321,12 @@ export function currentLinkFilter(end = 'EndDate'): string {
 
 /** Collections that are teaching groups (classes and tutor groups), the ones rosters and the trigger use. */
 export function teachingGroupFilter(): string {
-	return buildCondition({ field: 'CollectionTypeName', operator: 'in', value: ['CLASS', 'TUTORGRP'], type: 'string' });
+	return buildCondition({
+		field: 'CollectionTypeName',
+		operator: 'in',
+		value: ['CLASS', 'TUTORGRP'],
+		type: 'string',
+	});
 }
 
 // ---- Raw filters -------------------------------------------------------------------------------
@@ -300,23 +339,30 @@ export function teachingGroupFilter(): string {
 export function validateRawFilter(raw: string): string {
 	const text = String(raw ?? '').trim();
 	if (text.length === 0) return '';
-	if (hasInvalidXmlChars(text)) throw new FilterError('The raw filter contains a control character that cannot be sent to Bromcom.');
+	if (hasInvalidXmlChars(text))
+		throw new FilterError(
+			'The raw filter contains a control character that cannot be sent to Bromcom.',
+		);
 	let depth = 0;
 	for (const token of tokenizeTsql(text)) {
 		if (token.kind === 'unclosed') {
 			throw new FilterError(
 				token.text === "'"
-					? 'The raw filter has an unclosed quote. Write a quote inside a value as two quotes: \'O\'\'Brien\'.'
+					? "The raw filter has an unclosed quote. Write a quote inside a value as two quotes: 'O''Brien'."
 					: `The raw filter has an unclosed ${token.text === '[' ? '[bracketed]' : '"quoted"'} name.`,
 			);
 		}
-		if (token.kind === 'comment') throw new FilterError('The raw filter may not contain SQL comments (-- or /*).');
+		if (token.kind === 'comment')
+			throw new FilterError('The raw filter may not contain SQL comments (-- or /*).');
 		if (token.kind !== 'symbol') continue;
 		if (token.text === '(') depth++;
 		else if (token.text === ')') {
 			depth--;
 			if (depth < 0) throw new FilterError('The raw filter has a ")" without a matching "(".');
-		} else if (token.text === ';') throw new FilterError('The raw filter may not contain ";": it must be a single condition, for example YearGroup = \'7\'.');
+		} else if (token.text === ';')
+			throw new FilterError(
+				'The raw filter may not contain ";": it must be a single condition, for example YearGroup = \'7\'.',
+			);
 	}
 	if (depth !== 0) throw new FilterError('The raw filter has a "(" without a matching ")".');
 	return text;

@@ -36,24 +36,29 @@ const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', a
 export function decodeEntities(text: string): string | undefined {
 	if (text.indexOf('&') === -1) return text;
 	let failed = false;
-	const out = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g, (whole, body: string | undefined) => {
-		if (body === undefined) {
-			failed = true;
-			return whole;
-		}
-		if (body.charCodeAt(0) === 35 /* # */) {
-			const code =
-				body.charCodeAt(1) === 120 /* x */ ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-			if (!Number.isFinite(code) || code > 0x10ffff) {
+	const out = text.replace(
+		/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g,
+		(whole, body: string | undefined) => {
+			if (body === undefined) {
 				failed = true;
 				return whole;
 			}
-			return String.fromCodePoint(code);
-		}
-		const named = NAMED[body];
-		if (named === undefined) failed = true;
-		return named ?? whole;
-	});
+			if (body.charCodeAt(0) === 35 /* # */) {
+				const code =
+					body.charCodeAt(1) === 120 /* x */
+						? parseInt(body.slice(2), 16)
+						: parseInt(body.slice(1), 10);
+				if (!Number.isFinite(code) || code > 0x10ffff) {
+					failed = true;
+					return whole;
+				}
+				return String.fromCodePoint(code);
+			}
+			const named = NAMED[body];
+			if (named === undefined) failed = true;
+			return named ?? whole;
+		},
+	);
 	return failed ? undefined : out;
 }
 
@@ -66,6 +71,8 @@ export function decodeXmlName(name: string): string {
 	// A code point past U+10FFFF (or a lone surrogate) is no character: the name stays as sent.
 	return name.replace(/_x([0-9A-Fa-f]{4}|[0-9A-Fa-f]{8})_/g, (whole, hex: string) => {
 		const code = parseInt(hex, 16);
-		return code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? whole : String.fromCodePoint(code);
+		return code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+			? whole
+			: String.fromCodePoint(code);
 	});
 }
