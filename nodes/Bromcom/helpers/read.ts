@@ -19,6 +19,7 @@ import {
 	buildFilter,
 	combineFilters,
 	recordStatusFilter,
+	SCHEMA_PROBE_FILTER,
 	validateRawFilter,
 	type DateColumns,
 	type FilterColumn,
@@ -69,9 +70,10 @@ export class SchemaCache {
 		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
 		let pending = this.cache.get(key);
 		if (!pending) {
-			pending = getEntityData(this.ctx, entity, '1=0', { ...settings, maxRows: undefined }).then(
-				(ds) => ds.columns,
-			);
+			pending = getEntityData(this.ctx, entity, SCHEMA_PROBE_FILTER, {
+				...settings,
+				maxRows: undefined,
+			}).then((ds) => ds.columns);
 			this.cache.set(key, pending);
 			pending.catch(() => this.cache.delete(key));
 		}

@@ -14,6 +14,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseSchoolIdField } from '../core/ids';
 import { RESOURCE_ENTITY } from '../core/catalog';
+import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
 import { findEntities, getEntityData } from '../transport';
 
@@ -60,7 +61,7 @@ export async function columnOptions(
 	if (!entity)
 		throw new NodeOperationError(ctx.getNode(), 'Choose an entity first to list its columns.');
 	try {
-		const data = await getEntityData(ctx, entity, '1=0', {
+		const data = await getEntityData(ctx, entity, SCHEMA_PROBE_FILTER, {
 			schoolId: schoolOf(ctx),
 			attempts: 1,
 			timeoutMs: 60000,

@@ -313,6 +313,12 @@ export function recordStatusFilter(
 	}
 }
 
+/**
+ * The schema probe: no row matches, so Bromcom answers with the entity's full schema and no data
+ * (docs/bromcom-facts.md, entityFilter: "Schema probe").
+ */
+export const SCHEMA_PROBE_FILTER = '1=0';
+
 /** Links still in force today (no end date, or one in the future): memberships, contact links. */
 export function currentLinkFilter(end = 'EndDate'): string {
 	const column = validateIdentifier(end, 'End date column');
