@@ -566,30 +566,64 @@ const ENTITIES = {
 	},
 };
 
-/** @type {Array<[string, string, string, string, number]>} */
-const MARKS = [
-	// mark, export, meaning, description, weight
-	['L', 'L', 'Present', 'Late (before registers closed)', 0.02],
-	['I', 'I', 'Authorised Absence', 'Illness (not medical or dental appointments)', 0.025],
-	['M', 'M', 'Authorised Absence', 'Medical or dental appointments', 0.006],
+/**
+ * Absence reasons as [mark, export mark, meaning, description, weight]: the weight is the share of a
+ * pupil's absences with that reason. The 2-character ExportMark carries the 2024 sub-codes (C1, J1);
+ * Mark keeps the single character (docs/bromcom-facts.md, Attendance codes).
+ * @type {Array<[string, string, string, string, number]>}
+ */
+const ABSENCES = [
+	['I', 'I', 'Authorised Absence', 'Illness (not medical or dental appointments)', 0.42],
+	['M', 'M', 'Authorised Absence', 'Medical or dental appointments', 0.08],
 	[
 		'C',
 		'C1',
 		'Authorised Absence',
 		'Leave of absence for a regulated performance or employment',
-		0.003,
+		0.02,
 	],
-	['O', 'O', 'Unauthorised Absence', 'Absent in other or unknown circumstances', 0.01],
-	['N', 'N', 'Unauthorised Absence', 'No reason yet provided for absence', 0.004],
-	['U', 'U', 'Unauthorised Absence', 'Arrived in school after registers closed', 0.002],
+	['J', 'J1', 'Authorised Absence', 'Interview', 0.01],
+	['R', 'R', 'Authorised Absence', 'Religious observance', 0.02],
+	['O', 'O', 'Unauthorised Absence', 'Absent in other or unknown circumstances', 0.17],
+	['N', 'N', 'Unauthorised Absence', 'No reason yet provided for absence', 0.1],
+	['G', 'G', 'Unauthorised Absence', 'Holiday not granted by the school', 0.13],
+	['U', 'U', 'Unauthorised Absence', 'Arrived in school after registers closed', 0.05],
+];
+
+/**
+ * Marks that are not absences, per session: late before registers closed, approved educational
+ * activity off site, a local code the school defined (meaning Present), and a missing mark.
+ * @type {Array<[string, string, string, string, number]>}
+ */
+const OTHER_MARKS = [
+	['L', 'L', 'Present', 'Late (before registers closed)', 0.025],
+	['V', 'V', 'Approved Educational Activity', 'Educational visit or trip', 0.004],
 	[
 		'B',
-		'K',
+		'B',
 		'Approved Educational Activity',
 		'Attending any other approved educational activity',
 		0.002,
 	],
+	['7', '7', 'Present', 'Local code: in the inclusion room', 0.002],
+	['-', '-', 'No Mark', 'No mark recorded', 0.003],
 ];
+
+/**
+ * A pupil's share of absent sessions, fixed per pupil: most attend well, about one in seven is
+ * persistently absent and about one in thirty severely, so the summaries have all three.
+ */
+function absenceRate(school, student, index) {
+	const r = rng(school.seed, school.id, student.personId, 'absence-rate');
+	if (index % 31 === 5) return 0.5 + 0.3 * r.next();
+	if (index % 7 === 2) return 0.12 + 0.25 * r.next();
+	return 0.01 + 0.06 * r.next();
+}
+
+/** The twentieth school day: the whole school could not travel (widespread disruption: Y2, not possible). */
+function disruptedDay(days) {
+	return days[19];
+}
 
 function attendanceRows(school) {
 	const now = school.now;
@@ -611,6 +645,18 @@ function attendanceRows(school) {
 	const out = [];
 	let id = 1;
 	const nowDay = Math.floor(now / DAY) * DAY;
+	const rates = new Map(
+		school.students.map((s, index) => [s.personId, absenceRate(school, s, index)]),
+	);
+	const snowDay = disruptedDay(days);
+	const pick = (list, roll) => {
+		let acc = 0;
+		for (const entry of list) {
+			acc += entry[4];
+			if (roll < acc) return entry;
+		}
+		return list[list.length - 1];
+	};
 	for (const day of days) {
 		for (const session of sessions) {
 			const recordedOn = at(day, session.recorded);
@@ -623,17 +669,26 @@ function attendanceRows(school) {
 				let meaning = 'Present';
 				let description = 'Present';
 				let minute = null;
-				const roll = r.next();
-				let acc = 0;
-				for (const [m, e, mm, d, w] of MARKS) {
-					acc += w;
-					if (roll < acc) {
-						mark = m;
-						exportMark = e;
-						meaning = mm;
-						description = d;
-						if (m === 'L' || m === 'U') minute = r.int(3, 40);
-						break;
+				if (day === snowDay) {
+					[mark, exportMark, meaning, description] = [
+						'Y',
+						'Y2',
+						'Not Possible',
+						'Unable to attend due to widespread disruption to travel',
+					];
+				} else if (r.next() < rates.get(s.personId)) {
+					[mark, exportMark, meaning, description] = pick(ABSENCES, r.next());
+					if (mark === 'U') minute = r.int(31, 90);
+				} else {
+					const roll = r.next();
+					let acc = 0;
+					for (const [m, e, mm, d, w] of OTHER_MARKS) {
+						acc += w;
+						if (roll < acc) {
+							[mark, exportMark, meaning, description] = [m, e, mm, d];
+							if (m === 'L') minute = r.int(3, 29);
+							break;
+						}
 					}
 				}
 				out.push({

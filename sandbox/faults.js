@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Fault injection: rules queued by a test (`injectFault`), each matched against a request by service,
- * operation, entity and school, used `times` times (0 = for ever), and the canned bodies a broken
+ * operation, entity, school and a piece of its filter (`filterIncludes`), used `times` times (0 = for ever), and the canned bodies a broken
  * Bromcom or IIS front end sends (an IIS 500 page, a 503, the MIS login page at HTTP 200).
  */
 
@@ -51,6 +51,7 @@ function createFaults() {
 				if (m.entity && String(ctx.entity || '').toLowerCase() !== m.entity.toLowerCase())
 					return false;
 				if (m.schoolId !== undefined && m.schoolId !== ctx.schoolId) return false;
+				if (m.filterIncludes && !String(ctx.filter || '').includes(m.filterIncludes)) return false;
 				return true;
 			});
 			if (i === -1) return undefined;

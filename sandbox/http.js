@@ -174,6 +174,7 @@ function createHandler(ctx) {
 			operation,
 			entity: params.entityName,
 			schoolId,
+			filter: params.entityFilter,
 		});
 		if (rule) record.injected = rule.kind;
 		requests.push(record);

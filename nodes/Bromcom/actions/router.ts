@@ -28,7 +28,7 @@ const RESOURCES: Record<string, Record<string, Operation>> = {
 	contact: { get: contact.get, getMany: contact.getMany },
 	staff: { get: staff.get, getMany: staff.getMany, getClasses: staff.getClasses },
 	class: { getMany: bromcomClass.getMany, getMembers: bromcomClass.getMembers },
-	attendance: { getMany: attendance.getMany },
+	attendance: { getMany: attendance.getMany, getSummary: attendance.getSummary },
 	timetable: { getMany: timetable.getMany },
 	assessment: { getMany: assessment.getMany, saveResult: assessment.saveResult },
 	behaviour: { getMany: behaviour.getMany },

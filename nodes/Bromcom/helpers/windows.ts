@@ -44,6 +44,24 @@ export function dateWindows(
 	return out;
 }
 
+/** The filter of one window: `dateColumn` in [from, to), with `filter`. */
+export function dateWindowFilter(
+	dateColumn: string,
+	[from, to]: [string, string],
+	filter: string,
+): string {
+	return combineFilters(
+		buildFilter({
+			combinator: 'and',
+			conditions: [
+				{ field: dateColumn, operator: 'greaterThanOrEqual', value: from, type: 'date' },
+				{ field: dateColumn, operator: 'lessThan', value: to, type: 'date' },
+			],
+		}),
+		filter,
+	);
+}
+
 export async function readWindows(
 	ctx: IExecuteFunctions,
 	entity: string,
@@ -53,17 +71,7 @@ export async function readWindows(
 	settings: ItemSettings,
 	concurrency = 2,
 ): Promise<DataSetRow[]> {
-	const windowFilter = ([from, to]: [string, string]) =>
-		combineFilters(
-			buildFilter({
-				combinator: 'and',
-				conditions: [
-					{ field: dateColumn, operator: 'greaterThanOrEqual', value: from, type: 'date' },
-					{ field: dateColumn, operator: 'lessThan', value: to, type: 'date' },
-				],
-			}),
-			filter,
-		);
+	const windowFilter = (window: [string, string]) => dateWindowFilter(dateColumn, window, filter);
 	if (settings.maxRows !== undefined) {
 		// Limit: windows in date order, one at a time, each read stopping once the limit is reached.
 		const rows: DataSetRow[] = [];

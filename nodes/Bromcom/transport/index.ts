@@ -564,6 +564,12 @@ export async function callWrite(
 export interface ReadOptions extends CallOptions {
 	/** Stop reading (and close the connection) once this many rows have been parsed. */
 	maxRows?: number;
+	/**
+	 * Rows go to a consumer as they are parsed instead of being kept: memory is bound by what the
+	 * consumer keeps, not by the response. Called once per attempt, so a retried read starts a fresh
+	 * consumer and nothing is counted twice; the result's `rows` is then empty.
+	 */
+	consumer?: () => (rows: DataSetRow[]) => void;
 }
 
 export interface StreamedDataSet extends ParsedDataSet {
@@ -580,6 +586,7 @@ async function readDataSetOnce(
 	return await exchange(connection, target.spec.service, target, options, async (body) => {
 		const reader = new DataSetReader();
 		const rows: DataSetRow[] = [];
+		const consume = options.consumer?.();
 		const max = options.maxRows ?? Infinity;
 		let kept = 0;
 		let truncated = false;
@@ -590,7 +597,8 @@ async function readDataSetOnce(
 			if (batch.length > 0) {
 				const room = max - kept;
 				const take = batch.length > room ? batch.slice(0, room) : batch;
-				for (let k = 0; k < take.length; k++) rows.push(take[k]);
+				if (consume) consume(take);
+				else for (let k = 0; k < take.length; k++) rows.push(take[k]);
 				kept += take.length;
 				if (kept >= max) {
 					truncated = true;

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as getMany from './getMany.operation';
+import * as getSummary from './getSummary.operation';
 
-export { getMany };
+export { getMany, getSummary };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,8 +19,16 @@ export const description: INodeProperties[] = [
 				action: 'Get attendance marks',
 				description: 'Get AM/PM attendance marks for a date range',
 			},
+			{
+				name: 'Get Summary',
+				value: 'getSummary',
+				action: 'Get an attendance summary per student',
+				description:
+					'Attendance and absence per student for a date range, with persistent and severe absence flags, computed as the marks stream in',
+			},
 		],
 		default: 'getMany',
 	},
 	...getMany.description,
+	...getSummary.description,
 ];

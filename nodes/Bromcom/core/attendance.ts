@@ -1,0 +1,280 @@
+/**
+ * Attendance summaries computed while the marks stream in: a tally per student (counts per
+ * category and per code), never the marks themselves, so memory is bound by the number of students.
+ *
+ * Categories and the default code table follow the DfE national codes from 19 August 2024 and the
+ * DfE's absence statistics (docs/bromcom-facts.md, Attendance codes):
+ *   possible sessions = present + approved educational activity + authorised + unauthorised
+ *   attendance %      = (present + approved educational activity) / possible
+ *   absence %         = (authorised + unauthorised) / possible
+ *   persistent absence: absence of 10 % or more of possible sessions; severe absence: 50 % or more.
+ * Sessions not possible to attend (Q, Y1–Y7), not required (X, Z, #, D) and missing marks (`-`, empty)
+ * are counted but are not possible sessions.
+ *
+ * Pure: plain data in, plain data out.
+ */
+import type { DataSetRow } from './wire/dataset';
+
+export type AttendanceCategory =
+	| 'present'
+	| 'approvedEducationalActivity'
+	| 'authorisedAbsence'
+	| 'unauthorisedAbsence'
+	| 'notPossible'
+	| 'notRequired'
+	| 'missing';
+
+export const CATEGORIES: readonly AttendanceCategory[] = [
+	'present',
+	'approvedEducationalActivity',
+	'authorisedAbsence',
+	'unauthorisedAbsence',
+	'notPossible',
+	'notRequired',
+	'missing',
+];
+
+/** The DfE national codes (2024) and the pre-2024 codes still found in older registers. */
+export const DFE_CODES: Readonly<Record<string, AttendanceCategory>> = {
+	'/': 'present',
+	'\\': 'present',
+	L: 'present',
+	K: 'approvedEducationalActivity',
+	V: 'approvedEducationalActivity',
+	P: 'approvedEducationalActivity',
+	W: 'approvedEducationalActivity',
+	B: 'approvedEducationalActivity',
+	C: 'authorisedAbsence',
+	C1: 'authorisedAbsence',
+	C2: 'authorisedAbsence',
+	E: 'authorisedAbsence',
+	H: 'authorisedAbsence',
+	F: 'authorisedAbsence',
+	I: 'authorisedAbsence',
+	J: 'authorisedAbsence',
+	J1: 'authorisedAbsence',
+	M: 'authorisedAbsence',
+	R: 'authorisedAbsence',
+	S: 'authorisedAbsence',
+	T: 'authorisedAbsence',
+	G: 'unauthorisedAbsence',
+	N: 'unauthorisedAbsence',
+	O: 'unauthorisedAbsence',
+	U: 'unauthorisedAbsence',
+	Q: 'notPossible',
+	Y: 'notPossible',
+	Y1: 'notPossible',
+	Y2: 'notPossible',
+	Y3: 'notPossible',
+	Y4: 'notPossible',
+	Y5: 'notPossible',
+	Y6: 'notPossible',
+	Y7: 'notPossible',
+	X: 'notRequired',
+	Z: 'notRequired',
+	'#': 'notRequired',
+	D: 'notRequired',
+	'-': 'missing',
+};
+
+/**
+ * Bromcom's own meaning of a mark (Attendances.MarkMeaningName: "Present", "Authorised Absence",
+ * "Unauthorised Absence", "Approved Educational Activity", …), used for a school's local codes that
+ * neither the user's mapping nor the DfE table knows.
+ */
+export function categoryFromMeaning(meaning: unknown): AttendanceCategory | undefined {
+	const text = String(meaning ?? '')
+		.trim()
+		.toLowerCase();
+	if (text === '') return undefined;
+	if (/^unauthori[sz]ed/.test(text)) return 'unauthorisedAbsence';
+	if (/^authori[sz]ed/.test(text)) return 'authorisedAbsence';
+	if (/approved educational|educational activity/.test(text)) return 'approvedEducationalActivity';
+	if (/not possible|unable to attend|exceptional circumstances/.test(text)) return 'notPossible';
+	if (/not required|no mark required|non-?compulsory|not on roll|closure/.test(text))
+		return 'notRequired';
+	if (/^present|^late|attend/.test(text)) return 'present';
+	return undefined;
+}
+
+export interface CodeMapping {
+	/** The user's overrides, code → category, checked first. */
+	overrides?: Readonly<Record<string, AttendanceCategory>>;
+	/** Whether Bromcom's MarkMeaningName decides for codes nobody mapped (default true). */
+	useBromcomMeaning?: boolean;
+}
+
+export interface MarkColumns {
+	student: string;
+	code: string;
+	/** The column holding Bromcom's meaning of the mark, when the entity has one. */
+	meaning?: string;
+	/** The session column (CalendarName) and the sessions that count ('AM', 'PM'); none: every row. */
+	session?: string;
+	sessions?: readonly string[];
+}
+
+export interface StudentTally {
+	counts: Record<AttendanceCategory, number>;
+	late: number;
+	unmapped: number;
+	codes: Record<string, number>;
+}
+
+const emptyCounts = (): Record<AttendanceCategory, number> => ({
+	present: 0,
+	approvedEducationalActivity: 0,
+	authorisedAbsence: 0,
+	unauthorisedAbsence: 0,
+	notPossible: 0,
+	notRequired: 0,
+	missing: 0,
+});
+
+/** Marks are codes; Bromcom pads some of them with trailing spaces (docs/bromcom-facts.md, Column types). */
+const codeOf = (value: unknown): string =>
+	value === null || value === undefined ? '' : String(value).trim();
+
+export class AttendanceTally {
+	readonly students = new Map<string, StudentTally>();
+	/** Codes no mapping, table or Bromcom meaning could place, with how often they were seen. */
+	readonly unmappedCodes = new Map<string, number>();
+	marks = 0;
+	private readonly cache = new Map<string, AttendanceCategory | null>();
+	private readonly sessions?: Set<string>;
+
+	constructor(
+		private readonly columns: MarkColumns,
+		private readonly mapping: CodeMapping = {},
+	) {
+		if (columns.session && columns.sessions)
+			this.sessions = new Set(columns.sessions.map((s) => s.trim().toUpperCase()));
+	}
+
+	categoryOf(code: string, meaning: unknown): AttendanceCategory | undefined {
+		if (code === '') return 'missing';
+		const override = this.mapping.overrides?.[code] ?? this.mapping.overrides?.[code.toUpperCase()];
+		if (override) return override;
+		const key = `${code}\u0000${String(meaning ?? '')}`;
+		const cached = this.cache.get(key);
+		if (cached !== undefined) return cached ?? undefined;
+		const found =
+			DFE_CODES[code] ??
+			DFE_CODES[code.toUpperCase()] ??
+			(this.mapping.useBromcomMeaning === false ? undefined : categoryFromMeaning(meaning));
+		this.cache.set(key, found ?? null);
+		return found;
+	}
+
+	/** Adds a batch of mark rows. Rows of other sessions (lesson marks) are skipped. */
+	add(rows: readonly DataSetRow[]): void {
+		const { student, code: codeColumn, meaning, session } = this.columns;
+		for (let k = 0; k < rows.length; k++) {
+			const row = rows[k];
+			if (this.sessions && !this.sessions.has(codeOf(row[session as string]).toUpperCase()))
+				continue;
+			const id = codeOf(row[student]);
+			if (id === '') continue;
+			let tally = this.students.get(id);
+			if (!tally) {
+				tally = { counts: emptyCounts(), late: 0, unmapped: 0, codes: {} };
+				this.students.set(id, tally);
+			}
+			const code = codeOf(row[codeColumn]);
+			this.marks++;
+			tally.codes[code === '' ? '-' : code] = (tally.codes[code === '' ? '-' : code] ?? 0) + 1;
+			const category = this.categoryOf(code, meaning ? row[meaning] : undefined);
+			if (category === undefined) {
+				tally.unmapped++;
+				this.unmappedCodes.set(code, (this.unmappedCodes.get(code) ?? 0) + 1);
+				continue;
+			}
+			tally.counts[category]++;
+			if (code.toUpperCase() === 'L') tally.late++;
+		}
+	}
+
+	/** Adds another tally's counts (a finished date window) into this one. */
+	merge(other: AttendanceTally): void {
+		this.marks += other.marks;
+		for (const [code, n] of other.unmappedCodes)
+			this.unmappedCodes.set(code, (this.unmappedCodes.get(code) ?? 0) + n);
+		for (const [id, t] of other.students) {
+			const mine = this.students.get(id);
+			if (!mine) {
+				this.students.set(id, t);
+				continue;
+			}
+			for (const c of CATEGORIES) mine.counts[c] += t.counts[c];
+			mine.late += t.late;
+			mine.unmapped += t.unmapped;
+			for (const [code, n] of Object.entries(t.codes))
+				mine.codes[code] = (mine.codes[code] ?? 0) + n;
+		}
+	}
+}
+
+export interface Thresholds {
+	/** Attendance at or below this percentage is persistent absence (DfE: 90, absence of 10 % or more). */
+	persistentAttendancePercent: number;
+	/** Attendance at or below this percentage is severe absence (DfE: 50, absence of 50 % or more). */
+	severeAttendancePercent: number;
+}
+
+export interface AttendanceSummary {
+	possibleSessions: number;
+	present: number;
+	late: number;
+	approvedEducationalActivity: number;
+	authorisedAbsence: number;
+	unauthorisedAbsence: number;
+	notPossibleToAttend: number;
+	notRequired: number;
+	missingMarks: number;
+	unmappedMarks: number;
+	attendancePercent: number | null;
+	absencePercent: number | null;
+	persistentlyAbsent: boolean;
+	severelyAbsent: boolean;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * One student's figures. The flags compare exact fractions, as the DfE does (absence ≥ 10 % of
+ * possible sessions): at exactly 90.0 % attendance a pupil is persistently absent. Percentages are
+ * rounded to one decimal place for display only.
+ */
+export function summarise(
+	tally: StudentTally | undefined,
+	thresholds: Thresholds,
+): AttendanceSummary {
+	const c = tally?.counts ?? emptyCounts();
+	const attended = c.present + c.approvedEducationalActivity;
+	const absent = c.authorisedAbsence + c.unauthorisedAbsence;
+	const possible = attended + absent;
+	// attendance ≤ t % ⇔ absence ≥ (100 − t) % of possible: 100·absent ≥ (100 − t)·possible, exactly.
+	const flag = (t: number) => possible > 0 && 100 * absent >= (100 - t) * possible;
+	return {
+		possibleSessions: possible,
+		present: c.present,
+		late: tally?.late ?? 0,
+		approvedEducationalActivity: c.approvedEducationalActivity,
+		authorisedAbsence: c.authorisedAbsence,
+		unauthorisedAbsence: c.unauthorisedAbsence,
+		notPossibleToAttend: c.notPossible,
+		notRequired: c.notRequired,
+		missingMarks: c.missing,
+		unmappedMarks: tally?.unmapped ?? 0,
+		attendancePercent: possible > 0 ? round1((100 * attended) / possible) : null,
+		absencePercent: possible > 0 ? round1((100 * absent) / possible) : null,
+		persistentlyAbsent: flag(thresholds.persistentAttendancePercent),
+		severelyAbsent: flag(thresholds.severeAttendancePercent),
+	};
+}
+
+/** 1 September of the academic year `day` falls in (YYYY-MM-DD). */
+export function academicYearStart(day: Date): string {
+	const year = day.getUTCMonth() >= 8 ? day.getUTCFullYear() : day.getUTCFullYear() - 1;
+	return `${year}-09-01`;
+}
