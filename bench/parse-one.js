@@ -8,7 +8,16 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const [contender, file, warmupFile, wsdlFile] = process.argv.slice(2);
-const dist = path.resolve(__dirname, '..', 'dist', 'nodes', 'Bromcom', 'wire', 'dataset.js');
+const dist = path.resolve(
+	__dirname,
+	'..',
+	'dist',
+	'nodes',
+	'Bromcom',
+	'core',
+	'wire',
+	'dataset.js',
+);
 
 async function contenders() {
 	const { parseDataSet, DataSetReader } = require(dist);

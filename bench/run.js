@@ -11,7 +11,7 @@
  * 4. Trigger: one poll's diff over 100,000 records with 1% changed, and state bytes per record.
  * 5. Memory bound: peak RSS producing items from the 500,000-row response.
  *
- * Options: --runs N (default 5), --skip-n8n.
+ * Options: --runs N (default 5), --skip-n8n, --only-n8n, --only-limit, --only-summary.
  */
 process.env.BROMCOM_FROM_DIST = '1';
 const { execFileSync, spawn } = require('node:child_process');
@@ -29,6 +29,8 @@ const SKIP_N8N = process.argv.includes('--skip-n8n');
 const ONLY_N8N = process.argv.includes('--only-n8n');
 // Re-measure only the Limit section (against the captures of the last full run).
 const ONLY_LIMIT = process.argv.includes('--only-limit');
+// Re-measure only the attendance summary inside real n8n (section 8).
+const ONLY_SUMMARY = process.argv.includes('--only-summary');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const median = (xs) => {
 	const s = xs.slice().sort((a, b) => a - b);
@@ -112,6 +114,14 @@ async function main() {
 		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
 		previous.limit = await limitSection(path.join(CAPTURES, 'attendance-100k.xml'));
 		previous.command = `${previous.command} (section 6: npm run bench -- --only-limit, ${new Date().toISOString().slice(0, 10)})`;
+		await sandbox.stop();
+		writeReport(previous);
+		return;
+	}
+	if (ONLY_SUMMARY) {
+		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+		previous.summary = await summaryInN8n(url).catch((e) => ({ error: e.message }));
+		previous.command = `${previous.command} (section 8: npm run bench -- --only-summary, ${new Date().toISOString().slice(0, 10)})`;
 		await sandbox.stop();
 		writeReport(previous);
 		return;
@@ -288,6 +298,7 @@ async function main() {
 
 	// 3. Inside real n8n.
 	if (!SKIP_N8N) report.n8n = await insideN8n(url).catch((e) => ({ error: e.message }));
+	if (!SKIP_N8N) report.summary = await summaryInN8n(url).catch((e) => ({ error: e.message }));
 	shutdown();
 	await sandbox.stop();
 	writeReport(report);
@@ -328,40 +339,19 @@ async function limitSection(captureFile) {
 	};
 }
 
+const MANUAL = {
+	id: 'm',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const BENCH_CREDENTIAL = { bromcomMisApi: { id: 'bromcomBench000001', name: 'Bromcom Bench' } };
+
+/** Section 3: Get Many of 100,000 rows vs n8n's HTTP Request → XML → Split Out. */
 async function insideN8n(sandboxUrl) {
-	const rt = require('../scripts/n8n-runtime');
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-bench-'));
-	const home = path.join(work, 'home');
-	const nodeBin = rt.ensureNode24();
-	const n8n = {
-		nodeBin,
-		cli: rt.ensureN8n(nodeBin),
-		env: rt.n8nEnv(home, 5796, { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' }),
-	};
-	rt.installPackage(home, rt.packPackage(work));
-	const creds = [
-		{
-			id: 'bromcomBench000001',
-			name: 'Bromcom Bench',
-			type: 'bromcomMisApi',
-			data: {
-				hosting: 'custom',
-				baseUrl: sandboxUrl,
-				schoolId: 20001,
-				username: 'sandbox',
-				password: 'sandbox',
-			},
-		},
-	];
-	fs.writeFileSync(path.join(work, 'creds.json'), JSON.stringify(creds));
-	const manual = {
-		id: 'm',
-		name: 'Start',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+	const manual = MANUAL;
 	const workflows = [
 		{
 			id: 'benchBromcomNode01',
@@ -382,7 +372,7 @@ async function insideN8n(sandboxUrl) {
 						returnAll: true,
 						options: { rawFilter: 'AttendanceID <= 100000' },
 					},
-					credentials: { bromcomMisApi: { id: 'bromcomBench000001', name: 'Bromcom Bench' } },
+					credentials: BENCH_CREDENTIAL,
 				},
 			],
 			connections: { Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] } },
@@ -442,6 +432,107 @@ async function insideN8n(sandboxUrl) {
 			},
 		},
 	];
+	return await runInN8n(sandboxUrl, workflows, 5796);
+}
+
+/**
+ * Section 8: a year of attendance summarised per student. Get Summary (tallied while streaming) vs
+ * Get Many of the same marks + n8n's Summarize node counting marks per student and code (the heavy
+ * part of a summary; percentages would still need a Code node after it).
+ */
+const SUMMARY_RANGE = { from: '2025-09-01', to: '2026-07-10' };
+async function summaryInN8n(sandboxUrl) {
+	const workflows = [
+		{
+			id: 'benchSummaryNode01',
+			name: 'bench attendance summary',
+			nodes: [
+				MANUAL,
+				{
+					id: 'b',
+					name: 'Bromcom',
+					type: 'n8n-nodes-bromcom.bromcom',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {
+						resource: 'attendance',
+						operation: 'getSummary',
+						...SUMMARY_RANGE,
+						options: { sessions: '', windowDays: 31 },
+					},
+					credentials: BENCH_CREDENTIAL,
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] } },
+		},
+		{
+			id: 'benchSummarizeNode1',
+			name: 'bench get many + summarize',
+			nodes: [
+				MANUAL,
+				{
+					id: 'b',
+					name: 'Bromcom',
+					type: 'n8n-nodes-bromcom.bromcom',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {
+						resource: 'attendance',
+						operation: 'getMany',
+						...SUMMARY_RANGE,
+						returnAll: true,
+						options: { windowDays: 31 },
+					},
+					credentials: BENCH_CREDENTIAL,
+				},
+				{
+					id: 's',
+					name: 'Summarize',
+					type: 'n8n-nodes-base.summarize',
+					typeVersion: 1.1,
+					position: [400, 0],
+					parameters: {
+						fieldsToSummarize: { values: [{ aggregation: 'count', field: 'AttendanceID' }] },
+						fieldsToSplitBy: 'StudentID, ExportMark',
+						options: {},
+					},
+				},
+			],
+			connections: {
+				Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] },
+				Bromcom: { main: [[{ node: 'Summarize', type: 'main', index: 0 }]] },
+			},
+		},
+	];
+	return await runInN8n(sandboxUrl, workflows, 5798);
+}
+
+async function runInN8n(sandboxUrl, workflows, port) {
+	const rt = require('../scripts/n8n-runtime');
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-bench-'));
+	const home = path.join(work, 'home');
+	const nodeBin = rt.ensureNode24();
+	const n8n = {
+		nodeBin,
+		cli: rt.ensureN8n(nodeBin),
+		env: rt.n8nEnv(home, port, { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' }),
+	};
+	rt.installPackage(home, rt.packPackage(work));
+	const creds = [
+		{
+			id: 'bromcomBench000001',
+			name: 'Bromcom Bench',
+			type: 'bromcomMisApi',
+			data: {
+				hosting: 'custom',
+				baseUrl: sandboxUrl,
+				schoolId: 20001,
+				username: 'sandbox',
+				password: 'sandbox',
+			},
+		},
+	];
+	fs.writeFileSync(path.join(work, 'creds.json'), JSON.stringify(creds));
 	const dir = path.join(work, 'wf');
 	fs.mkdirSync(dir);
 	for (const w of workflows)
@@ -626,6 +717,38 @@ function writeReport(r) {
 			'',
 		);
 	}
+	if (r.summary) {
+		lines.push(
+			`## 8. Attendance summary inside real n8n (a year of marks for school 20001, ${SUMMARY_RANGE.from} to ${SUMMARY_RANGE.to}, \`n8n execute\`)`,
+			'',
+		);
+		if (r.summary.error) lines.push(`Failed: ${r.summary.error}`, '');
+		else {
+			lines.push(
+				'| workflow | per-node execution time (median) | total | items out | peak RSS of n8n |',
+				'|---|---|---:|---:|---:|',
+			);
+			for (const [id, w] of Object.entries(r.summary)) {
+				lines.push(
+					`| ${id === 'benchSummaryNode01' ? 'Attendance › Get Summary' : 'Attendance › Get Many → Summarize (count per student and code)'} | ${Object.entries(
+						w.nodes,
+					)
+						.map(([n, ms]) => `${n} ${fmt(ms / 1000, 2)} s`)
+						.join(
+							', ',
+						)} | ${fmt(w.totalMs / 1000, 2)} s | ${w.items?.toLocaleString('en-GB') ?? '–'}${w.error ? ` (error: ${w.error})` : ''} | ${fmt(w.peakMB, 0)} MB |`,
+				);
+			}
+			const a = r.summary.benchSummaryNode01;
+			const b = r.summary.benchSummarizeNode1;
+			if (a && b && !a.error && !b.error)
+				lines.push(
+					'',
+					`Get Summary: ${fmt(b.totalMs / a.totalMs, 1)}× faster, ${fmt((100 * a.peakMB) / b.peakMB, 0)}% of the peak memory. The Summarize output still needs a Code node for percentages and flags; Get Summary's is final.`,
+					'',
+				);
+		}
+	}
 	lines.push(...targets(r));
 	const text = `${lines.join('\n')}\n`;
 	fs.writeFileSync(path.join(RESULTS, 'latest.md'), text);
@@ -700,6 +823,25 @@ function targets(r) {
 				a.peakMB / b.peakMB <= 0.5,
 				`${fmt((100 * a.peakMB) / b.peakMB, 0)}%`,
 				'the n8n process holds the 100,000 output items (and, with `n8n execute`, the run printed as JSON) whichever way they were produced; the parse itself is a small part of the peak',
+			),
+		);
+	}
+	const sa = r.summary && r.summary.benchSummaryNode01;
+	const sb = r.summary && r.summary.benchSummarizeNode1;
+	if (sa && sb && !sa.error && !sb.error) {
+		out.push(
+			row(
+				'Attendance summary ≥ 5× faster than Get Many + Summarize',
+				sb.totalMs / sa.totalMs >= 5,
+				`${fmt(sb.totalMs / sa.totalMs)}×`,
+			),
+		);
+		out.push(
+			row(
+				'Attendance summary ≤ 25% of their peak memory',
+				sa.peakMB / sb.peakMB <= 0.25,
+				`${fmt((100 * sa.peakMB) / sb.peakMB, 0)}%`,
+				"n8n's own process (editor bundle, database, node types) is the floor of both",
 			),
 		);
 	}

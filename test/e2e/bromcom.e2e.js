@@ -11,6 +11,7 @@ const path = require('node:path');
 
 const rt = require('../../scripts/n8n-runtime');
 const { createSandbox } = require('../../sandbox/server');
+const { flaggedFrom } = require('../helpers/attendance-oracle');
 
 const PASSWORD = 'E2e-Secr3t!pw&<x>';
 const PORT = Number(process.env.E2E_PORT || 5790);
@@ -146,7 +147,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 	const examples = files.map((f) =>
 		JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', f), 'utf8')),
 	);
-	assert.equal(examples.length, 5);
+	assert.equal(examples.length, 6);
 	const current = (id) =>
 		sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
 	sandbox.changes.revokeEntity({ schoolId: 20003, username: 'e2e-user', entity: 'Students' });
@@ -191,6 +192,38 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 					outputOf(run, 'Eligible Roster', 1).every(
 						(r) => Array.isArray(r.excludedReasons) && r.excludedReasons.length > 0,
 					),
+				);
+			}
+			if (example.id === 'exAttendanceWeek1') {
+				// The summary of this academic year so far, against a count of the sandbox's raw marks.
+				const today = new Date();
+				const year = today.getUTCMonth() >= 8 ? today.getUTCFullYear() : today.getUTCFullYear() - 1;
+				const from = Date.UTC(year, 8, 1);
+				const until = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1);
+				const marks = sandbox
+					.rows('Attendances', 20001)
+					.filter((m) => m.CalendarStartDate >= from && m.CalendarStartDate < until);
+				const yearOf = new Map(
+					sandbox.rows('Students', 20001).map((st) => [st.StudentID, st.YearGroup]),
+				);
+				const flagged = flaggedFrom(marks, (id) => yearOf.get(id));
+				const groups = outputOf(run, 'Persistent Absence by Year');
+				assert.ok(flagged.length > 0, 'the sandbox has persistently absent pupils');
+				assert.deepEqual(
+					groups.map((g) => [g.YearGroup, g.students.map((x) => x.StudentID).sort()]).sort(),
+					[...new Set(flagged.map((f) => f.yearGroup))]
+						.map((y) => [
+							y,
+							flagged
+								.filter((f) => f.yearGroup === y)
+								.map((f) => f.id)
+								.sort(),
+						])
+						.sort(),
+				);
+				assert.equal(
+					groups.reduce((n, g) => n + g.severelyAbsent, 0),
+					flagged.filter((f) => f.severe).length,
 				);
 			}
 			if (example.id === 'exAssessmentDry001')
