@@ -648,7 +648,8 @@ function buildSchool({ seed, schoolId, size, now }) {
 			correspondence: priority <= 2,
 			reports: pr,
 			ballot: pr,
-			courtOrder: false,
+			// About one link in forty carries a court order restricting access (deterministic).
+			courtOrder: linkId % 41 === 7,
 			livesWith: priority === 1 || (pr && r.chance(0.7)),
 			start: student.start,
 			end: null,

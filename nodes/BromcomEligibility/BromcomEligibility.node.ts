@@ -11,6 +11,8 @@ import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
 import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
 import { testCredential } from '../Bromcom/transport';
 import { properties } from './description';
+import { exportRoster } from './export';
+import { generateNames } from './names';
 import { rosterFor } from './roster';
 import { factsOf, ruleOptions } from './rules';
 
@@ -35,7 +37,7 @@ export class BromcomEligibility implements INodeType {
 				name: 'bromcomMisApi',
 				required: true,
 				testedBy: 'bromcomMisApiTest',
-				displayOptions: { show: { operation: ['getRoster'] } },
+				displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
 			},
 		],
 		properties,
@@ -50,6 +52,14 @@ export class BromcomEligibility implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const kept: INodeExecutionData[] = [];
 		const excluded: INodeExecutionData[] = [];
+		if (operation === 'generateNames') {
+			// Names are decided for all items together: collisions are resolved across them.
+			try {
+				return Object.values(generateNames(this, items));
+			} catch (error) {
+				throw toNodeError(this.getNode(), error, { action: 'generating account names' });
+			}
+		}
 		for (let i = 0; i < items.length; i++) {
 			try {
 				if (operation === 'filterItems') {
@@ -74,6 +84,17 @@ export class BromcomEligibility implements INodeType {
 							},
 							pairedItem: { item: i },
 						});
+				} else if (operation === 'exportRoster') {
+					const result = await exportRoster(this, i);
+					kept.push({ json: result.json, binary: result.binary, pairedItem: { item: i } });
+					for (const skipped of result.skipped)
+						excluded.push({
+							json: {
+								...skipped,
+								excludedReasons: [{ code: 'NO_USERNAME', message: String(skipped.reason) }],
+							},
+							pairedItem: { item: i },
+						});
 				} else {
 					const roster = await rosterFor(this, i);
 					for (const entry of roster.kept)
@@ -95,7 +116,12 @@ export class BromcomEligibility implements INodeType {
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, {
 					itemIndex: i,
-					action: operation === 'getRoster' ? 'building the eligible roster' : 'applying the rules',
+					action:
+						operation === 'getRoster'
+							? 'building the eligible roster'
+							: operation === 'exportRoster'
+								? 'exporting the roster (nothing was exported)'
+								: 'applying the rules',
 					school:
 						operation === 'getRoster'
 							? String(this.getNodeParameter('schoolId', i, '') || 'from the credential')

@@ -27,6 +27,48 @@ function mapping(
 const MAPPINGS: INodeProperties[] = [
 	mapping(
 		'student',
+		'startDate',
+		'Start Date',
+		'$json.StartDate',
+		'Used by the Students Once Started rule (Custom rules only)',
+	),
+	mapping(
+		'student',
+		'email',
+		'Email',
+		'$json.Email ?? $json.StudentEmail',
+		'Used by the Require Student and Staff Email rule (Custom rules only)',
+	),
+	mapping(
+		'teacher',
+		'startDate',
+		'Start Date',
+		'$json.StartDate',
+		'Used by the Staff Once Started rule (Custom rules only)',
+	),
+	mapping(
+		'teacher',
+		'email',
+		'Email',
+		'$json.WorkEmail ?? $json.Email',
+		'Used by the Require Student and Staff Email rule (Custom rules only)',
+	),
+	mapping(
+		'teacher',
+		'teachingGroups',
+		'Number of Teaching Groups',
+		'$json.TeachingGroups',
+		'Classes and tutor groups the member of staff teaches (Get Eligible Roster gives it). Leave empty if unknown: the rule is then reported as not checked.',
+	),
+	mapping(
+		'contact',
+		'restricted',
+		'Court Order or Restricted Access',
+		'$json.CourtOrderRestrictedAccess ?? ($json.Students ? $json.Students.some(s => s.CourtOrderRestrictedAccess) : undefined)',
+		'Whether a court order or restricted access is recorded (true/false). Point it at the field your items carry.',
+	),
+	mapping(
+		'student',
 		'consent',
 		'Consent Granted',
 		'$json.IsDataProcessingConsentGranted',
@@ -103,7 +145,7 @@ const MAPPINGS: INodeProperties[] = [
 ];
 
 export const FACT_NAMES: Record<string, string[]> = {
-	student: ['consent', 'classCount', 'current', 'yearGroup'],
+	student: ['consent', 'classCount', 'current', 'yearGroup', 'startDate', 'email'],
 	contact: [
 		'relationship',
 		'parentalResponsibility',
@@ -114,10 +156,211 @@ export const FACT_NAMES: Record<string, string[]> = {
 		'email',
 		'phone',
 		'eligibleChildren',
+		'restricted',
 	],
-	teacher: ['title', 'firstName', 'lastName', 'consent', 'eligibleStudents'],
+	teacher: [
+		'title',
+		'firstName',
+		'lastName',
+		'consent',
+		'eligibleStudents',
+		'startDate',
+		'email',
+		'teachingGroups',
+	],
 	class: ['type', 'eligibleTeachers', 'eligibleStudents'],
 };
+
+const onExport = { show: { operation: ['exportRoster'] } };
+const onExportPattern = { show: { operation: ['exportRoster'], usernames: ['pattern'] } };
+const onNames = { show: { operation: ['generateNames'] } };
+const PATTERN_HELP =
+	'Tokens: {firstName} {firstInitial} {lastName} {lastInitial} {middleInitial} {intakeYear} {intakeYear2} {leavingYear2} {yearGroup} {admissionNumber} {upnLast4} {staffCode} {id}; {token:N} keeps N characters; letters, digits, ".", "-" and "_" are kept as written';
+
+const EXPORT_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'School IDs',
+		name: 'schoolIds',
+		type: 'string',
+		default: '',
+		placeholder: 'From the credential, or e.g. 20001, 20002, 20003',
+		description:
+			"Comma-separated Bromcom School IDs of the trust's schools, all in one file set. If any school fails, the export fails: a partial set would deactivate people.",
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'Microsoft School Data Sync v2.1 CSV', value: 'sds21' },
+			{ name: 'OneRoster 1.2 CSV (Bulk)', value: 'oneRoster12' },
+		],
+		default: 'sds21',
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Trust Name',
+		name: 'trustName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Northfield Learning Trust',
+		description:
+			'A multi-academy trust above the schools (an academicTrust organisation in SDS). Leave empty for none.',
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Trust ID',
+		name: 'trustId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. TR01234',
+		description:
+			'A stable identifier for the trust (its DfE group ID): its sourcedId is built from it. Required with Trust Name.',
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Include Classes',
+		name: 'includeClasses',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to include classes, tutor groups and their enrolments',
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Include Contacts',
+		name: 'includeContacts',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to include eligible contacts with an email, linked to their students (relationships)',
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Usernames',
+		name: 'usernames',
+		type: 'options',
+		options: [
+			{
+				name: "Bromcom's Email Addresses",
+				value: 'bromcom',
+				description: 'StudentFlatView.StudentEmail for students, Staff.WorkEmail for staff',
+			},
+			{
+				name: 'Generated From a Pattern',
+				value: 'pattern',
+				description: 'The same names Generate Account Names gives',
+			},
+		],
+		default: 'bromcom',
+		description:
+			'Sign-in names (UPNs). People without one are left out and listed on the Excluded output.',
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Student Pattern',
+		name: 'studentPattern',
+		type: 'string',
+		default: '{intakeYear2}{firstInitial}{lastName}',
+		description: PATTERN_HELP,
+		displayOptions: onExportPattern,
+	},
+	{
+		displayName: 'Staff Pattern',
+		name: 'staffPattern',
+		type: 'string',
+		default: '{firstInitial}{lastName}',
+		description: PATTERN_HELP,
+		displayOptions: onExportPattern,
+	},
+	{
+		displayName: 'Domain',
+		name: 'domain',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. northfield.sch.uk',
+		displayOptions: onExportPattern,
+	},
+	{
+		displayName: 'Maximum Length',
+		name: 'maxLength',
+		type: 'number',
+		typeOptions: { minValue: 3, maxValue: 64 },
+		default: 20,
+		description: 'Longest name before the @, numeric suffix included',
+		displayOptions: onExportPattern,
+	},
+];
+
+function nameField(name: string, displayName: string, expression: string): INodeProperties {
+	return {
+		displayName,
+		name: `person_${name}`,
+		type: 'string',
+		default: `={{ ${expression} }}`,
+		displayOptions: onNames,
+	};
+}
+
+const NAME_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'Pattern',
+		name: 'pattern',
+		type: 'string',
+		required: true,
+		default: '{intakeYear2}{firstInitial}{lastName}',
+		description: PATTERN_HELP,
+		displayOptions: onNames,
+	},
+	{
+		displayName: 'Domain',
+		name: 'domain',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. northfield.sch.uk',
+		displayOptions: onNames,
+	},
+	{
+		displayName: 'Maximum Length',
+		name: 'maxLength',
+		type: 'number',
+		typeOptions: { minValue: 3, maxValue: 64 },
+		default: 20,
+		description: 'Longest name before the @, numeric suffix included',
+		displayOptions: onNames,
+	},
+	{
+		displayName: 'OU Path',
+		name: 'ouPath',
+		type: 'string',
+		default: '/Students/Year {yearGroup}',
+		description:
+			'The organisational unit for Google Workspace (or a group path). Tokens as in Pattern, kept as written.',
+		displayOptions: onNames,
+	},
+	{
+		displayName: 'Existing Names',
+		name: 'existingNames',
+		type: 'string',
+		default: '',
+		placeholder: "e.g. {{ $('Directory Users').all().map(u => u.json.primaryEmail) }}",
+		description:
+			"Names (or emails) that already exist, from a previous node such as a directory's user list, as a list or comma-separated. Write name=ID for an account that belongs to a known person (its Bromcom ID): that person keeps it.",
+		displayOptions: onNames,
+	},
+	nameField('id', 'Person ID', '$json.StudentID ?? $json.StaffID ?? $json.PersonID'),
+	nameField('firstName', 'First Name', '$json.FirstName'),
+	nameField('preferredFirstName', 'Preferred First Name', '$json.PreferredFirstName'),
+	nameField('lastName', 'Last Name', '$json.PreferredLastName || $json.LastName'),
+	nameField('middleName', 'Middle Name', '$json.MiddleName'),
+	nameField('yearGroup', 'Year Group', '$json.YearGroup'),
+	nameField('startDate', 'Start Date', '$json.StartDate'),
+	nameField('admissionNumber', 'Admission Number', '$json.AdmissionNumber'),
+	nameField('upn', 'UPN', '$json.UPN'),
+	nameField('staffCode', 'Staff Code', '$json.StaffCode'),
+];
 
 export const properties: INodeProperties[] = [
 	{
@@ -139,6 +382,20 @@ export const properties: INodeProperties[] = [
 				action: 'Get the eligible roster of a school',
 				description:
 					'Read students, contacts, staff, classes and memberships from Bromcom and apply the rules in cascade',
+			},
+			{
+				name: 'Export Roster',
+				value: 'exportRoster',
+				action: 'Export the eligible roster as school data sync or roster files',
+				description:
+					'The eligible roster of one or many schools as Microsoft School Data Sync v2.1 or OneRoster 1.2 CSV files, ready to zip and upload',
+			},
+			{
+				name: 'Generate Account Names',
+				value: 'generateNames',
+				action: 'Generate account names for people',
+				description:
+					'Usernames, emails and OU paths from a pattern, unique against the names that already exist, the same on every run',
 			},
 		],
 		default: 'filterItems',
@@ -162,6 +419,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Custom', value: 'custom', description: 'Choose the rules' },
 		],
 		default: 'parentsEvening',
+		displayOptions: { hide: { operation: ['generateNames'] } },
 	},
 	{
 		displayName: 'Record Type',
@@ -217,7 +475,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'fromBromcom',
-		displayOptions: show('getRoster'),
+		displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
 	},
 	{
 		displayName: 'School Lawful Basis',
@@ -240,7 +498,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Rule',
 		default: {},
-		displayOptions: { show: { preset: ['custom'] } },
+		displayOptions: { show: { preset: ['custom'] }, hide: { operation: ['generateNames'] } },
 		options: [
 			{
 				displayName: 'Current Enrolment Only',
@@ -248,6 +506,14 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether students must be on roll today',
+			},
+			{
+				displayName: 'Exclude Restricted Contacts',
+				name: 'excludeRestrictedContacts',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to leave out contacts with a court order or restricted access recorded against a link (StudentContacts.CourtOrderRestrictedAccess, or the field mapped under Court Order or Restricted Access)',
 			},
 			{
 				displayName: 'Has Classes',
@@ -292,11 +558,42 @@ export const properties: INodeProperties[] = [
 				description: 'Whether contacts must have parental responsibility',
 			},
 			{
+				displayName: 'Require Student and Staff Email',
+				name: 'requirePersonEmail',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether students and staff need an email address (single sign-on matches accounts on it)',
+			},
+			{
 				displayName: 'Require Telephone',
 				name: 'requirePhone',
 				type: 'boolean',
 				default: false,
 				description: 'Whether contacts must have a telephone number',
+			},
+			{
+				displayName: 'Staff Once Started',
+				name: 'staffStarted',
+				type: 'boolean',
+				default: false,
+				description: 'Whether staff are included only once their start date has passed',
+			},
+			{
+				displayName: 'Students Once Started',
+				name: 'studentsStarted',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether students are included only once their start date has passed (September admissions wait until September)',
+			},
+			{
+				displayName: 'Teaching Staff Only',
+				name: 'teachingStaffOnly',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether staff need a teaching role (teacher or tutor) on a class or tutor group',
 			},
 			{
 				displayName: 'Year Groups',
@@ -308,4 +605,6 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...EXPORT_PROPERTIES,
+	...NAME_PROPERTIES,
 ];

@@ -23,9 +23,13 @@ export async function rosterFor(
 	ctx: IExecuteFunctions,
 	i: number,
 	schemas = new SchemaCache(ctx),
+	/** Export Roster reads each of its schools with every kind of record. */
+	overrides: { schoolId?: number; kinds?: string[] } = {},
 ): Promise<Pick<Roster, 'kept' | 'excluded'>> {
-	const settings = itemSettings(ctx, i);
-	const kinds = new Set(ctx.getNodeParameter('kinds', i, []) as string[]);
+	const base = itemSettings(ctx, i);
+	const settings =
+		overrides.schoolId === undefined ? base : { ...base, schoolId: overrides.schoolId };
+	const kinds = new Set(overrides.kinds ?? (ctx.getNodeParameter('kinds', i, []) as string[]));
 	if (kinds.size === 0)
 		throw new NodeOperationError(ctx.getNode(), 'Choose at least one kind of record to return.', {
 			itemIndex: i,

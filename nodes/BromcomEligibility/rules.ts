@@ -37,6 +37,12 @@ export function ruleOptions(
 		requireClasses: custom.requireClasses === true,
 		requireConsent: custom.requireConsent !== false,
 		requireNames: custom.requireNames === true,
+		teachingStaffOnly: custom.teachingStaffOnly === true,
+		staffStarted: custom.staffStarted === true,
+		studentsStarted: custom.studentsStarted === true,
+		excludeRestrictedContacts: custom.excludeRestrictedContacts === true,
+		requirePersonEmail: custom.requirePersonEmail === true,
+		today: new Date().toISOString().slice(0, 10),
 	};
 }
 

@@ -25,6 +25,17 @@ export interface RuleOptions {
 	requireClasses?: boolean;
 	requireConsent?: boolean;
 	requireNames?: boolean;
+	/** Provisioning: staff only with a teaching role on a class or tutor group. */
+	teachingStaffOnly?: boolean;
+	/** Provisioning: staff and students only once their start date has passed. */
+	staffStarted?: boolean;
+	studentsStarted?: boolean;
+	/** Provisioning: a contact with a court order or restricted access on any link is left out. */
+	excludeRestrictedContacts?: boolean;
+	/** Provisioning: students and staff need an email (SSO matches on it). */
+	requirePersonEmail?: boolean;
+	/** Today, YYYY-MM-DD, for the start-date rules (given, so the rules stay pure). */
+	today?: string;
 }
 
 export interface Link {
@@ -48,6 +59,12 @@ export interface Facts {
 	eligibleChildren?: unknown;
 	eligibleStudents?: unknown;
 	eligibleTeachers?: unknown;
+	/** Start date on roll / in post (YYYY-MM-DD…). */
+	startDate?: unknown;
+	/** Teaching groups (classes and tutor groups with a teaching role), staff. */
+	teachingGroups?: unknown;
+	/** A court order or restricted access recorded on any of the contact's links. */
+	restricted?: unknown;
 }
 
 export interface Reason {
@@ -89,6 +106,14 @@ function count(value: unknown): number {
 }
 
 const is = (o: RuleOptions, ...presets: Preset[]) => presets.includes(o.preset);
+const custom = (o: RuleOptions, key: keyof RuleOptions) => is(o, 'custom') && o[key] === true;
+/** A start date that is on or before today. An unknown start date does not pass. */
+const started = (f: Facts, o: RuleOptions) => {
+	const day = String(f.startDate ?? '').slice(0, 10);
+	return (
+		/^\d{4}-\d{2}-\d{2}$/.test(day) && day <= (o.today ?? new Date().toISOString().slice(0, 10))
+	);
+};
 const consentApplies = (o: RuleOptions) =>
 	is(o, 'parentsEvening', 'consentOnly') || (is(o, 'custom') && o.requireConsent === true);
 const namesApply = (o: RuleOptions) =>
@@ -159,7 +184,30 @@ export const RULES: readonly Rule[] = [
 		message: (f, o) =>
 			`student is in year group ${String(f.yearGroup ?? '(none)')}, not one of ${(o.yearGroups ?? []).join(', ')}`,
 	},
+	{
+		code: 'STUDENT_NOT_STARTED',
+		kind: 'student',
+		applies: (o) => custom(o, 'studentsStarted'),
+		test: started,
+		message: (f) =>
+			`student's start date (${String(f.startDate ?? 'none recorded').slice(0, 10)}) has not passed`,
+	},
+	{
+		code: 'STUDENT_NO_EMAIL',
+		kind: 'student',
+		applies: (o) => custom(o, 'requirePersonEmail'),
+		test: (f) => present(f.email),
+		message: () => 'student has no email address (single sign-on matches on it)',
+	},
 	// Contacts
+	{
+		code: 'CONTACT_RESTRICTED',
+		kind: 'contact',
+		applies: (o) => custom(o, 'excludeRestrictedContacts'),
+		test: (f) => !flag(f.restricted),
+		message: () =>
+			'contact has a court order or restricted access recorded against a link to a student',
+	},
 	{
 		code: 'CONTACT_RELATIONSHIP',
 		kind: 'contact',
@@ -257,6 +305,29 @@ export const RULES: readonly Rule[] = [
 		test: (f) => count(f.eligibleStudents) > 0,
 		message: () => 'teacher has no eligible student in any of their classes',
 		needs: 'eligibleStudents',
+	},
+	{
+		code: 'TEACHER_NOT_TEACHING',
+		kind: 'teacher',
+		applies: (o) => custom(o, 'teachingStaffOnly'),
+		test: (f) => count(f.teachingGroups) > 0,
+		message: () => 'member of staff has no teaching role on a class or tutor group',
+		needs: 'teachingGroups',
+	},
+	{
+		code: 'TEACHER_NOT_STARTED',
+		kind: 'teacher',
+		applies: (o) => custom(o, 'staffStarted'),
+		test: started,
+		message: (f) =>
+			`member of staff's start date (${String(f.startDate ?? 'none recorded').slice(0, 10)}) has not passed`,
+	},
+	{
+		code: 'TEACHER_NO_EMAIL',
+		kind: 'teacher',
+		applies: (o) => custom(o, 'requirePersonEmail'),
+		test: (f) => present(f.email),
+		message: () => 'member of staff has no email address (single sign-on matches on it)',
 	},
 	// Classes
 	{

@@ -30,6 +30,9 @@ export const CANDIDATES = {
 	telephoneNumber: ['TelephoneNumber', 'Number', 'Telephone', 'PhoneNumber'],
 	priority: ['Priority', 'EmailPriority', 'TelephonePriority', 'ContactPriority'],
 	main: ['IsMain', 'IsMainEmail', 'IsPreferred', 'IsPrimary', 'Main'],
+	restricted: ['CourtOrderRestrictedAccess', 'CourtOrder', 'RestrictedAccess', 'IsCourtOrder'],
+	studentEmail: ['StudentEmail', 'EmailAddress', 'Email'],
+	staffEmail: ['WorkEmail', 'EmailAddress', 'Email'],
 	consent: ['IsDataProcessingConsentGranted', 'DataProcessingConsent', 'IsDataProcessingConsent'],
 } as const;
 

@@ -8,6 +8,7 @@ import type { PlainObject } from './types';
 
 import {
 	evaluate,
+	flag,
 	type Facts,
 	type Reason,
 	type RecordKind,
@@ -60,6 +61,7 @@ export function buildRoster(
 	const consentOf = new Map(
 		input.studentConsent.map((r) => [num(field(r, ['StudentID'])), field(r, CANDIDATES.consent)]),
 	);
+	const flatView = new Map(input.studentConsent.map((r) => [num(field(r, ['StudentID'])), r]));
 	const peopleById = new Map(input.people.map((p) => [num(field(p, CANDIDATES.personId)), p]));
 
 	// Students: consent (StudentFlatView, else People) and at least one class.
@@ -86,6 +88,8 @@ export function buildRoster(
 			classCount: (classesOf.get(id) ?? []).length,
 			current: true,
 			yearGroup: s.YearGroup,
+			startDate: s.StartDate,
+			email: field(flatView.get(id) ?? s, CANDIDATES.studentEmail) ?? null,
 		};
 		const verdict = evaluate('student', facts, options);
 		if (verdict.eligible) eligibleStudents.add(id);
@@ -95,6 +99,7 @@ export function buildRoster(
 				key: String(id),
 				record: {
 					...(s as PlainObject),
+					Email: (facts.email ?? null) as string | null,
 					IsDataProcessingConsentGranted: (facts.consent ?? null) as PlainObject[string],
 					ClassCount: facts.classCount as number,
 				},
@@ -128,6 +133,9 @@ export function buildRoster(
 			lastName: t.LastName,
 			consent: field(peopleById.get(id) ?? t, CANDIDATES.consent) ?? true,
 			eligibleStudents: groups.reduce((n, g) => n + eligibleIn(g), 0),
+			teachingGroups: groups.length,
+			startDate: t.StartDate,
+			email: field(t, CANDIDATES.staffEmail) ?? null,
 		};
 		const verdict = evaluate('teacher', facts, options);
 		if (verdict.eligible) eligibleTeachers.add(id);
@@ -135,7 +143,11 @@ export function buildRoster(
 			{
 				kind: 'teacher',
 				key: String(id),
-				record: { ...(t as PlainObject), EligibleStudents: facts.eligibleStudents as number },
+				record: {
+					...(t as PlainObject),
+					EligibleStudents: facts.eligibleStudents as number,
+					TeachingGroups: facts.teachingGroups as number,
+				},
 				reasons: verdict.reasons,
 			},
 			verdict.eligible,
@@ -195,6 +207,7 @@ export function buildRoster(
 				parentalResponsibility: field(l, CANDIDATES.parentalResponsibility),
 			})),
 			eligibleChildren: children.filter((id) => eligibleStudents.has(id)).length,
+			restricted: links.some((l) => flag(field(l, CANDIDATES.restricted))),
 		};
 		const verdict = evaluate('contact', facts, options);
 		place(
