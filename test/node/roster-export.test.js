@@ -185,9 +185,17 @@ test('provisioning rule on the roster: contacts with a court order recorded in B
 		.filter((x) => x.excludedReasons.some((e) => e.code === 'CONTACT_RESTRICTED'))
 		.map((x) => Number(x.key));
 	const links = sandbox.rows('StudentContacts', 20001, '(EndDate IS NULL OR EndDate >= GETDATE())');
+	// Contacts of students on roll today, with a court order on any current link.
+	const onRoll = new Set(
+		sandbox
+			.rows('Students', 20001, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())')
+			.map((st) => st.StudentID),
+	);
 	const expected = [
 		...new Set(
-			links.filter((l) => l.CourtOrderRestrictedAccess === true).map((l) => l.ContactPersonID),
+			links
+				.filter((l) => l.CourtOrderRestrictedAccess === true && onRoll.has(l.StudentID))
+				.map((l) => l.ContactPersonID),
 		),
 	];
 	expect(expected.length).toBeGreaterThan(0);
