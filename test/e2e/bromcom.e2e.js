@@ -12,6 +12,16 @@ const path = require('node:path');
 const rt = require('../../scripts/n8n-runtime');
 const { createSandbox } = require('../../sandbox/server');
 const { flaggedFrom } = require('../helpers/attendance-oracle');
+const { validateSds } = require('../helpers/roster-validator');
+
+/** A binary property of a run: inline base64, or a file in n8n's binary data folder (filesystem mode). */
+function binaryText(b) {
+	if (b.id && /^filesystem/.test(b.id)) {
+		const file = path.join(home, '.n8n', 'storage', b.id.slice(b.id.indexOf(':') + 1));
+		return fs.readFileSync(file, 'utf8');
+	}
+	return Buffer.from(b.data, 'base64').toString('utf8');
+}
 
 const PASSWORD = 'E2e-Secr3t!pw&<x>';
 const PORT = Number(process.env.E2E_PORT || 5790);
@@ -147,7 +157,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 	const examples = files.map((f) =>
 		JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', f), 'utf8')),
 	);
-	assert.equal(examples.length, 6);
+	assert.equal(examples.length, 7);
 	const current = (id) =>
 		sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
 	sandbox.changes.revokeEntity({ schoolId: 20003, username: 'e2e-user', entity: 'Students' });
@@ -225,6 +235,52 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 					groups.reduce((n, g) => n + g.severelyAbsent, 0),
 					flagged.filter((f) => f.severe).length,
 				);
+			}
+			if (example.id === 'exSdsNightly00001') {
+				// The files the export wrote, read back from n8n's binary data store, valid by the SDS spec.
+				const item = run.data.resultData.runData['Export SDS Files'][0].data.main[0][0];
+				const files = Object.values(item.binary).map((b) => ({
+					name: b.fileName,
+					text: binaryText(b),
+				}));
+				assert.deepEqual(
+					files.map((f) => f.name),
+					[
+						'orgs.csv',
+						'users.csv',
+						'roles.csv',
+						'academicSessions.csv',
+						'classes.csv',
+						'enrollments.csv',
+					],
+				);
+				const { problems, tables } = validateSds(files);
+				assert.deepEqual(problems, []);
+				assert.deepEqual(
+					tables['orgs.csv'].map((o) => [o.sourcedId, o.type, o.parentSourcedId]),
+					[
+						['trust-TR00001', 'academicTrust', ''],
+						...['20001', '20002', '30001'].map((id) => [
+							`bromcom-${id}`,
+							'school',
+							'trust-TR00001',
+						]),
+					],
+				);
+				// Only students who have started and teaching staff, by the sandbox's own rows.
+				for (const school of [20001, 20002]) {
+					const today = sandbox.rows(
+						'Students',
+						school,
+						'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())',
+					);
+					const exported = tables['roles.csv'].filter(
+						(r) => r.orgSourcedId === `bromcom-${school}` && r.role === 'student',
+					);
+					assert.equal(exported.length, today.length);
+				}
+				const zip = run.data.resultData.runData.Zip[0].data.main[0][0].binary.data;
+				assert.match(zip.fileName, /^sds-\d{4}-\d{2}-\d{2}\.zip$/);
 			}
 			if (example.id === 'exAssessmentDry001')
 				assert.equal(outputOf(run, 'Save Result (Dry Run)')[0].status, 'dryRun');

@@ -233,6 +233,7 @@ describe('Generate Account Names', () => {
 			StartDate: '2026-09-03',
 		},
 	];
+	/** @param {string | string[]} [existingNames] @param {object[]} [items] */
 	const run = (existingNames = '', items = people) =>
 		eligibility(
 			{

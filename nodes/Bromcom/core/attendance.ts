@@ -140,7 +140,7 @@ export class AttendanceTally {
 	/** Codes no mapping, table or Bromcom meaning could place, with how often they were seen. */
 	readonly unmappedCodes = new Map<string, number>();
 	marks = 0;
-	private readonly cache = new Map<string, AttendanceCategory | null>();
+	private readonly cache = new Map<string, Map<unknown, AttendanceCategory | null>>();
 	private readonly sessions?: Set<string>;
 
 	constructor(
@@ -155,14 +155,16 @@ export class AttendanceTally {
 		if (code === '') return 'missing';
 		const override = this.mapping.overrides?.[code] ?? this.mapping.overrides?.[code.toUpperCase()];
 		if (override) return override;
-		const key = `${code}\u0000${String(meaning ?? '')}`;
-		const cached = this.cache.get(key);
+		// Per code, then per meaning: two lookups per mark, no string building.
+		let byMeaning = this.cache.get(code);
+		if (!byMeaning) this.cache.set(code, (byMeaning = new Map()));
+		const cached = byMeaning.get(meaning);
 		if (cached !== undefined) return cached ?? undefined;
 		const found =
 			DFE_CODES[code] ??
 			DFE_CODES[code.toUpperCase()] ??
 			(this.mapping.useBromcomMeaning === false ? undefined : categoryFromMeaning(meaning));
-		this.cache.set(key, found ?? null);
+		byMeaning.set(meaning, found ?? null);
 		return found;
 	}
 
