@@ -492,49 +492,35 @@ async function summaryInN8n(sandboxUrl) {
 }
 
 async function summaryRuns(sandboxUrl) {
+	const bromcom = (parameters) => ({
+		id: 'b',
+		name: 'Bromcom',
+		type: 'n8n-nodes-bromcom.bromcom',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: { resource: 'attendance', ...parameters },
+		credentials: BENCH_CREDENTIAL,
+	});
+	const alone = (id, name, parameters) => ({
+		id,
+		name,
+		nodes: [MANUAL, bromcom(parameters)],
+		connections: { Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] } },
+	});
+	const summary = { operation: 'getSummary', options: { sessions: '', windowDays: 31 } };
 	const workflows = [
-		{
-			id: 'benchSummaryNode01',
-			name: 'bench attendance summary',
-			nodes: [
-				MANUAL,
-				{
-					id: 'b',
-					name: 'Bromcom',
-					type: 'n8n-nodes-bromcom.bromcom',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {
-						resource: 'attendance',
-						operation: 'getSummary',
-						...SUMMARY_RANGE,
-						options: { sessions: '', windowDays: 31 },
-					},
-					credentials: BENCH_CREDENTIAL,
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] } },
-		},
+		alone('benchSummaryNode01', 'bench attendance summary', { ...summary, ...SUMMARY_RANGE }),
 		{
 			id: 'benchSummarizeNode1',
 			name: 'bench get many + summarize',
 			nodes: [
 				MANUAL,
-				{
-					id: 'b',
-					name: 'Bromcom',
-					type: 'n8n-nodes-bromcom.bromcom',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {
-						resource: 'attendance',
-						operation: 'getMany',
-						...SUMMARY_RANGE,
-						returnAll: true,
-						options: { windowDays: 31 },
-					},
-					credentials: BENCH_CREDENTIAL,
-				},
+				bromcom({
+					operation: 'getMany',
+					...SUMMARY_RANGE,
+					returnAll: true,
+					options: { windowDays: 31 },
+				}),
 				{
 					id: 's',
 					name: 'Summarize',
@@ -553,28 +539,10 @@ async function summaryRuns(sandboxUrl) {
 				Bromcom: { main: [[{ node: 'Summarize', type: 'main', index: 0 }]] },
 			},
 		},
-		{
-			id: 'benchSummaryYear01',
-			name: 'bench attendance summary, whole year',
-			nodes: [
-				MANUAL,
-				{
-					id: 'b',
-					name: 'Bromcom',
-					type: 'n8n-nodes-bromcom.bromcom',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {
-						resource: 'attendance',
-						operation: 'getSummary',
-						...SUMMARY_YEAR,
-						options: { sessions: '', windowDays: 31 },
-					},
-					credentials: BENCH_CREDENTIAL,
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] } },
-		},
+		alone('benchSummaryYear01', 'bench attendance summary, whole year', {
+			...summary,
+			...SUMMARY_YEAR,
+		}),
 	];
 	log('inside n8n: warm-up pass (fills the replay cache)');
 	await runInN8n(sandboxUrl, workflows.slice(0, 2), 5798, 1);
