@@ -5,6 +5,7 @@
  * fails the export: a partial set would make SDS deactivate that school's people.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { assignNames, patternError, type NamePerson } from '../Bromcom/core/accountNames';
 import { academicYearStart } from '../Bromcom/core/attendance';
@@ -107,7 +108,7 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 		} catch (error) {
 			if (error instanceof BromcomError)
 				throw error.mapText((t) => (t.startsWith('School ') ? t : `School ${schoolId}: ${t}`));
-			throw error;
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 		}
 		schools.push(
 			toSchool(schoolId, info as PlainObject, roster.kept, {

@@ -101,6 +101,15 @@ describe('Export Roster', () => {
 		expect(r.output[0].files.find((f) => f.name === 'users.csv').rows).toBe(
 			tables['users.csv'].length,
 		);
+		// One user per sign-in name: contacts sharing an email are folded into one, and each fold is reported.
+		expect(r.output[0].mergedUsers.length).toBeGreaterThan(0);
+		for (const m of r.output[0].mergedUsers) {
+			expect(tables['users.csv'].find((u) => u.sourcedId === m.into).username).toBe(m.username);
+			expect(tables['users.csv'].some((u) => u.sourcedId === m.sourcedId)).toBe(false);
+			expect(
+				tables['relationships.csv'].some((x) => x.relationshipUserSourcedId === m.sourcedId),
+			).toBe(false);
+		}
 	});
 
 	test('OneRoster 1.2 bulk: manifest with every file declared, exact headers, blank status, references that resolve', async () => {

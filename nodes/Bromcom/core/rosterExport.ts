@@ -327,6 +327,7 @@ export function sdsFiles(input: ExportInput, merged: Merged[] = []): FileSet {
 			name: 'relationships.csv',
 			text: csv(SDS_HEADERS['relationships.csv'], relationships),
 		});
+	merged.push(...users.merged);
 	return files;
 }
 
