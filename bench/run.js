@@ -236,7 +236,9 @@ async function main() {
 	report.limit = await limitSection(captures[1].file);
 
 	// 5b. Memory of Get Many on the 500k-row response through the engine against holding just its rows.
-	const { parseDataSet } = require('../dist/nodes/Bromcom/core/wire/dataset');
+	const { parseDataSet } = require(
+		path.join(ROOT, 'dist', 'nodes', 'Bromcom', 'core', 'wire', 'dataset'),
+	);
 	const rowsFile = path.join(CAPTURES, 'attendance-500k.rows.json');
 	fs.writeFileSync(
 		rowsFile,
@@ -258,7 +260,9 @@ async function main() {
 	};
 
 	// 4. Trigger diff over 100,000 records with 1% changed.
-	const { baseline, diff } = require('../dist/nodes/Bromcom/core/snapshot');
+	const { baseline, diff } = require(
+		path.join(ROOT, 'dist', 'nodes', 'Bromcom', 'core', 'snapshot'),
+	);
 	const rows = sandbox
 		.rows('Attendances', 20001)
 		.slice(0, 100000)
