@@ -196,6 +196,17 @@ export const SDS_HEADERS = {
 	'relationships.csv': ['userSourcedId', 'relationshipUserSourcedId', 'relationshipRole'],
 } as const;
 
+/** A person as an SDS users.csv row: the preferred names where Bromcom has them. */
+function sdsUser(sourcedId: string, p: ExportPerson): Record<string, unknown> {
+	return {
+		sourcedId,
+		username: lower(p.username),
+		givenName: p.preferredGivenName || p.givenName,
+		familyName: p.preferredFamilyName || p.familyName,
+		email: lower(p.email),
+	};
+}
+
 export function sdsFiles(input: ExportInput, merged: Merged[] = []): FileSet {
 	const orgs: Array<Record<string, unknown>> = [];
 	const users = new Users();
@@ -239,13 +250,7 @@ export function sdsFiles(input: ExportInput, merged: Merged[] = []): FileSet {
 			endDate: s.year.end,
 		});
 		for (const p of s.students) {
-			const id = users.add({
-				sourcedId: ids.student(s.schoolId, p.id),
-				username: lower(p.username),
-				givenName: p.preferredGivenName || p.givenName,
-				familyName: p.preferredFamilyName || p.familyName,
-				email: lower(p.email),
-			});
+			const id = users.add(sdsUser(ids.student(s.schoolId, p.id), p));
 			role({
 				userSourcedId: id,
 				orgSourcedId: org,
@@ -256,13 +261,7 @@ export function sdsFiles(input: ExportInput, merged: Merged[] = []): FileSet {
 			});
 		}
 		for (const p of s.teachers) {
-			const id = users.add({
-				sourcedId: ids.staff(s.schoolId, p.id),
-				username: lower(p.username),
-				givenName: p.preferredGivenName || p.givenName,
-				familyName: p.preferredFamilyName || p.familyName,
-				email: lower(p.email),
-			});
+			const id = users.add(sdsUser(ids.staff(s.schoolId, p.id), p));
 			role({
 				userSourcedId: id,
 				orgSourcedId: org,
