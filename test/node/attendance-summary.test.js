@@ -195,6 +195,27 @@ describe('Attendance › Get Summary equals a count of the raw marks, pupil by p
 		}
 	});
 
+	test('a wrong password fails with what to fix, and appears nowhere in the run', async () => {
+		const secret = 'Wr0ng-P&ss<word>';
+		const r = await runNode({
+			parameters: {
+				resource: 'attendance',
+				operation: 'getSummary',
+				from: '2026-11-09',
+				to: '2026-11-13',
+			},
+			credentials: { ...credentials, password: secret },
+		});
+		expect(r.error.description).toMatch(/System Users/);
+		const everything = JSON.stringify({
+			run: r.run,
+			message: r.error.message,
+			description: r.error.description,
+		});
+		for (const form of [secret, encodeURIComponent(secret), 'Wr0ng-P&amp;ss&lt;word&gt;'])
+			expect(everything).not.toContain(form);
+	});
+
 	test('bad input names the field and reads nothing', async () => {
 		const before = sandbox.requests().length;
 		const r = await runNode({

@@ -211,6 +211,30 @@ test('provisioning rule on the roster: contacts with a court order recorded in B
 	expect(restricted.sort()).toEqual(expected.sort());
 });
 
+test('a wrong password fails the export with what to fix, and the password appears nowhere in the run', async () => {
+	const secret = 'Wr0ng-P&ss<word>';
+	const r = await runNode({
+		type: 'n8n-nodes-bromcom.bromcomEligibility',
+		parameters: {
+			operation: 'exportRoster',
+			schoolIds: '20001, 20002',
+			format: 'sds21',
+			preset: 'parentsEvening',
+			lawfulBasis: 'fromBromcom',
+		},
+		credentials: { ...credentials, password: secret },
+	});
+	expect(r.items).toEqual([]);
+	expect(r.error.message).toMatch(/^School 20001: /);
+	expect(r.error.description).toMatch(/System Users/);
+	const everything = JSON.stringify({
+		run: r.run,
+		error: { message: r.error.message, description: r.error.description },
+	});
+	for (const form of [secret, encodeURIComponent(secret), 'Wr0ng-P&amp;ss&lt;word&gt;'])
+		expect(everything).not.toContain(form);
+});
+
 describe('Generate Account Names', () => {
 	const people = [
 		{
