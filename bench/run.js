@@ -645,6 +645,23 @@ async function runInN8n(sandboxUrl, workflows, port, runs = Math.min(RUNS, 3)) {
 	return result;
 }
 
+/** The table of an inside-n8n section: one row per workflow, its nodes' median times, items and peak memory. */
+function workflowTable(results, labelOf) {
+	const rows = Object.entries(results).map(
+		([id, w]) =>
+			`| ${labelOf(id)} | ${Object.entries(w.nodes)
+				.map(([n, ms]) => `${n} ${fmt(ms / 1000, 2)} s`)
+				.join(
+					', ',
+				)} | ${fmt(w.totalMs / 1000, 2)} s | ${w.items?.toLocaleString('en-GB') ?? '–'}${w.error ? ` (error: ${w.error})` : ''} | ${fmt(w.peakMB, 0)} MB |`,
+	);
+	return [
+		'| workflow | per-node execution time (median) | total | items out | peak RSS of n8n |',
+		'|---|---|---:|---:|---:|',
+		...rows,
+	];
+}
+
 function writeReport(r) {
 	const lines = [];
 	lines.push(
@@ -698,20 +715,10 @@ function writeReport(r) {
 	else if (r.n8n.error) lines.push(`Failed: ${r.n8n.error}`, '');
 	else {
 		lines.push(
-			'| workflow | per-node execution time (median) | total | items out | peak RSS of n8n |',
-			'|---|---|---:|---:|---:|',
+			...workflowTable(r.n8n, (id) =>
+				id === 'benchBromcomNode01' ? 'Bromcom node Get Many' : 'HTTP Request → XML → Split Out',
+			),
 		);
-		for (const [id, w] of Object.entries(r.n8n)) {
-			lines.push(
-				`| ${id === 'benchBromcomNode01' ? 'Bromcom node Get Many' : 'HTTP Request → XML → Split Out'} | ${Object.entries(
-					w.nodes,
-				)
-					.map(([n, ms]) => `${n} ${fmt(ms / 1000, 2)} s`)
-					.join(
-						', ',
-					)} | ${fmt(w.totalMs / 1000, 2)} s | ${w.items?.toLocaleString('en-GB') ?? '–'}${w.error ? ` (error: ${w.error})` : ''} | ${fmt(w.peakMB, 0)} MB |`,
-			);
-		}
 		const a = r.n8n.benchBromcomNode01;
 		const b = r.n8n.benchHttpXmlSplit1;
 		if (a && b && !a.error && !b.error)
@@ -771,20 +778,14 @@ function writeReport(r) {
 		if (r.summary.error) lines.push(`Failed: ${r.summary.error}`, '');
 		else {
 			lines.push(
-				'| workflow | per-node execution time (median) | total | items out | peak RSS of n8n |',
-				'|---|---|---:|---:|---:|',
+				...workflowTable(r.summary, (id) =>
+					id === 'benchSummaryNode01'
+						? 'Attendance › Get Summary (autumn term)'
+						: id === 'benchSummaryYear01'
+							? 'Attendance › Get Summary (whole year)'
+							: 'Attendance › Get Many → Summarize (count per student and code), autumn term',
+				),
 			);
-			for (const [id, w] of Object.entries(r.summary)) {
-				lines.push(
-					`| ${id === 'benchSummaryNode01' ? 'Attendance › Get Summary (autumn term)' : id === 'benchSummaryYear01' ? 'Attendance › Get Summary (whole year)' : 'Attendance › Get Many → Summarize (count per student and code), autumn term'} | ${Object.entries(
-						w.nodes,
-					)
-						.map(([n, ms]) => `${n} ${fmt(ms / 1000, 2)} s`)
-						.join(
-							', ',
-						)} | ${fmt(w.totalMs / 1000, 2)} s | ${w.items?.toLocaleString('en-GB') ?? '–'}${w.error ? ` (error: ${w.error})` : ''} | ${fmt(w.peakMB, 0)} MB |`,
-				);
-			}
 			const a = r.summary.benchSummaryNode01;
 			const b = r.summary.benchSummarizeNode1;
 			if (a && b && !a.error && !b.error)
