@@ -192,7 +192,39 @@ class FaultError extends Error {
 	}
 }
 
+/**
+ * Partner applications the sandbox knows (Partner API). `schools`/`entities` are what the schools
+ * granted ('*' = all); `write` = the write scope for BehaviourEventRecords.
+ */
+const DEFAULT_APPLICATIONS = [
+	{
+		applicationId: 'sandbox-app',
+		applicationSecret: 'sandbox-app-secret',
+		schools: '*',
+		entities: '*',
+		write: true,
+		note: 'granted everything by every school, including the behaviour write',
+	},
+	{
+		applicationId: 'readonly-app',
+		applicationSecret: 'readonly-app-secret',
+		schools: '*',
+		entities: '*',
+		write: false,
+		note: 'every read endpoint, no write',
+	},
+	{
+		applicationId: 'limited-app',
+		applicationSecret: 'limited-app-secret',
+		schools: '*',
+		entities: ['Schools', 'Students', 'StudentFlatView'],
+		write: false,
+		note: 'only Schools, Students and StudentFlatView',
+	},
+];
+
 module.exports = {
+	DEFAULT_APPLICATIONS,
 	SERVICE_PATH,
 	READ_OPERATIONS,
 	WRITE_OPERATIONS,

@@ -817,6 +817,14 @@ function behaviourRows(school) {
 			});
 		}
 	}
+	// Events recorded over the Partner API (state.saveBehaviourEvent): new ones added, updates in place.
+	if (school.behaviourWrites) {
+		const byId = new Map(out.map((row, k) => [row.EventRecordID, k]));
+		for (const [id, row] of school.behaviourWrites) {
+			if (byId.has(id)) out[byId.get(id)] = row;
+			else out.push(row);
+		}
+	}
 	out.sort((a, b) => a.EventDate - b.EventDate || a.EventRecordID - b.EventRecordID);
 	return out;
 }
@@ -833,4 +841,4 @@ function findEntity(name) {
 	return entityNames().find((n) => n.toLowerCase() === lower);
 }
 
-module.exports = { ENTITIES, entityNames, findEntity, isCurrent, STUDENT_COLUMNS };
+module.exports = { ENTITIES, EVENTS, entityNames, findEntity, isCurrent, STUDENT_COLUMNS };

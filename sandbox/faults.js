@@ -17,6 +17,12 @@ const KINDS = [
 	'loginPageAfterApply',
 	'loginPage',
 	'fault',
+	// Partner API only: any HTTP status (with Retry-After), a redirect, page 0 sent again for a later
+	// page, a next-page link to another host.
+	'status',
+	'redirect',
+	'repeatPage',
+	'foreignNext',
 ];
 
 const IIS_500 =
@@ -52,6 +58,7 @@ function createFaults() {
 					return false;
 				if (m.schoolId !== undefined && m.schoolId !== ctx.schoolId) return false;
 				if (m.filterIncludes && !String(ctx.filter || '').includes(m.filterIncludes)) return false;
+				if (m.page !== undefined && m.page !== ctx.page) return false;
 				return true;
 			});
 			if (i === -1) return undefined;

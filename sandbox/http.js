@@ -67,6 +67,7 @@ function createHandler(ctx) {
 		const url = new URL(req.url, 'http://sandbox');
 		const path = decodeURIComponent(url.pathname).toLowerCase();
 		if (path.startsWith('/__sandbox/')) return admin(req, res, path.slice('/__sandbox/'.length));
+		if (path.startsWith('/v2/') && ctx.rest) return ctx.rest.handle(req, res, url);
 		if (!path.startsWith(SERVICE_PATH)) return plain(res, 404, 'The resource cannot be found.');
 		const rest = path.slice(SERVICE_PATH.length);
 		const m = /^(tpreadonlydataservice|tpwritedataservice)\.asmx(?:\/([^/]+))?\/?$/.exec(rest);
@@ -246,6 +247,7 @@ function createHandler(ctx) {
 			else if (action === 'requests' && req.method === 'GET') out = api.requests();
 			else if (action === 'faults' && req.method === 'POST') out = api.injectFault(body);
 			else if (action === 'faults' && req.method === 'DELETE') out = api.clearFaults();
+			else if (action === 'rest' && req.method === 'POST') out = Object.assign(api.rest, body);
 			else if (action === 'change' && req.method === 'POST') {
 				const { action: change, ...args } = body;
 				if (typeof api.changes[change] !== 'function')

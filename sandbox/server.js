@@ -20,6 +20,7 @@ const { createFaults } = require('./faults');
 const { createHandler, plain } = require('./http');
 const { createChanges } = require('./mutations');
 const { createOperations } = require('./operations');
+const { createRest } = require('./rest');
 const { createState } = require('./state');
 const { compileFilter } = require('./tsql');
 
@@ -34,6 +35,7 @@ function createSandbox(options = {}) {
 	const faults = createFaults();
 	const audit = [];
 	const requests = [];
+	const rest = createRest({ state, faults, audit, requests }, options);
 	let server = null;
 	const sockets = new Set();
 
@@ -42,6 +44,9 @@ function createSandbox(options = {}) {
 			return server ? `http://127.0.0.1:${server.address().port}` : undefined;
 		},
 		accounts: state.accounts,
+		applications: state.applications,
+		/** Partner API settings a test may change: `pageSize`, `paging` ('suffix' | 'next'). */
+		rest: rest.settings,
 		schoolIds: state.schoolIds,
 		now: () => state.nowFn(),
 		school: (id = state.schoolIds[0]) => state.requireSchool(id),
@@ -90,6 +95,7 @@ function createSandbox(options = {}) {
 				requests,
 				offsetMode,
 				httpGetEnabled: options.httpGet !== false,
+				rest,
 			});
 			server = http.createServer((req, res) => {
 				handle(req, res).catch((e) => {

@@ -4,7 +4,12 @@
  * permissions (with revocations), schema changes between polls, code padding, and reads as Bromcom
  * answers them (authenticate, check the permission, compile the filter, filter the rows).
  */
-const { FaultError, DEFAULT_ACCOUNTS, DEFAULT_MESSAGES } = require('./contract');
+const {
+	FaultError,
+	DEFAULT_ACCOUNTS,
+	DEFAULT_APPLICATIONS,
+	DEFAULT_MESSAGES,
+} = require('./contract');
 const { buildSchool, ukWallClock } = require('./data');
 const { ENTITIES, entityNames, findEntity } = require('./entities');
 const { compileFilter, SqlError } = require('./tsql');
@@ -47,6 +52,7 @@ function createState(options = {}) {
 	};
 	const messages = { ...DEFAULT_MESSAGES, ...(options.messages || {}) };
 	const accounts = (options.accounts || DEFAULT_ACCOUNTS).map((a) => ({ ...a }));
+	const applications = (options.applications || DEFAULT_APPLICATIONS).map((a) => ({ ...a }));
 	const { edgeCaseSchool, FIXTURE_SCHOOL_ID } = require('./fixtures');
 	const schoolIds = [
 		...(options.schools || require('./data').SIZES[size].schools),
@@ -124,6 +130,11 @@ function createState(options = {}) {
 		const entity = findEntity(entityName);
 		if (!entity) throw new FaultError(messages.unknownEntity(String(entityName ?? '')));
 		if (!permitted(s, account, entity)) throw new FaultError(messages.entityNotPermitted(entity));
+		return queryEntity(s, entity, filter);
+	}
+
+	/** An entity's rows under a filter, for either route (no login here). */
+	function queryEntity(s, entity, filter) {
 		let predicate;
 		try {
 			predicate = compileFilter(filter || '', sqlColumns(entity), { now: nowFn, dateFormat });
@@ -144,6 +155,50 @@ function createState(options = {}) {
 			rows: padCodes ? rows.map(padRow) : rows,
 			entity,
 		};
+	}
+
+	/**
+	 * The Partner API's behaviour write: creates (eventRecordId 0) or updates a BehaviourEventRecords
+	 * row. Returns { id } or { error } (a message the API answers with HTTP 400).
+	 */
+	function saveBehaviourEvent(s, body) {
+		const num = (v) => (v === null || v === undefined || v === '' ? NaN : Number(v));
+		const studentId = num(body.studentId ?? body.studentID);
+		const eventId = num(body.eventId);
+		const person = s.people.get(studentId);
+		if (!person || person.kind !== 'student')
+			return { error: `Student ${body.studentId} was not found.` };
+		const { EVENTS } = require('./entities');
+		const type = EVENTS.find(([id]) => id === eventId);
+		if (!type) return { error: `Behaviour event ${body.eventId} was not found.` };
+		const when = Date.parse(String(body.eventDate ?? ''));
+		if (Number.isNaN(when)) return { error: `eventDate "${body.eventDate}" is not a date.` };
+		const existing = entityRows(s, 'BehaviourEventRecords');
+		let id = num(body.eventRecordId);
+		if (id > 0) {
+			if (!existing.some((r) => r.EventRecordID === id))
+				return { error: `Behaviour event record ${id} was not found.` };
+		} else {
+			id = existing.reduce((m, r) => Math.max(m, r.EventRecordID), 0) + 1;
+		}
+		const zeroIsNull = (v) => (num(v) > 0 ? num(v) : null);
+		s.behaviourWrites = s.behaviourWrites || new Map();
+		s.behaviourWrites.set(id, {
+			EventRecordID: id,
+			StudentID: studentId,
+			EventID: eventId,
+			EventName: type[1],
+			EventType: type[2],
+			Adjustment: Number.isFinite(num(body.adjustment)) ? num(body.adjustment) : type[3],
+			OwnerID: zeroIsNull(body.ownerId),
+			ClassID: zeroIsNull(body.classId),
+			// Stored as the school's wall clock, as every datetime in the sandbox.
+			EventDate: ukWallClock(when),
+			Comment: body.comment ?? null,
+			InternalComment: body.internalComment ?? null,
+		});
+		touch(s);
+		return { id };
 	}
 
 	function listEntities(schoolId, username, password) {
@@ -199,6 +254,9 @@ function createState(options = {}) {
 		columnsOf,
 		sqlColumns,
 		readEntity,
+		queryEntity,
+		saveBehaviourEvent,
+		applications,
 		listEntities,
 		writeContext,
 		student,

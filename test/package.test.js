@@ -124,6 +124,7 @@ test('installed like n8n installs it (no dev or peer dependencies), it pulls in 
 		'bromcomTrigger',
 		'bromcomEligibility',
 		'bromcomMisApi',
+		'bromcomPartnerApi',
 	]);
 });
 

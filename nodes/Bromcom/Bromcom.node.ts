@@ -20,7 +20,7 @@ import * as staff from './actions/staff/Staff.resource';
 import * as student from './actions/student/Student.resource';
 import * as timetable from './actions/timetable/Timetable.resource';
 import { getColumns, searchEntities } from './methods';
-import { testCredential } from './transport';
+import { authenticationProperty, credentialTest } from './n8n/authentication';
 
 export class Bromcom implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,8 +36,22 @@ export class Bromcom implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest' }],
+		credentials: [
+			{
+				name: 'bromcomMisApi',
+				required: true,
+				testedBy: 'bromcomMisApiTest',
+				displayOptions: { show: { authentication: ['thirdPartyUser'] } },
+			},
+			{
+				name: 'bromcomPartnerApi',
+				required: true,
+				testedBy: 'bromcomPartnerApiTest',
+				displayOptions: { show: { authentication: ['partnerApplication'] } },
+			},
+		],
 		properties: [
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -95,7 +109,7 @@ export class Bromcom implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { bromcomMisApiTest: testCredential },
+		credentialTest,
 		loadOptions: { getColumns },
 		listSearch: { searchEntities },
 	};

@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
 import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
-import { testCredential } from '../Bromcom/transport';
+import { credentialTest } from '../Bromcom/n8n/authentication';
 import { properties } from './description';
 import { exportRoster } from './export';
 import { generateNames } from './names';
@@ -32,19 +32,33 @@ export class BromcomEligibility implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Kept', 'Excluded'],
+		// Only the operations that read Bromcom need a credential.
 		credentials: [
 			{
 				name: 'bromcomMisApi',
 				required: true,
 				testedBy: 'bromcomMisApiTest',
-				displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
+				displayOptions: {
+					show: { authentication: ['thirdPartyUser'], operation: ['getRoster', 'exportRoster'] },
+				},
+			},
+			{
+				name: 'bromcomPartnerApi',
+				required: true,
+				testedBy: 'bromcomPartnerApiTest',
+				displayOptions: {
+					show: {
+						authentication: ['partnerApplication'],
+						operation: ['getRoster', 'exportRoster'],
+					},
+				},
 			},
 		],
 		properties,
 	};
 
 	methods = {
-		credentialTest: { bromcomMisApiTest: testCredential },
+		credentialTest,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

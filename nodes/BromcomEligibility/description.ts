@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { schoolIdProperty } from '../Bromcom/actions/common.descriptions';
+import { authenticationProperty } from '../Bromcom/n8n/authentication';
 
 const show = (operation: string, kind?: string): INodeProperties['displayOptions'] => ({
 	show: { operation: [operation], ...(kind ? { kind: [kind] } : {}) },
@@ -399,6 +400,10 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'filterItems',
+	},
+	{
+		...authenticationProperty,
+		displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
 	},
 	{
 		displayName: 'Rules',

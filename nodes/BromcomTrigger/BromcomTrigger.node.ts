@@ -25,7 +25,9 @@ import {
 } from '../Bromcom/helpers/read';
 import { toNodeError } from '../Bromcom/n8n/errors';
 import { schoolIdParameter } from '../Bromcom/n8n/settings';
-import { CREDENTIAL_TYPE, resolveBaseUrl, testCredential } from '../Bromcom/transport';
+import { credentialTest } from '../Bromcom/n8n/authentication';
+import { credentialTypeOf, resolveBaseUrl } from '../Bromcom/transport';
+import { partnerBaseUrl } from '../Bromcom/transport/rest';
 import { properties } from './description';
 import { getColumns, searchEntities } from './methods';
 import { snapshotConfig, watchSpec } from './options';
@@ -54,12 +56,25 @@ export class BromcomTrigger implements INodeType {
 		// workflow can never mistake one for a record.
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Events', 'Notices'],
-		credentials: [{ name: 'bromcomMisApi', required: true, testedBy: 'bromcomMisApiTest' }],
+		credentials: [
+			{
+				name: 'bromcomMisApi',
+				required: true,
+				testedBy: 'bromcomMisApiTest',
+				displayOptions: { show: { authentication: ['thirdPartyUser'] } },
+			},
+			{
+				name: 'bromcomPartnerApi',
+				required: true,
+				testedBy: 'bromcomPartnerApiTest',
+				displayOptions: { show: { authentication: ['partnerApplication'] } },
+			},
+		],
 		properties,
 	};
 
 	methods = {
-		credentialTest: { bromcomMisApiTest: testCredential },
+		credentialTest,
 		loadOptions: { getColumns },
 		listSearch: { searchEntities },
 	};
@@ -85,12 +100,15 @@ export class BromcomTrigger implements INodeType {
 
 		// What is being watched includes the credential: its school, host, user (another permission set)
 		// and the credential itself. Editing any of them re-baselines quietly instead of flooding.
-		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-		const effectiveSchool = schoolId ?? parseBromcomId(credentials.schoolId);
+		// Switching Authentication is a credential change too (a different route sees other grants).
+		const credentialType = credentialTypeOf(this);
+		const credential = await this.getCredentials(credentialType);
+		const rest = credentialType !== 'bromcomMisApi';
+		const effectiveSchool = schoolId ?? parseBromcomId(credential.schoolId);
 		const source = {
-			credential: this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '',
-			baseUrl: resolveBaseUrl(credentials),
-			username: String(credentials.username ?? '').toLowerCase(),
+			credential: this.getNode().credentials?.[credentialType]?.id ?? '',
+			baseUrl: rest ? partnerBaseUrl(credential) : resolveBaseUrl(credential),
+			username: String((rest ? credential.applicationId : credential.username) ?? '').toLowerCase(),
 			school: effectiveSchool,
 		};
 

@@ -6,8 +6,10 @@ import {
 	filtersPropertyFor,
 	schoolIdProperty,
 } from '../Bromcom/actions/common.descriptions';
+import { authenticationProperty } from '../Bromcom/n8n/authentication';
 
 export const properties: INodeProperties[] = [
+	authenticationProperty,
 	{
 		displayName: 'Watch',
 		name: 'watch',

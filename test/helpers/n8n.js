@@ -22,13 +22,42 @@ const { Bromcom } = require(`${from}nodes/Bromcom/Bromcom.node`);
 const { BromcomTrigger } = require(`${from}nodes/BromcomTrigger/BromcomTrigger.node`);
 const { BromcomEligibility } = require(`${from}nodes/BromcomEligibility/BromcomEligibility.node`);
 const { BromcomMisApi } = require(`${from}credentials/BromcomMisApi.credentials`);
+const { BromcomPartnerApi } = require(`${from}credentials/BromcomPartnerApi.credentials`);
 
 const NODE_TYPES = {
 	'n8n-nodes-bromcom.bromcom': new Bromcom(),
 	'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(),
 	'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility(),
 };
-const CREDENTIAL_TYPES = { bromcomMisApi: new BromcomMisApi() };
+const CREDENTIAL_TYPES = {
+	bromcomMisApi: new BromcomMisApi(),
+	bromcomPartnerApi: new BromcomPartnerApi(),
+};
+
+/** n8n's generic authentication: `={{$credentials.x}}` in headers/qs resolved from the credential. */
+function applyGeneric(credentials, auth, requestOptions) {
+	const resolve = (value) =>
+		typeof value === 'string'
+			? value.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_m, key) =>
+					String(credentials[key] ?? ''),
+				)
+			: value;
+	const out = { ...requestOptions };
+	for (const part of ['headers', 'qs', 'body']) {
+		const extra = auth.properties[part];
+		if (!extra) continue;
+		const resolved = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, resolve(v)]));
+		out[part] = { ...(requestOptions[part] || {}), ...resolved };
+	}
+	return out;
+}
+
+/** The credential key a node with these parameters uses (its Authentication option). */
+function credentialKey(parameters) {
+	return parameters && parameters.authentication === 'partnerApplication'
+		? 'bromcomPartnerApi'
+		: 'bromcomMisApi';
+}
 
 function registerNodeType(name, instance) {
 	NODE_TYPES[name] = instance;
@@ -48,9 +77,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 	async authenticate(credentials, typeName, requestOptions) {
 		const type = CREDENTIAL_TYPES[typeName];
-		return typeof type.authenticate === 'function'
-			? await type.authenticate(credentials, requestOptions)
-			: requestOptions;
+		if (typeof type.authenticate === 'function')
+			return await type.authenticate(credentials, requestOptions);
+		if (type.authenticate && type.authenticate.type === 'generic')
+			return applyGeneric(credentials, type.authenticate, requestOptions);
+		return requestOptions;
 	}
 	async preAuthentication() {
 		return undefined;
@@ -93,6 +124,18 @@ function sandboxCredential(baseUrl, overrides = {}) {
 		username: 'sandbox',
 		password: 'sandbox',
 		ignoreSslIssues: false,
+		...overrides,
+	};
+}
+
+/** A Bromcom Partner API credential for the sandbox's granted-everything application. */
+function partnerCredential(baseUrl, overrides = {}) {
+	return {
+		applicationId: 'sandbox-app',
+		applicationSecret: 'sandbox-app-secret',
+		schoolId: '20001',
+		baseUrl,
+		pageSize: 100000,
 		...overrides,
 	};
 }
@@ -148,7 +191,7 @@ async function runNode({
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
+		credentials: { [credentialKey(parameters)]: { id: 'cred-1', name: 'Bromcom sandbox' } },
 		continueOnFail,
 		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};
@@ -208,7 +251,7 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: { pollTimes: { item: [{ mode: 'everyHour' }] }, ...parameters },
-		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
+		credentials: { [credentialKey(parameters)]: { id: 'cred-1', name: 'Bromcom sandbox' } },
 	};
 	/** @type {any} the workflow fields n8n reads; IWorkflowBase also holds database columns */
 	const workflowData = {
@@ -269,7 +312,7 @@ async function loadOptions({
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { bromcomMisApi: { id: 'cred-1', name: 'Bromcom sandbox' } },
+		credentials: { [credentialKey(parameters)]: { id: 'cred-1', name: 'Bromcom sandbox' } },
 	};
 	/** @type {any} the workflow fields n8n reads; IWorkflowBase also holds database columns */
 	const workflowData = {
@@ -284,7 +327,18 @@ async function loadOptions({
 	const data = additionalData(new ExecutionLifecycleHooks('internal', 'lo', workflowData), {
 		'cred-1': credentials,
 	});
-	data.currentNodeParameters = parameters;
+	// The editor sends the node's parameters with their defaults filled in (so the credential's
+	// displayOptions, such as Authentication's default, are satisfied).
+	const description = NODE_TYPES[type].description;
+	data.currentNodeParameters =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? parameters;
 	const ctx = new LoadOptionsContext(workflow, node, data, 'parameters');
 	const fn = NODE_TYPES[type].methods[kind][method];
 	return kind === 'listSearch' ? await fn.call(ctx, filter) : await fn.call(ctx);
@@ -306,6 +360,8 @@ module.exports = {
 	pollOnce,
 	runNode,
 	sandboxCredential,
+	partnerCredential,
+	credentialKey,
 	shutdown,
 	nodeTypes,
 	registerNodeType,

@@ -31,7 +31,7 @@ const RESOURCES: Record<string, Record<string, Operation>> = {
 	attendance: { getMany: attendance.getMany, getSummary: attendance.getSummary },
 	timetable: { getMany: timetable.getMany },
 	assessment: { getMany: assessment.getMany, saveResult: assessment.saveResult },
-	behaviour: { getMany: behaviour.getMany },
+	behaviour: { getMany: behaviour.getMany, upsert: behaviour.upsert },
 	school: { get: school.get },
 	entity: { getMany: entity.getMany, list: entity.list },
 	singleSignOn: { register: singleSignOn.register, deregister: singleSignOn.deregister },

@@ -47,6 +47,11 @@ export interface Roster {
 export const TEACHING_ROLE = /teacher|tutor/i;
 
 const num = (v: unknown) => Number(v);
+/** A collection type compared as Bromcom means it: case and trailing padding ("CLASS     ") ignored. */
+const typeIs = (v: unknown, type: string) =>
+	String(v ?? '')
+		.trimEnd()
+		.toUpperCase() === type;
 
 export function buildRoster(
 	input: RosterInput,
@@ -73,7 +78,7 @@ export function buildRoster(
 		if (!collectionById.has(group)) continue;
 		if (!membersOf.has(group)) membersOf.set(group, []);
 		membersOf.get(group)!.push(person);
-		if (String(collectionById.get(group)!.CollectionTypeName).toUpperCase() === 'CLASS') {
+		if (typeIs(collectionById.get(group)!.CollectionTypeName, 'CLASS')) {
 			if (!classesOf.has(person)) classesOf.set(person, []);
 			classesOf.get(person)!.push(group);
 		}
@@ -164,7 +169,10 @@ export function buildRoster(
 				TEACHING_ROLE.test(String(e.CollectionRoleTypeDescription ?? '')),
 		);
 		const facts: Facts = {
-			type: c.CollectionTypeName,
+			type:
+				typeof c.CollectionTypeName === 'string'
+					? c.CollectionTypeName.trimEnd()
+					: c.CollectionTypeName,
 			eligibleTeachers: teachers.filter((e) => eligibleTeachers.has(num(e.StaffID))).length,
 			eligibleStudents: eligibleIn(id),
 		};

@@ -142,7 +142,7 @@ export async function readGroups(
 	);
 	const byId = new Map(collections.map((c) => [Number(c.CollectionID), c]));
 	const classIds = collections
-		.filter((c) => String(c.CollectionTypeName).toUpperCase() === 'CLASS')
+		.filter((c) => String(c.CollectionTypeName).trimEnd().toUpperCase() === 'CLASS')
 		.map((c) => Number(c.CollectionID));
 	const subjects = classIds.length
 		? await readByIds(ctx, 'SubjectClasses', 'ClassID', classIds, settings)

@@ -10,7 +10,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { callWrite, credentialSchoolId, CREDENTIAL_TYPE, resolveBaseUrl } from '../transport';
+import {
+	callWrite,
+	connectionOf,
+	credentialSchoolId,
+	CREDENTIAL_TYPE,
+	resolveBaseUrl,
+	routeOf,
+} from '../transport';
+import { partnerBaseUrl, restPost } from '../transport/rest';
 import {
 	buildEnvelope,
 	CREDENTIAL_PLACEHOLDERS,
@@ -36,12 +44,20 @@ import { itemSettings, type ItemSettings } from './read';
 
 const LEDGER_LIMIT = 5000;
 
+/** A Partner API write: a JSON body POSTed to /v2/<entity>. */
+export interface RestWrite {
+	entity: string;
+	body: Record<string, ParamValue | null>;
+}
+
 export interface WriteRequest {
-	/** The operation in the catalogue (its parameter list). */
-	catalog: OperationName;
+	/** The operation in the catalogue (its parameter list); for a Partner API write, its name. */
+	catalog: OperationName | string;
+	/** Set for a Partner API write; a SOAP write otherwise. */
+	rest?: RestWrite;
 	/** The SOAP operation name to call (normally the same; overridable where Bromcom's is unknown). */
 	wireName?: string;
-	values: Record<string, ParamValue>;
+	values: Record<string, ParamValue | null>;
 	/** The record(s) written to, for the audit. */
 	target: IDataObject;
 	/** true when Bromcom visibly holds this write already; undefined when it cannot tell. */
@@ -175,6 +191,50 @@ export function parseWriteResult(
 	return { value: raw === '' ? null : raw.slice(0, 500), raw: raw.slice(0, 500), recognised };
 }
 
+/**
+ * The Partner API's answer to a write is UNKNOWN (the one public client that writes ignores the body
+ * and requires only a 2xx): any 2xx whose body is empty or JSON counts as Bromcom's answer. `value` is
+ * the record's id where the JSON holds one (`data.eventRecordId`, `eventRecordId`, `data.id`, `id`),
+ * `false` for `"success": false`, else null. A 2xx that is not JSON (a proxy's page) proves nothing.
+ */
+export function parseRestWriteResult(body: string): {
+	value: boolean | number | string | null;
+	raw: string;
+	recognised: boolean;
+} {
+	const text = body.trim();
+	if (text === '') return { value: null, raw: '', recognised: true };
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return { value: null, raw: text.slice(0, 500), recognised: false };
+	}
+	const raw = text.slice(0, 500);
+	if (typeof parsed === 'number' || typeof parsed === 'string')
+		return { value: parsed, raw, recognised: true };
+	if (parsed === null || typeof parsed !== 'object') return { value: null, raw, recognised: true };
+	const top = parsed as Record<string, unknown>;
+	if (top.success === false) {
+		const said = [top.message, top.error].find((v) => typeof v === 'string');
+		return { value: false, raw: String(said ?? raw).slice(0, 500), recognised: true };
+	}
+	const data =
+		top.data !== null && typeof top.data === 'object' ? (top.data as Record<string, unknown>) : {};
+	for (const candidate of [
+		data.eventRecordId,
+		data.eventRecordID,
+		top.eventRecordId,
+		data.id,
+		top.id,
+		top.data,
+	]) {
+		if (typeof candidate === 'number' || (typeof candidate === 'string' && candidate !== ''))
+			return { value: candidate, raw, recognised: true };
+	}
+	return { value: null, raw, recognised: true };
+}
+
 // ---- The pipeline ----------------------------------------------------------------------------------
 
 function isUnknownOutcome(error: unknown): error is BromcomError {
@@ -189,8 +249,25 @@ export async function performWrite(
 	const settings = itemSettings(ctx, i);
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const dryRun = ctx.getNodeParameter('dryRun', i, false) as boolean;
-	const spec = OPERATIONS[request.catalog] as OperationSpec;
-	const wireName = String(request.wireName || request.catalog);
+	const rest = request.rest;
+	const route = routeOf(ctx);
+	if (rest !== undefined && route !== 'rest') {
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message:
+				'This write exists only on the Partner API: set Authentication to Partner Application (REST) and choose a Bromcom Partner API credential. Nothing was sent.',
+			notSent: true,
+		});
+	}
+	if (rest === undefined && route === 'rest') {
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `${String(request.wireName || request.catalog)} is a write of Bromcom's SOAP write service, which the Partner API does not offer: set Authentication to Third-Party User (SOAP) and use the Bromcom MIS API credential. Nothing was sent.`,
+			notSent: true,
+		});
+	}
+	const spec = OPERATIONS[request.catalog as OperationName] as OperationSpec;
+	const wireName = rest ? `POST /v2/${rest.entity}` : String(request.wireName || request.catalog);
 	const schoolId = settings.schoolId ?? (await credentialSchoolId(ctx));
 	const values = { ...request.values, schoolId };
 	const key =
@@ -213,6 +290,25 @@ export async function performWrite(
 			...audit,
 			sentAt: new Date(previous.t * 1000).toISOString(),
 			message: 'This write was already sent (same idempotency key): not sent again.',
+		};
+	}
+
+	if (dryRun && rest) {
+		const connection = await connectionOf(ctx);
+		return {
+			status: 'dryRun',
+			...audit,
+			request: {
+				method: 'POST',
+				url: `${partnerBaseUrl(connection.credentials)}/v2/${rest.entity}`,
+				headers: {
+					ApplicationId: String(connection.credentials.applicationId ?? ''),
+					ApplicationSecret: '***',
+					'Content-Type': 'application/json; charset=utf-8',
+				},
+				body: JSON.stringify({ schoolId, ...rest.body }),
+			},
+			message: 'Dry run: nothing was sent to Bromcom.',
 		};
 	}
 
@@ -276,7 +372,13 @@ export async function performWrite(
 	let failure: unknown;
 	try {
 		// The client's write policy: retried only while nothing can have reached Bromcom.
-		body = await callWrite(ctx, wireName, spec, values, settings);
+		if (rest) {
+			body = (
+				await restPost(await connectionOf(ctx), rest.entity, { schoolId, ...rest.body }, settings)
+			).text;
+		} else {
+			body = await callWrite(ctx, wireName, spec, values, settings);
+		}
 	} catch (error) {
 		failure = error;
 	}
@@ -310,7 +412,14 @@ export async function performWrite(
 		);
 	}
 
-	const response = parseWriteResult(body, wireName);
+	const response = rest ? parseRestWriteResult(body) : parseWriteResult(body, wireName);
+	if (rest && response.recognised && response.value === false) {
+		throw new BromcomError({
+			kind: 'serviceFault',
+			message: `The Partner API answered "success": false to ${wireName}${response.raw ? `: ${response.raw}` : ''}: the write was not applied`,
+			route: 'rest',
+		});
+	}
 	if (!response.recognised) {
 		// HTTP 200, but not Bromcom's answer to this write: it may or may not have been applied.
 		const fault = parseFault(body);

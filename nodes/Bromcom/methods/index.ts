@@ -16,7 +16,7 @@ import { parseSchoolIdField } from '../core/ids';
 import { RESOURCE_ENTITY } from '../core/catalog';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
-import { findEntities, getEntityData } from '../transport';
+import { findEntities, getEntityData, routeOf } from '../transport';
 
 function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
 	// A School ID still being typed lists the credential's school rather than failing the picker.
@@ -46,10 +46,21 @@ export async function searchEntities(
 		});
 	}
 	const needle = (filter ?? '').toLowerCase();
+	// The Partner API cannot list what a school granted: the names are known ones, not checked.
+	const unchecked = routeOf(this) === 'rest';
 	return {
 		results: names
 			.filter((n) => n.toLowerCase().includes(needle))
-			.map((n) => ({ name: n, value: n })),
+			.map((n) =>
+				unchecked
+					? {
+							name: n,
+							value: n,
+							description:
+								'A known Bromcom entity; not checked against what this school granted (the Partner API cannot list it)',
+						}
+					: { name: n, value: n },
+			),
 	};
 }
 

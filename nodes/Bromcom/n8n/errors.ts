@@ -36,6 +36,31 @@ export const FIX_HINTS: Record<BromcomErrorKind, string> = {
 		"Check the ID (it must be the Bromcom ID of a record in this school, for example StudentID), or use Get Many to find it. Records outside the school's permitted data are not visible to the third-party user.",
 };
 
+/** The same, where the Partner API (REST) route says otherwise. */
+export const PARTNER_FIX_HINTS: Partial<Record<BromcomErrorKind, string>> = {
+	credentials:
+		'Check the Application ID and Application Secret in the Bromcom Partner API credential: they are issued by Bromcom to the partner application, not by the school.',
+	school:
+		'Check the School ID (in the credential or the node), and that this school has installed the application: in Bromcom, Config > Setup > Partner Applications, the application must show Status = Installed.',
+	entityNotPermitted:
+		'The school has not granted this application the endpoint. In Bromcom, Config > Setup > Partner Applications > (the application) > Manage shows the scope: Grant it, then Proceed.',
+	unknownEntity:
+		'Check the entity name: the Partner API path is /v2/<Entity>. The Entity picker lists the names known to work; over the Partner API it cannot check which ones this school granted.',
+	writeNotPermitted:
+		'The school has not granted this application write access to the endpoint (Config > Setup > Partner Applications > Manage), or the write needs a licence from Bromcom.',
+	unexpectedPayload:
+		'The server did not answer like the Bromcom Partner API. Check the Base URL in the Bromcom Partner API credential (normally https://api.bromcomcloud.com).',
+	badRequest:
+		'The Partner API could not read the request. Check the School ID and the filter, and that the Base URL is the Partner API.',
+};
+
+/** The fix for an error, for the route it came from. */
+export function fixHint(error: BromcomError): string {
+	return (
+		(error.route === 'rest' ? PARTNER_FIX_HINTS[error.kind] : undefined) ?? FIX_HINTS[error.kind]
+	);
+}
+
 const FAILURE_CAUSE: Partial<
 	Record<
 		BromcomErrorKind,
@@ -81,7 +106,7 @@ export function toNodeError(
 	);
 	const description = [
 		context.action ? `While ${context.action}.` : '',
-		FIX_HINTS[error.kind],
+		fixHint(error),
 		error.faultText && error.faultText !== error.message ? `Bromcom said: ${error.faultText}` : '',
 	]
 		.filter(Boolean)

@@ -14,13 +14,11 @@ import type {
 	INodeCredentialTestResult,
 	IExecuteFunctions,
 	IHttpRequestOptions,
-	ILoadOptionsFunctions,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
-import { DataSetReader, type DataSetRow, type ParsedDataSet } from '../core/wire/dataset';
-import { BromcomError, CODE_WORDS, redact, withoutErrorCodes } from '../core/wire/errors';
+import { DataSetReader, type DataSetRow } from '../core/wire/dataset';
+import { BromcomError, redact, withoutErrorCodes } from '../core/wire/errors';
 import { FIX_HINTS } from '../n8n/errors';
 import {
 	buildEnvelope,
@@ -34,14 +32,41 @@ import {
 } from '../core/wire/envelope';
 import { faultToError, notADataSet, parseFault } from '../core/wire/fault';
 import { parseBromcomId } from '../core/ids';
-import { delayMs, parseRetryAfter, POLICY, shouldRetry, type CallKind } from '../core/policy';
+import { parseRetryAfter, POLICY } from '../core/policy';
+import { PARTNER_ENTITY_NAMES } from '../core/catalog';
+import { restRead } from './rest';
+import {
+	asBromcomError,
+	DEFAULT_TIMEOUT_MS,
+	ERROR_BODY_CAP,
+	headerOf,
+	PENDING_CAP,
+	SCHEMA_SEARCH_CAP,
+	secretsOf,
+	streamExchange,
+	withPolicy,
+	type BromcomContext,
+	type CallOptions,
+	type Connection,
+	type RawResponse,
+	type ReadOptions,
+	type ResponseBody,
+	type StreamedDataSet,
+} from './http';
+
+export {
+	DEFAULT_TIMEOUT_MS,
+	secretsOf,
+	streamExchange,
+	type BromcomContext,
+	type CallOptions,
+	type Connection,
+	type ReadOptions,
+	type ResponseBody,
+	type StreamedDataSet,
+};
 
 export const CREDENTIAL_TYPE = 'bromcomMisApi';
-
-/** Generous by default: .NET clients of this API wait 10–11 minutes for large pulls (docs/bromcom-facts.md, Paging, size and time). */
-export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
-
-export type BromcomContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 const HOSTS: Record<string, string> = {
 	cloud: 'https://cloudmis.bromcom.com',
@@ -60,92 +85,10 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): str
 	return HOSTS[hosting] ?? HOSTS.cloud;
 }
 
-export interface CallOptions {
-	/** School to act on; defaults to the credential's School ID. */
-	schoolId?: number;
-	itemIndex?: number;
-	timeoutMs?: number;
-	/** Attempts for transient failures (1 = no retry). */
-	attempts?: number;
-	/** What the user was doing, for messages: "reading Students". */
-	action?: string;
-}
-
 interface CallTarget {
 	operation: string;
 	spec: OperationSpec;
 	values: Record<string, ParamValue>;
-}
-
-const TRANSIENT_CODES = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'ESOCKETTIMEDOUT',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ECONNREFUSED',
-	'ENETUNREACH',
-	'EHOSTUNREACH',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'UND_ERR_SOCKET',
-]);
-/** Failures before any byte of the request could have reached Bromcom. */
-const NOT_SENT_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'ENETUNREACH',
-	'EHOSTUNREACH',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-]);
-
-function networkError(error: unknown, secrets: string[]): BromcomError {
-	const e = error as {
-		cause?: { code?: string; message?: string };
-		code?: string;
-		message?: string;
-	};
-	const code = String(e?.cause?.code ?? e?.code ?? '');
-	const raw = String(e?.cause?.message ?? e?.message ?? 'unknown error');
-	const detail = withoutErrorCodes(redact(raw, secrets));
-	if (code === 'ENOTFOUND' || /ENOTFOUND|getaddrinfo/i.test(raw)) {
-		return new BromcomError({
-			kind: 'unexpectedPayload',
-			message:
-				'The Bromcom host name could not be found. Check Hosting (or the Base URL) in the credential.',
-			notSent: true,
-		});
-	}
-	if (/certificate|self.signed|CERT_/i.test(`${code} ${raw}`)) {
-		return new BromcomError({
-			kind: 'unexpectedPayload',
-			message:
-				'The server\'s TLS certificate was not accepted. For a self-hosted test install, enable "Ignore SSL Issues" in the credential.',
-			notSent: true,
-		});
-	}
-	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${raw}`);
-	if (
-		TRANSIENT_CODES.has(code) ||
-		timedOut ||
-		/socket hang up|network|ECONNRESET|EPIPE/i.test(raw)
-	) {
-		return new BromcomError({
-			kind: 'transient',
-			message: timedOut
-				? 'Bromcom did not answer before the timeout.'
-				: `The connection to Bromcom failed: ${CODE_WORDS[code] ?? detail}.`,
-			notSent: NOT_SENT_CODES.has(code),
-		});
-	}
-	return new BromcomError({
-		kind: 'transient',
-		message: `The request to Bromcom failed: ${detail}`,
-	});
 }
 
 /** Classifies a non-DataSet answer by HTTP status and body. */
@@ -200,60 +143,48 @@ export function responseError(
 	return notADataSet(body);
 }
 
-function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	for (const [key, value] of Object.entries(headers))
-		if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
-	return undefined;
+/** The node's Authentication parameter: which of the two routes into Bromcom it uses. */
+export const AUTHENTICATION = {
+	/** SOAP third-party services with a third-party user (credential Bromcom MIS API). */
+	soap: 'thirdPartyUser',
+	/** The Partner API (REST) with a partner application (credential Bromcom Partner API). */
+	rest: 'partnerApplication',
+} as const;
+
+export const PARTNER_CREDENTIAL_TYPE = 'bromcomPartnerApi';
+
+export type Route = 'soap' | 'rest';
+
+/** The route a node, trigger or picker uses, from its Authentication parameter (default: SOAP). */
+export function routeOf(ctx: BromcomContext): Route {
+	let value: unknown;
+	try {
+		value =
+			typeof (ctx as IExecuteFunctions).getInputData === 'function'
+				? (ctx as IExecuteFunctions).getNodeParameter('authentication', 0, AUTHENTICATION.soap)
+				: (ctx as IPollFunctions).getNodeParameter('authentication', AUTHENTICATION.soap);
+	} catch {
+		value = AUTHENTICATION.soap;
+	}
+	return value === AUTHENTICATION.rest ? 'rest' : 'soap';
 }
 
-/** A 3xx is never followed: the SOAP body holds the password, and another host's answer is not Bromcom's. */
-function redirectError(
-	statusCode: number,
-	headers: Record<string, unknown>,
-	requestUrl: string,
-): BromcomError {
-	const location = headerOf(headers, 'location');
-	let where = 'another address';
-	if (location) {
-		try {
-			const target = new URL(location, requestUrl);
-			target.username = '';
-			target.password = '';
-			where = `${target.origin}${target.pathname}`;
-		} catch {
-			where = 'an unreadable address';
-		}
-	}
-	return new BromcomError({
-		kind: 'unexpectedPayload',
-		message: `The Base URL redirects (HTTP ${statusCode}) to ${where}: check Hosting (or the Base URL) in the credential. Redirects are not followed, so nothing was sent there.`,
-		httpCode: statusCode,
-	});
+/** The credential type behind a route. */
+export function credentialTypeOf(ctx: BromcomContext): string {
+	return routeOf(ctx) === 'rest' ? PARTNER_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
 }
 
 async function credentialsOf(ctx: BromcomContext): Promise<ICredentialDataDecryptedObject> {
-	return (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
-}
-
-type RawResponse = { body: unknown; statusCode: number; headers?: Record<string, unknown> };
-
-/** Who sends a request, with which credential: a node's context, or n8n's credential tester. */
-export interface Connection {
-	credentials: ICredentialDataDecryptedObject;
-	send(request: IHttpRequestOptions): Promise<RawResponse>;
+	return (await ctx.getCredentials(credentialTypeOf(ctx))) as ICredentialDataDecryptedObject;
 }
 
 /** A node's, trigger's or picker's connection: n8n's authenticated HTTP helper. */
-async function connectionOf(ctx: BromcomContext): Promise<Connection> {
+export async function connectionOf(ctx: BromcomContext): Promise<Connection> {
+	const type = credentialTypeOf(ctx);
 	return {
-		credentials: await credentialsOf(ctx),
+		credentials: (await ctx.getCredentials(type)) as ICredentialDataDecryptedObject,
 		send: async (request) =>
-			(await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				CREDENTIAL_TYPE,
-				request,
-			)) as RawResponse,
+			(await ctx.helpers.httpRequestWithAuthentication.call(ctx, type, request)) as RawResponse,
 	};
 }
 
@@ -286,74 +217,6 @@ export function credentialTestConnection(
 			return { body: response.body, statusCode: response.statusCode, headers: response.headers };
 		},
 	};
-}
-
-/** What the client redacts from every text it surfaces. */
-export function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
-	return [String(credentials.password ?? '')];
-}
-
-/** The body of an HTTP response as n8n's helper hands it over with `encoding: 'stream'`. */
-interface BodyStream extends AsyncIterable<Uint8Array | string> {
-	destroy?: (error?: Error) => void;
-}
-
-/** Error and non-DataSet bodies are read up to this size, enough for any fault or error page. */
-const ERROR_BODY_CAP = 1024 * 1024;
-/** A 200 whose first bytes hold no DataSet schema after this much text is not a DataSet. */
-const SCHEMA_SEARCH_CAP = 16 * 1024 * 1024;
-/** No single row, tag or schema may make the reader hold more than this. */
-const PENDING_CAP = 256 * 1024 * 1024;
-
-type Decoder = InstanceType<typeof TextDecoder>;
-
-function decoderFor(headers: Record<string, unknown>): Decoder {
-	const charset = /charset\s*=\s*"?([\w-]+)/i.exec(headerOf(headers, 'content-type') ?? '')?.[1];
-	try {
-		return new TextDecoder(charset ?? 'utf-8');
-	} catch {
-		return new TextDecoder('utf-8');
-	}
-}
-
-/** Decoded text chunks of a body; multi-byte characters split across chunks decode whole. */
-async function* textChunks(body: BodyStream, decoder: Decoder): AsyncGenerator<string> {
-	for await (const chunk of body) {
-		const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-		if (text.length > 0) yield text;
-	}
-	const rest = decoder.decode();
-	if (rest.length > 0) yield rest;
-}
-
-async function readText(body: BodyStream, decoder: Decoder, cap: number): Promise<string> {
-	let text = '';
-	for await (const chunk of textChunks(body, decoder)) {
-		text += chunk;
-		if (text.length >= cap) break;
-	}
-	return text.slice(0, cap);
-}
-
-/** What one exchange hands to its consumer: the decoded body, chunk by chunk. */
-export interface ResponseBody {
-	statusCode: number;
-	chunks: AsyncIterable<string>;
-	/** Stops reading: the connection is closed and nothing more is downloaded. */
-	stop(): void;
-}
-
-function deadlineError(timeoutMs: number): BromcomError {
-	return new BromcomError({
-		kind: 'transient',
-		message: `Bromcom did not finish answering within the timeout (${Math.round(timeoutMs / 1000)} s, Options > Timeout).`,
-	});
-}
-
-/** Any failure as a BromcomError: nothing untyped leaves the client. */
-function asBromcomError(error: unknown, secrets: string[]): BromcomError {
-	if (error instanceof BromcomError) return error;
-	return networkError(error, secrets);
 }
 
 /**
@@ -399,123 +262,16 @@ async function exchange<T>(
 			if (name === 'schoolID' || name === 'schoolId') values[name] = options.schoolId;
 	}
 	const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-	const url = serviceUrl(baseUrl, service);
 	const request: IHttpRequestOptions = {
 		method: 'POST',
-		url,
+		url: serviceUrl(baseUrl, service),
 		headers: {
 			'Content-Type': 'text/xml; charset=utf-8',
 			SOAPAction: soapAction(target.operation),
 		},
 		body: buildEnvelope(target.operation, target.spec, values),
-		encoding: 'stream',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-		sendCredentialsOnCrossOriginRedirect: false,
-		timeout: timeoutMs,
 	};
-
-	let stream: BodyStream | undefined;
-	let expiredAlready = false;
-	const stop = () => {
-		try {
-			stream?.destroy?.();
-		} catch {
-			// already closed
-		}
-	};
-	const deadline = AbortSignal.timeout(timeoutMs);
-	let onDeadline: () => void = () => undefined;
-	const expired = new Promise<never>((_resolve, reject) => {
-		onDeadline = () => {
-			expiredAlready = true;
-			stop();
-			reject(deadlineError(timeoutMs));
-		};
-		deadline.addEventListener('abort', onDeadline, { once: true });
-	});
-	expired.catch(() => undefined);
-
-	const work = (async () => {
-		let response: RawResponse;
-		try {
-			response = await connection.send(request);
-		} catch (error) {
-			throw networkError(error, secrets);
-		}
-		const body = response.body as BodyStream | string | Buffer | undefined;
-		stream =
-			body !== null && typeof body === 'object' && Symbol.asyncIterator in body
-				? (body as BodyStream)
-				: undefined;
-		if (expiredAlready) {
-			stop();
-			throw deadlineError(timeoutMs);
-		}
-		const source: BodyStream =
-			stream ??
-			(async function* () {
-				yield typeof body === 'string'
-					? body
-					: Buffer.isBuffer(body)
-						? body.toString('utf8')
-						: String(body ?? '');
-			})();
-		const headers = response.headers ?? {};
-		const decoder = decoderFor(headers);
-		if (response.statusCode >= 300 && response.statusCode < 400) {
-			stop();
-			throw redirectError(response.statusCode, headers, url);
-		}
-		if (response.statusCode >= 300) {
-			let text = '';
-			try {
-				text = await readText(source, decoder, ERROR_BODY_CAP);
-			} catch {
-				// A broken error body still tells its status.
-			}
-			throw responseError(response.statusCode, text, headers);
-		}
-		try {
-			return await consume({
-				statusCode: response.statusCode,
-				chunks: textChunks(source, decoder),
-				stop,
-			});
-		} catch (error) {
-			throw asBromcomError(error, secrets);
-		}
-	})();
-	work.catch(() => undefined);
-
-	try {
-		return await Promise.race([work, expired]);
-	} catch (error) {
-		throw asBromcomError(error, secrets).mapText((text) =>
-			withoutErrorCodes(redact(text, secrets)),
-		);
-	} finally {
-		deadline.removeEventListener('abort', onDeadline);
-		stop();
-	}
-}
-
-/** Runs `fn` under the one failure policy: reads retry transient failures, writes only unsent ones. */
-async function withPolicy<T>(kind: CallKind, attempts: number, fn: () => Promise<T>): Promise<T> {
-	for (let attempt = 1; ; attempt++) {
-		let failure: unknown;
-		try {
-			return await fn();
-		} catch (error) {
-			failure = error;
-		}
-		// BromcomErrors travel up to the operation, which turns them into n8n errors per item.
-		if (!(failure instanceof BromcomError) || !shouldRetry(kind, failure, attempt, attempts))
-			throw failure;
-		await sleep(delayMs(attempt, failure));
-	}
+	return await streamExchange(connection, request, secrets, timeoutMs, responseError, consume);
 }
 
 function checkedTarget(
@@ -545,6 +301,13 @@ export async function callWrite(
 	options: CallOptions = {},
 ): Promise<string> {
 	const target = checkedTarget(wireName, spec, values);
+	if (routeOf(ctx) === 'rest') {
+		throw new BromcomError({
+			kind: 'invalidInput',
+			message: `${wireName} is a write of Bromcom's SOAP write service, which the Partner API does not offer: set Authentication to Third-Party User (SOAP) and use the Bromcom MIS API credential. Nothing was sent.`,
+			notSent: true,
+		});
+	}
 	const connection = await connectionOf(ctx);
 	return await withPolicy(
 		'write',
@@ -559,22 +322,6 @@ export async function callWrite(
 				return text;
 			}),
 	);
-}
-
-export interface ReadOptions extends CallOptions {
-	/** Stop reading (and close the connection) once this many rows have been parsed. */
-	maxRows?: number;
-	/**
-	 * Rows go to a consumer as they are parsed instead of being kept: memory is bound by what the
-	 * consumer keeps, not by the response. Called once per attempt, so a retried read starts a fresh
-	 * consumer and nothing is counted twice; the result's `rows` is then empty.
-	 */
-	consumer?: () => (rows: DataSetRow[]) => void;
-}
-
-export interface StreamedDataSet extends ParsedDataSet {
-	/** True when Limit stopped the read before the end of the data. */
-	truncated: boolean;
 }
 
 /** Reads a DataSet operation's answer as it streams in, one attempt. */
@@ -639,6 +386,7 @@ export async function getEntityData(
 		{ entityName, entityFilter },
 	);
 	const connection = await connectionOf(ctx);
+	if (routeOf(ctx) === 'rest') return await restRead(connection, entityName, entityFilter, options);
 	return await withPolicy(
 		'read',
 		options.attempts ?? POLICY.attempts,
@@ -664,6 +412,8 @@ export async function findEntities(
 	ctx: BromcomContext,
 	options: CallOptions = {},
 ): Promise<string[]> {
+	// The Partner API has no call listing what a school granted: the known names, unverified.
+	if (routeOf(ctx) === 'rest') return [...PARTNER_ENTITY_NAMES];
 	return await findEntitiesWith(await connectionOf(ctx), options);
 }
 

@@ -416,7 +416,14 @@ export async function execute(
 			from,
 			to,
 			...summarise(tally, thresholds),
-			...(options.includeCodes === true ? { codes: { ...(tally?.codes ?? {}) } } : {}),
+			// Codes in a fixed order (windows are read in parallel, so arrival order varies between runs).
+			...(options.includeCodes === true
+				? {
+						codes: Object.fromEntries(
+							Object.entries(tally?.codes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+						),
+					}
+				: {}),
 		} as IDataObject;
 	});
 	const unmapped = [...total.unmappedCodes.keys()];

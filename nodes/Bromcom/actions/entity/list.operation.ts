@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemSettings } from '../../helpers/read';
-import { findEntities } from '../../transport';
+import { findEntities, routeOf } from '../../transport';
 import { schoolIdProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [schoolIdProperty];
@@ -14,5 +14,8 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const settings = itemSettings(this, i);
-	return (await findEntities(this, settings)).map((name) => ({ EntityName: name }));
+	const names = await findEntities(this, settings);
+	// Over the Partner API the names are the known ones: whether this school granted each is not known.
+	if (routeOf(this) === 'rest') return names.map((name) => ({ EntityName: name, Verified: false }));
+	return names.map((name) => ({ EntityName: name }));
 }

@@ -37,6 +37,8 @@ export interface BromcomErrorDetails {
 	notSent?: boolean;
 	/** The server's Retry-After, in milliseconds, when it sent one. */
 	retryAfterMs?: number;
+	/** The route the request took: the fix for a login or permission error differs between them. */
+	route?: 'soap' | 'rest';
 }
 
 export class BromcomError extends Error {
@@ -46,6 +48,7 @@ export class BromcomError extends Error {
 	readonly httpCode?: number;
 	readonly notSent: boolean;
 	readonly retryAfterMs?: number;
+	readonly route: 'soap' | 'rest';
 
 	constructor(details: BromcomErrorDetails) {
 		super(details.message);
@@ -56,6 +59,7 @@ export class BromcomError extends Error {
 		this.httpCode = details.httpCode;
 		this.notSent = details.notSent ?? false;
 		this.retryAfterMs = details.retryAfterMs;
+		this.route = details.route ?? 'soap';
 	}
 
 	/** The same error with `edit` applied to every text it carries (for redaction). */
@@ -68,7 +72,25 @@ export class BromcomError extends Error {
 			httpCode: this.httpCode,
 			notSent: this.notSent,
 			retryAfterMs: this.retryAfterMs,
+			route: this.route,
 		});
+	}
+
+	/** The same error, marked as coming from `route`. */
+	onRoute(route: 'soap' | 'rest'): BromcomError {
+		const copy = this.mapText((text) => text);
+		return route === copy.route
+			? copy
+			: new BromcomError({
+					kind: copy.kind,
+					message: copy.message,
+					faultText: copy.faultText,
+					faultCode: copy.faultCode,
+					httpCode: copy.httpCode,
+					notSent: copy.notSent,
+					retryAfterMs: copy.retryAfterMs,
+					route,
+				});
 	}
 
 	get retryable(): boolean {

@@ -1,0 +1,476 @@
+/**
+ * Both routes into Bromcom give the same items. Every read resource/operation, the trigger and the
+ * roster run twice through n8n's execution engine against one sandbox — once with the SOAP credential
+ * (Third-Party User), once with the Partner API credential (Partner Application) — and the outputs
+ * must be equal: same keys in the same order, same types, same values. The one documented difference
+ * is a datetime's offset (SOAP sends the server's offset, the Partner API sends none), so datetimes are
+ * compared on their first 19 characters. The Partner API side pages at 97 rows, in both paging styles
+ * the public clients show ({page:N} and meta.pagination.next), so nearly every read spans pages.
+ */
+const { createSandbox } = require('../../sandbox/server');
+const {
+	loadOptions,
+	partnerCredential,
+	pollOnce,
+	runNode,
+	sandboxCredential,
+	shutdown,
+} = require('../helpers/n8n');
+
+const NOW = '2026-11-18T10:30:00Z';
+const REST = { authentication: 'partnerApplication' };
+const PAGE = 97;
+let sandbox;
+let soap;
+let rest;
+
+beforeAll(async () => {
+	sandbox = createSandbox({
+		size: 'small',
+		seed: 11,
+		now: NOW,
+		padCodes: true,
+		restPageSize: PAGE,
+	});
+	const url = await sandbox.start(0);
+	soap = sandboxCredential(url);
+	rest = partnerCredential(url, { pageSize: PAGE });
+});
+afterAll(async () => {
+	await sandbox.stop();
+	shutdown();
+});
+
+const DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2}:\d{2}|Z)?$/;
+
+/** An item with each datetime cut to its wall-clock part (the only documented difference). */
+function comparable(value) {
+	if (typeof value === 'string') {
+		const m = DATETIME.exec(value);
+		return m ? `${m[1]}${m[2] ?? ''}` : value;
+	}
+	if (Array.isArray(value)) return value.map(comparable);
+	if (value !== null && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
+	return value;
+}
+
+/** The shape of an item: its keys in order and the type of each value, recursively. */
+function shape(value) {
+	if (Array.isArray(value)) return value.map(shape);
+	if (value !== null && typeof value === 'object')
+		return Object.entries(value).map(([k, v]) => [k, shape(v)]);
+	return value === null ? 'null' : typeof value;
+}
+
+async function both(parameters, extra = {}) {
+	const viaSoap = await runNode({ parameters, credentials: soap, ...extra });
+	const viaRest = await runNode({
+		parameters: { ...parameters, ...REST },
+		credentials: rest,
+		...extra,
+	});
+	return { soap: viaSoap, rest: viaRest };
+}
+
+function expectSame({ soap: a, rest: b }) {
+	expect(a.error).toBeUndefined();
+	expect(b.error).toBeUndefined();
+	expect(a.output.length).toBeGreaterThan(0);
+	expect(shape(b.output)).toEqual(shape(a.output));
+	expect(comparable(b.output)).toEqual(comparable(a.output));
+}
+
+const student = () => sandbox.rows('Students').find((s) => s.EndDate === null);
+const teacher = () =>
+	sandbox
+		.rows('Staff')
+		.find((s) => sandbox.rows('CollectionExecutives').some((e) => e.StaffID === s.StaffID));
+
+describe.each([
+	['{page:N} paging', 'suffix'],
+	['meta.pagination.next paging', 'next'],
+])(
+	'Every read resource gives the same items over SOAP and the Partner API (%s)',
+	(_label, paging) => {
+		beforeAll(() => {
+			sandbox.rest.paging = paging;
+		});
+
+		const cases = () => {
+			const s = student();
+			const t = teacher();
+			const tg = sandbox
+				.rows('Collections')
+				.find((c) => c.CollectionTypeName.trim() === 'TUTORGRP');
+			const contact = sandbox.rows('StudentContacts').find((l) => l.StudentID === s.StudentID);
+			const lesson = sandbox.rows('TimeTable').find((l) => l.StaffID !== null);
+			const day = new Date(lesson.PeriodStartDate).toISOString().slice(0, 10);
+			const studentLesson = sandbox.rows('StudentTimeTables')[0];
+			const studentDay = new Date(studentLesson.PeriodStartDate).toISOString().slice(0, 10);
+			return [
+				[
+					'Student › Get Many (current)',
+					{
+						resource: 'student',
+						operation: 'getMany',
+						recordStatus: 'current',
+						returnAll: true,
+						simplify: false,
+					},
+				],
+				[
+					'Student › Get Many (all, simplified)',
+					{
+						resource: 'student',
+						operation: 'getMany',
+						recordStatus: 'all',
+						returnAll: true,
+						simplify: true,
+					},
+				],
+				[
+					'Student › Get Many with a filter and Limit',
+					{
+						resource: 'student',
+						operation: 'getMany',
+						recordStatus: 'all',
+						returnAll: false,
+						limit: 150,
+						filters: { conditions: [{ field: 'YearGroup', operator: 'notEquals', value: '7' }] },
+					},
+				],
+				[
+					'Student › Get',
+					{
+						resource: 'student',
+						operation: 'get',
+						studentId: String(s.StudentID),
+						simplify: false,
+					},
+				],
+				[
+					'Student › Get Contacts',
+					{
+						resource: 'student',
+						operation: 'getContacts',
+						studentId: String(s.StudentID),
+						simplify: true,
+					},
+				],
+				[
+					'Student › Get Classes',
+					{
+						resource: 'student',
+						operation: 'getClasses',
+						studentId: String(s.StudentID),
+						groupTypes: ['CLASS'],
+					},
+				],
+				[
+					'Contact › Get Many',
+					{
+						resource: 'contact',
+						operation: 'getMany',
+						recordStatus: 'current',
+						returnAll: true,
+						simplify: true,
+					},
+				],
+				[
+					'Contact › Get',
+					{
+						resource: 'contact',
+						operation: 'get',
+						personId: String(contact.ContactPersonID),
+						simplify: false,
+					},
+				],
+				[
+					'Staff › Get Many',
+					{ resource: 'staff', operation: 'getMany', recordStatus: 'current', returnAll: true },
+				],
+				['Staff › Get', { resource: 'staff', operation: 'get', staffId: String(t.StaffID) }],
+				[
+					'Staff › Get Classes',
+					{
+						resource: 'staff',
+						operation: 'getClasses',
+						staffId: String(t.StaffID),
+						groupTypes: [],
+					},
+				],
+				[
+					'Class › Get Many',
+					{
+						resource: 'class',
+						operation: 'getMany',
+						groupTypes: ['TUTORGRP'],
+						recordStatus: 'current',
+						returnAll: true,
+					},
+				],
+				[
+					'Class › Get Members',
+					{
+						resource: 'class',
+						operation: 'getMembers',
+						collectionId: String(tg.CollectionID),
+						members: ['students', 'staff'],
+					},
+				],
+				[
+					'Attendance › Get Many (windowed)',
+					{
+						resource: 'attendance',
+						operation: 'getMany',
+						from: '2026-10-01',
+						to: '2026-10-21',
+						scope: 'all',
+						returnAll: true,
+						options: { windowDays: 7 },
+					},
+				],
+				[
+					'Attendance › Get Summary',
+					{
+						resource: 'attendance',
+						operation: 'getSummary',
+						from: '2026-09-01',
+						to: '2026-11-13',
+						options: { includeCodes: true },
+					},
+				],
+				[
+					'Timetable › Get Many (staff)',
+					{
+						resource: 'timetable',
+						operation: 'getMany',
+						from: day,
+						to: day,
+						scope: 'staff',
+						staffId: String(lesson.StaffID),
+						returnAll: true,
+					},
+				],
+				[
+					'Timetable › Get Many (student)',
+					{
+						resource: 'timetable',
+						operation: 'getMany',
+						from: studentDay,
+						to: studentDay,
+						scope: 'student',
+						studentId: String(studentLesson.StudentID),
+						returnAll: true,
+					},
+				],
+				[
+					'Assessment › Get Many',
+					{
+						resource: 'assessment',
+						operation: 'getMany',
+						studentId: String(sandbox.rows('AssociationAssessmentResults')[0].StudentID),
+						returnAll: true,
+					},
+				],
+				[
+					'Behaviour › Get Many',
+					{ resource: 'behaviour', operation: 'getMany', eventType: 'Negative', returnAll: true },
+				],
+				['School › Get', { resource: 'school', operation: 'get' }],
+				[
+					'Entity › Get Many (StudentFlatView, current)',
+					{
+						resource: 'entity',
+						operation: 'getMany',
+						entity: { __rl: true, mode: 'list', value: 'StudentFlatView' },
+						recordStatus: 'current',
+						returnAll: true,
+					},
+				],
+				[
+					'Entity › Get Many (guided filter on a datetime)',
+					{
+						resource: 'entity',
+						operation: 'getMany',
+						entity: { __rl: true, mode: 'name', value: 'Attendances' },
+						returnAll: true,
+						filters: {
+							conditions: [
+								{
+									field: 'CalendarStartDate',
+									operator: 'between',
+									value: '2026-11-02',
+									value2: '2026-11-04',
+								},
+							],
+						},
+					},
+				],
+				[
+					'Entity › Get Many (trimmed values)',
+					{
+						resource: 'entity',
+						operation: 'getMany',
+						entity: { __rl: true, mode: 'name', value: 'Collections' },
+						returnAll: true,
+						options: { trimValues: true },
+					},
+				],
+			];
+		};
+
+		test('each resource/operation, item by item', async () => {
+			for (const [label, parameters] of cases()) {
+				const result = await both(parameters);
+				try {
+					expectSame(result);
+				} catch (error) {
+					error.message = `${label}: ${error.message}`;
+					throw error;
+				}
+			}
+			// The Partner API side really paged: some reads took more than one page.
+			const pages = sandbox.requests().filter((r) => r.route === 'rest' && r.page > 0);
+			expect(pages.length).toBeGreaterThan(10);
+		}, 120_000);
+	},
+);
+
+test('Padding arrives as sent on both routes, and Trim Trailing Spaces removes it on both', async () => {
+	const plain = await both({
+		resource: 'attendance',
+		operation: 'getMany',
+		from: '2026-11-02',
+		to: '2026-11-02',
+		scope: 'all',
+		returnAll: true,
+	});
+	expectSame(plain);
+	expect(plain.rest.output.some((r) => /^AM +$/.test(r.CalendarName))).toBe(true);
+	const trimmed = await both({
+		resource: 'attendance',
+		operation: 'getMany',
+		from: '2026-11-02',
+		to: '2026-11-02',
+		scope: 'all',
+		returnAll: true,
+		options: { trimValues: true },
+	});
+	expectSame(trimmed);
+	expect(trimmed.rest.output.every((r) => !/ $/.test(String(r.CalendarName)))).toBe(true);
+});
+
+test('The trigger gives the same events over both routes: new, updated, left, restored', async () => {
+	const parameters = {
+		watch: 'students',
+		schoolId: '20001',
+		recordStatus: 'current',
+		triggerOn: ['new', 'updated', 'left', 'restored'],
+		includeInOutput: 'both',
+		fieldsToWatch: ['LastName', 'YearGroup', 'TutorGroup'],
+	};
+	const states = { soap: {}, rest: {} };
+	const pollBoth = async () => {
+		const out = {};
+		for (const [route, credentials, extra] of [
+			['soap', soap, {}],
+			['rest', rest, REST],
+		]) {
+			const r = await pollOnce({
+				parameters: { ...parameters, ...extra },
+				credentials,
+				staticData: states[route],
+			});
+			expect(r.error).toBeUndefined();
+			states[route] = r.staticData;
+			out[route] = r.items.map(({ detectedAt: _at, ...item }) => item);
+		}
+		expect(comparable(out.rest)).toEqual(comparable(out.soap));
+		return out.soap;
+	};
+	expect(await pollBoth()).toEqual([]); // baseline
+	const added = sandbox.changes.addStudent({
+		schoolId: 20001,
+		firstName: 'Zoë',
+		lastName: "O'Brien",
+		yearGroup: 7,
+	}).studentId;
+	expect((await pollBoth()).map((e) => e.event)).toEqual(['new']);
+	sandbox.changes.updateStudent({ schoolId: 20001, studentId: added, lastName: 'Byrne' });
+	expect((await pollBoth()).map((e) => e.event)).toEqual(['updated']);
+	sandbox.changes.markLeaver({ schoolId: 20001, studentId: added });
+	expect((await pollBoth()).map((e) => e.event)).toEqual(['left']);
+	sandbox.changes.restoreLeaver({ schoolId: 20001, studentId: added });
+	expect((await pollBoth()).map((e) => e.event)).toEqual(['restored']);
+	expect(await pollBoth()).toEqual([]);
+});
+
+test('Switching an active trigger from SOAP to the Partner API re-baselines quietly (no flood)', async () => {
+	const parameters = {
+		watch: 'students',
+		recordStatus: 'current',
+		triggerOn: ['new', 'updated', 'left', 'restored'],
+	};
+	const first = await pollOnce({ parameters, credentials: soap });
+	const switched = await pollOnce({
+		parameters: { ...parameters, ...REST },
+		credentials: rest,
+		staticData: first.staticData,
+	});
+	expect(switched.error).toBeUndefined();
+	expect(switched.items).toEqual([]);
+});
+
+test('The eligible roster is the same over both routes', async () => {
+	const parameters = {
+		operation: 'getRoster',
+		preset: 'parentsEvening',
+		kinds: ['student', 'contact', 'teacher', 'class'],
+		lawfulBasis: 'fromBromcom',
+	};
+	const type = 'n8n-nodes-bromcom.bromcomEligibility';
+	const outputs = {};
+	for (const [route, credentials, extra] of [
+		['soap', soap, {}],
+		['rest', rest, REST],
+	]) {
+		const { run, error } = await runNode({
+			type,
+			parameters: { ...parameters, ...extra },
+			credentials,
+		});
+		expect(error).toBeUndefined();
+		outputs[route] = run.data.resultData.runData.Bromcom[0].data.main.map((out) =>
+			out.map((i) => i.json),
+		);
+	}
+	expect(outputs.soap[0].length).toBeGreaterThan(100);
+	expect(outputs.soap[1].length).toBeGreaterThan(0);
+	expect(shape(outputs.rest)).toEqual(shape(outputs.soap));
+	expect(comparable(outputs.rest)).toEqual(comparable(outputs.soap));
+});
+
+test('The column picker and the entity picker work over the Partner API; the entity list is marked unverified', async () => {
+	const columns = await loadOptions({
+		kind: 'loadOptions',
+		method: 'getColumns',
+		parameters: { ...REST, resource: 'student', operation: 'getMany' },
+		credentials: rest,
+	});
+	expect(columns.map((c) => c.name)).toEqual(sandbox.columns('Students').map(([n]) => n));
+	const entities = await loadOptions({
+		kind: 'listSearch',
+		method: 'searchEntities',
+		parameters: { ...REST, resource: 'entity', operation: 'getMany' },
+		credentials: rest,
+		filter: 'flat',
+	});
+	expect(entities.results).toEqual([
+		expect.objectContaining({
+			value: 'StudentFlatView',
+			description: expect.stringMatching(/not checked/i),
+		}),
+	]);
+});
