@@ -17,6 +17,7 @@ import {
 	CREDENTIAL_TYPE,
 	resolveBaseUrl,
 	routeOf,
+	secretsOf,
 } from '../transport';
 import { partnerBaseUrl, restPost } from '../transport/rest';
 import {
@@ -29,7 +30,7 @@ import {
 	type OperationSpec,
 	type ParamValue,
 } from '../core/wire/envelope';
-import { BromcomError } from '../core/wire/errors';
+import { BromcomError, redact } from '../core/wire/errors';
 import {
 	elementContent,
 	faultToError,
@@ -373,9 +374,12 @@ export async function performWrite(
 	try {
 		// The client's write policy: retried only while nothing can have reached Bromcom.
 		if (rest) {
-			body = (
-				await restPost(await connectionOf(ctx), rest.entity, { schoolId, ...rest.body }, settings)
-			).text;
+			const connection = await connectionOf(ctx);
+			// The answer's text may echo anything: it is shown (in messages and the audit) redacted.
+			body = redact(
+				(await restPost(connection, rest.entity, { schoolId, ...rest.body }, settings)).text,
+				secretsOf(connection.credentials),
+			);
 		} else {
 			body = await callWrite(ctx, wireName, spec, values, settings);
 		}

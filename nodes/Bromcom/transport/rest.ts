@@ -292,7 +292,19 @@ export async function restRead(
 	const classify = partnerStatusError(what, schoolId);
 	const origin = new URL(base).origin;
 
-	return await withPolicy('read', options.attempts ?? POLICY.attempts, async () => {
+	// Every error leaves through the redaction, whichever step raised it (an answer's "success": false
+	// is raised after the exchange, and echoes whatever the server put in its message).
+	return await rethrowOnRoute(readAll(), secrets);
+
+	async function readAll(): Promise<StreamedDataSet> {
+		return await withPolicy(
+			'read',
+			options.attempts ?? POLICY.attempts,
+			async () => await readOnce(),
+		);
+	}
+
+	async function readOnce(): Promise<StreamedDataSet> {
 		const consume = probe ? undefined : options.consumer?.();
 		const rows: DataSetRow[] = [];
 		const sample: Array<Record<string, unknown>> = [];
@@ -409,7 +421,7 @@ export async function restRead(
 			rows,
 			truncated,
 		};
-	});
+	}
 }
 
 async function rethrowOnRoute<T>(work: Promise<T>, secrets: string[]): Promise<T> {
