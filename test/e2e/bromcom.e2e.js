@@ -24,6 +24,7 @@ function binaryText(b) {
 }
 
 const PASSWORD = 'E2e-Secr3t!pw&<x>';
+const APP_SECRET = 'E2e-App&<secret> 7';
 const PORT = Number(process.env.E2E_PORT || 5790);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-e2e-'));
 const home = path.join(work, 'home');
@@ -75,6 +76,16 @@ before(async () => {
 				note: 'no permissions yet',
 			},
 		],
+		applications: [
+			{
+				applicationId: 'e2e-app',
+				applicationSecret: APP_SECRET,
+				schools: '*',
+				entities: '*',
+				write: true,
+				note: 'e2e',
+			},
+		],
 	});
 	const url = await sandbox.start(0);
 	const nodeBin = rt.ensureNode24();
@@ -91,7 +102,8 @@ before(async () => {
 			path.join(wfDir, file),
 			fs
 				.readFileSync(path.join(__dirname, 'workflows', file), 'utf8')
-				.replace(/__PERSON_ID__/g, String(personId)),
+				.replace(/__PERSON_ID__/g, String(personId))
+				.replace(/__STAFF_ID__/g, String(sandbox.rows('Staff', 20001)[0].StaffID)),
 		);
 	}
 	const credentials = [
@@ -106,6 +118,18 @@ before(async () => {
 				username: 'e2e-user',
 				password: PASSWORD,
 				ignoreSslIssues: false,
+			},
+		},
+		{
+			id: 'bromcomPartner01',
+			name: 'Bromcom Partner Sandbox',
+			type: 'bromcomPartnerApi',
+			data: {
+				applicationId: 'e2e-app',
+				applicationSecret: APP_SECRET,
+				schoolId: '20001',
+				baseUrl: url,
+				pageSize: 40,
 			},
 		},
 	];
@@ -148,6 +172,38 @@ test("Students Get Many (Current) in real n8n returns the sandbox's current stud
 	assert.equal(typeof rows[0].YearGroup, 'string');
 	assert.match(rows[0].StartDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
 	assert.equal(rows[0].EndDate, null);
+});
+
+test('The same Students workflow over the Partner API in real n8n gives the same items, paged; a behaviour event is recorded once, secret in headers only', async () => {
+	const soapRows = outputOf(await execute('e2eStudents0000001'), 'Bromcom');
+	sandbox.clearAudit();
+	sandbox.clearRequests();
+	const run = await execute('e2ePartner0000001');
+	const restRows = outputOf(run, 'Bromcom');
+	const wall = (v) =>
+		typeof v === 'string'
+			? v.replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)([+-]\d\d:\d\d)$/, '$1')
+			: v;
+	const comparable = (rows) =>
+		rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, wall(v)])));
+	assert.deepEqual(comparable(restRows), comparable(soapRows));
+	assert.deepEqual(
+		restRows.map((r) => Object.keys(r)),
+		soapRows.map((r) => Object.keys(r)),
+	);
+	const calls = sandbox.requests().filter((r) => r.route === 'rest');
+	assert.ok(calls.filter((r) => r.entity === 'Students').length > 1, 'the read was paged');
+	assert.ok(calls.every((r) => r.applicationId === 'e2e-app' && r.secretInQuery === false));
+	const [event] = outputOf(run, 'Behaviour');
+	assert.equal(event.status, 'sent', JSON.stringify(event));
+	const writes = sandbox.audit().filter((a) => a.route === 'rest');
+	assert.equal(writes.length, 1);
+	assert.equal(writes[0].params.studentId, personId);
+	assert.equal(writes[0].params.eventDate, '2026-11-18T13:05:00.000Z');
+	assert.ok(
+		!JSON.stringify(run).includes(APP_SECRET),
+		'the application secret is in the execution',
+	);
 });
 
 test("Every example in examples/ runs as shipped and gives the sandbox's numbers; the trigger examples are published and activate", async () => {
@@ -453,6 +509,42 @@ test('Credential test through n8n: a real read proves it; wrong password, no per
 				!JSON.stringify(r).includes(PASSWORD),
 				'the password appears in a credential test result',
 			);
+		// The Partner API credential, tested by n8n itself: a real read, or what to fix.
+		const testPartner = async (data) => {
+			const res = await fetch(`${server.base}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', cookie },
+				body: JSON.stringify({
+					credentials: { id: '', name: 'Partner check', type: 'bromcomPartnerApi', data },
+				}),
+			});
+			const body = /** @type {any} */ (await res.json());
+			return body.data ?? body;
+		};
+		const partner = {
+			applicationId: 'e2e-app',
+			applicationSecret: APP_SECRET,
+			schoolId: '20001',
+			baseUrl: sandbox.url,
+			pageSize: 100000,
+		};
+		const granted = await testPartner(partner);
+		assert.equal(granted.status, 'OK', JSON.stringify(granted));
+		assert.match(
+			granted.message,
+			/^Connection successful: the Partner API accepted the application for school 20001/,
+		);
+		const wrongSecret = await testPartner({ ...partner, applicationSecret: 'not-it' });
+		assert.equal(wrongSecret.status, 'Error', JSON.stringify(wrongSecret));
+		assert.match(wrongSecret.message, /HTTP 401.*Application ID and Application Secret/);
+		const notInstalled = await testPartner({ ...partner, schoolId: '99999' });
+		assert.equal(notInstalled.status, 'Error', JSON.stringify(notInstalled));
+		assert.match(notInstalled.message, /HTTP 403.*Config > Setup > Partner Applications/);
+		for (const r of [granted, wrongSecret, notInstalled])
+			assert.ok(
+				!JSON.stringify(r).includes(APP_SECRET),
+				'the secret appears in a credential test result',
+			);
 	} finally {
 		await hostile.stop();
 		await server.stop();
@@ -562,15 +654,18 @@ async function triggerScenario() {
 	assert.equal((await triggerExecutions(cookie)).length, 2);
 }
 
-test("The password never appears in n8n's stored data or logs", () => {
+test("The password and the application secret never appear in n8n's stored data or logs", () => {
 	const db = fs.readFileSync(path.join(home, '.n8n', 'database.sqlite'));
-	for (const form of [
-		PASSWORD,
-		PASSWORD.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-	]) {
-		assert.equal(db.includes(Buffer.from(form)), false, 'password found in database.sqlite');
-		assert.equal(logs.includes(form), false, 'password found in n8n output');
-	}
 	const wal = path.join(home, '.n8n', 'database.sqlite-wal');
-	if (fs.existsSync(wal)) assert.equal(fs.readFileSync(wal).includes(Buffer.from(PASSWORD)), false);
+	for (const secret of [PASSWORD, APP_SECRET]) {
+		for (const form of [
+			secret,
+			secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+			encodeURIComponent(secret),
+		]) {
+			assert.equal(db.includes(Buffer.from(form)), false, 'a secret found in database.sqlite');
+			assert.equal(logs.includes(form), false, 'a secret found in n8n output');
+		}
+		if (fs.existsSync(wal)) assert.equal(fs.readFileSync(wal).includes(Buffer.from(secret)), false);
+	}
 });
