@@ -116,7 +116,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('the request', () => {
 	test('the secret travels in the ApplicationId/ApplicationSecret headers, never the URL; schoolId and {page:0} in the query; keys come back with SOAP names', async () => {
-		let headers;
+		/** @type {Record<string, any>} */
+		let headers = {};
 		hostile.handle = (req, res) => {
 			headers = req.headers;
 			answer(200, page(rowsOf(3)))(req, res);

@@ -309,6 +309,16 @@ describe.each([
 					},
 				],
 				[
+					'Entity › Get Many (Yes/No converted)',
+					{
+						resource: 'entity',
+						operation: 'getMany',
+						entity: { __rl: true, mode: 'name', value: 'StudentFlatView' },
+						returnAll: true,
+						options: { yesNoToBoolean: true },
+					},
+				],
+				[
 					'Entity › Get Many (trimmed values)',
 					{
 						resource: 'entity',
@@ -450,6 +460,52 @@ test('The eligible roster is the same over both routes', async () => {
 	expect(outputs.soap[1].length).toBeGreaterThan(0);
 	expect(shape(outputs.rest)).toEqual(shape(outputs.soap));
 	expect(comparable(outputs.rest)).toEqual(comparable(outputs.soap));
+});
+
+test('Convert Yes/No to Booleans turns exactly "Yes"/"No" into true/false, on both routes alike', async () => {
+	const flat = await both({
+		resource: 'entity',
+		operation: 'getMany',
+		entity: { __rl: true, mode: 'name', value: 'StudentFlatView' },
+		returnAll: true,
+		options: { yesNoToBoolean: true },
+	});
+	expectSame(flat);
+	const raw = sandbox.rows('StudentFlatView');
+	expect(flat.rest.output.map((r) => r.EALFlag)).toEqual(raw.map((r) => r.EALFlag === 'Yes'));
+	expect(new Set(flat.rest.output.map((r) => typeof r.Contact1ParentalResponsibility))).toEqual(
+		new Set(raw.map((r) => (r.Contact1ParentalResponsibility === null ? 'object' : 'boolean'))),
+	);
+});
+
+test('Export Roster (SDS v2.1, two schools) writes byte-identical files over both routes', async () => {
+	const parameters = {
+		operation: 'exportRoster',
+		preset: 'parentsEvening',
+		lawfulBasis: 'fromBromcom',
+		schoolIds: '20001, 20002',
+		format: 'sds21',
+		trustName: 'Northfield Learning Trust',
+		trustId: 'TR01234',
+		includeClasses: true,
+		includeContacts: true,
+	};
+	const type = 'n8n-nodes-bromcom.bromcomEligibility';
+	const files = {};
+	for (const [route, credentials, extra] of [
+		['soap', soap, {}],
+		['rest', rest, REST],
+	]) {
+		const r = await runNode({ type, parameters: { ...parameters, ...extra }, credentials });
+		expect(r.error).toBeUndefined();
+		files[route] = Object.values(r.items[0].binary).map((b) => [
+			b.fileName,
+			Buffer.from(b.data, 'base64').toString('utf8'),
+		]);
+	}
+	expect(files.soap.length).toBeGreaterThanOrEqual(6);
+	expect(files.soap.find(([n]) => n === 'users.csv')[1].split('\n').length).toBeGreaterThan(100);
+	expect(files.rest).toEqual(files.soap);
 });
 
 test('The column picker and the entity picker work over the Partner API; the entity list is marked unverified', async () => {

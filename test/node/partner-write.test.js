@@ -209,12 +209,14 @@ test('dry run: the exact request with the secret hidden; nothing sent', async ()
 
 test('invalid input is a per-item error naming the field; nothing is sent', async () => {
 	const run = activeWorkflow(EVENT());
-	for (const [extra, pattern] of [
+	/** @type {Array<[Record<string, any>, RegExp]>} */
+	const cases = [
 		[{ studentId: 'abc' }, /Invalid studentId: Student ID must be a whole number/],
 		[{ eventDate: '2026-02-30' }, /Invalid eventDate: Event Date must be a real date/],
 		[{ adjustment: 2.5 }, /Invalid adjustment: Points must be a whole number/],
 		[{ classId: '1e3' }, /Invalid classId/],
-	]) {
+	];
+	for (const [extra, pattern] of cases) {
 		const r = await run(extra, [{ student }, { student }]);
 		expect(r.output).toHaveLength(2);
 		expect(r.output[0].error).toMatch(pattern);

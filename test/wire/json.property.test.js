@@ -166,12 +166,14 @@ test('cut-off and corrupted documents: the same as JSON.parse, or a BromcomError
 });
 
 test('a body that is not JSON says what it is', () => {
-	for (const [body, what] of [
+	/** @type {Array<[string, RegExp]>} */
+	const bodies = [
 		['<!DOCTYPE html><html>', /web page \(HTML\)/],
 		['<?xml version="1.0"?><soap:Envelope/>', /XML/],
 		['', /empty body/],
 		['Service Unavailable', /not JSON/],
-	]) {
+	];
+	for (const [body, what] of bodies) {
 		const reader = new JsonEnvelopeReader();
 		expect(() => {
 			reader.write(body);

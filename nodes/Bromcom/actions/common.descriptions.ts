@@ -196,6 +196,14 @@ export function readOptionsProperty(extra: INodeProperties[] = []): INodePropert
 					'Keep only these columns (data minimisation). Bromcom always sends every column; the others are dropped as soon as they arrive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
+				displayName: 'Convert Yes/No to Booleans',
+				name: 'yesNoToBoolean',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to turn text values that are exactly "Yes" or "No" (Bromcom writes many flags this way, for example EALFlag) into true and false. Off: every value exactly as Bromcom sent it. The same on both routes.',
+			},
+			{
 				displayName: 'Trim Trailing Spaces',
 				name: 'trimValues',
 				type: 'boolean',

@@ -141,7 +141,7 @@ export function singleRecordOptions(): INodeProperties {
 	return {
 		...all,
 		options: (all.options as INodeProperties[]).filter((o) =>
-			['fields', 'timeout', 'attempts', 'trimValues'].includes(o.name),
+			['fields', 'timeout', 'attempts', 'trimValues', 'yesNoToBoolean'].includes(o.name),
 		),
 	};
 }

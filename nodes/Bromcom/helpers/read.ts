@@ -35,6 +35,8 @@ export interface ItemSettings extends CallOptions {
 	maxRows?: number;
 	/** Options > Trim Trailing Spaces. */
 	trimValues?: boolean;
+	/** Options > Convert Yes/No to Booleans. */
+	yesNoToBoolean?: boolean;
 }
 
 /** School ID from the node (empty = the credential's) and the request options of item `i`. */
@@ -49,6 +51,7 @@ export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
 		timeoutMs: timeout * 1000,
 		attempts: Math.max(1, Math.min(10, Math.floor(attempts))),
 		trimValues: options.trimValues === true,
+		yesNoToBoolean: options.yesNoToBoolean === true,
 	};
 }
 
@@ -235,7 +238,30 @@ export async function read(
 		action: `reading ${entity}`,
 	});
 	if (settings.trimValues) for (const row of data.rows) trimRow(row);
+	if (settings.yesNoToBoolean) for (const row of data.rows) yesNoRow(row);
 	return data;
+}
+
+/**
+ * Turns "Yes"/"No" text values (trailing padding ignored) into true/false, in place. Only these two
+ * exact words: "Y", "yes" or "True" stay text, so nothing is guessed.
+ */
+export function yesNoRow(row: DataSetRow): DataSetRow {
+	for (const key of Object.keys(row)) {
+		const value = row[key];
+		if (typeof value !== 'string' || value.length < 2 || value.length > 40) continue;
+		const word = value.trimEnd();
+		if (word !== 'Yes' && word !== 'No') continue;
+		if (key === '__proto__')
+			Object.defineProperty(row, key, {
+				value: word === 'Yes',
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		else row[key] = word === 'Yes';
+	}
+	return row;
 }
 
 /** Removes trailing padding from every string value of a row, in place. */
