@@ -14,7 +14,61 @@ const {
 	ExecutionLifecycleHooks,
 	PollContext,
 	LoadOptionsContext,
+	DataDeduplicationService,
 } = require('n8n-core');
+
+/**
+ * n8n's deduplication store (the processed_data table in a real n8n, where the write ledger of a
+ * production run lives), held in memory for the in-process tests with the same semantics as n8n's
+ * DeduplicationHelper in "entries" mode: per workflow and node, a list of entries, the oldest dropped
+ * past maxEntries. The e2e suites run against n8n's real one.
+ */
+class MemoryDeduplicator {
+	constructor() {
+		/** @type {Map<string, string[]>} */
+		this.lists = new Map();
+	}
+	listOf(scope, contextData) {
+		const key = `${contextData.workflow.id}|${scope === 'node' ? `n:${contextData.node.id}` : ''}`;
+		if (!this.lists.has(key)) this.lists.set(key, []);
+		return /** @type {string[]} */ (this.lists.get(key));
+	}
+	async checkProcessedAndRecord(items, scope, contextData, options) {
+		const list = this.listOf(scope, contextData);
+		const seen = new Set(list);
+		const out = { new: [], processed: [] };
+		for (const item of items) {
+			const value = String(item);
+			if (seen.has(value)) out.processed.push(item);
+			else {
+				out.new.push(item);
+				list.push(value);
+				seen.add(value);
+			}
+		}
+		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
+		return out;
+	}
+	async removeProcessed(items, scope, contextData) {
+		const list = this.listOf(scope, contextData);
+		const drop = new Set(items.map(String));
+		const kept = list.filter((v) => !drop.has(v));
+		list.length = 0;
+		list.push(...kept);
+	}
+	async clearAllProcessedItems(scope, contextData) {
+		this.listOf(scope, contextData).length = 0;
+	}
+	async getProcessedDataCount(scope, contextData) {
+		return this.listOf(scope, contextData).length;
+	}
+}
+const deduplicator = new MemoryDeduplicator();
+try {
+	void DataDeduplicationService.init(deduplicator);
+} catch {
+	// already initialised in this module registry
+}
 
 // Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package.
 const from = process.env.BROMCOM_FROM_DIST ? '../../dist/' : '../../';
@@ -210,8 +264,15 @@ async function runNode({
 		staticData: staticData ? JSON.parse(JSON.stringify(staticData)) : undefined,
 	});
 	const hooks = new ExecutionLifecycleHooks(mode, 'test-exec', workflowData);
+	// n8n's hook gets the static data to save as its second argument only when a node changed it: a
+	// worker in queue mode then saves the whole object (see README, Running at scale).
+	let savedStaticData;
 	const done = new Promise((resolve) =>
-		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+		hooks.addHandler('workflowExecuteAfter', (run, newStaticData) => {
+			savedStaticData =
+				newStaticData === undefined ? undefined : JSON.parse(JSON.stringify(newStaticData));
+			resolve(run);
+		}),
 	);
 	const data = additionalData(hooks, { 'cred-1': credentials });
 	const runExecutionData = createRunExecutionData({
@@ -229,6 +290,7 @@ async function runNode({
 		run,
 		workflow,
 		staticData: JSON.parse(JSON.stringify(workflow.staticData)),
+		savedStaticData,
 		items: main,
 		output: main.map((i) => i.json),
 		error: run.data.resultData.error,
@@ -362,6 +424,7 @@ module.exports = {
 	sandboxCredential,
 	partnerCredential,
 	credentialKey,
+	deduplicator,
 	shutdown,
 	nodeTypes,
 	registerNodeType,

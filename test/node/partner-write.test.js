@@ -8,6 +8,7 @@ const { CredentialTestContext } = require('n8n-core');
 const { createSandbox } = require('../../sandbox/server');
 const {
 	NODE_TYPES,
+	deduplicator,
 	partnerCredential,
 	runNode,
 	sandboxCredential,
@@ -173,9 +174,22 @@ test('the same active workflow run twice sends one write; the second run says sk
 	expect(writes()).toHaveLength(1);
 });
 
+test('a production write keeps its ledger out of static data: n8n has nothing to save, in queue mode no stale copy of the trigger can be written back', async () => {
+	const r = await activeWorkflow(EVENT({ comment: 'No static data' }))();
+	expect(r.output[0].status).toBe('sent');
+	expect(r.staticData).toEqual({});
+	expect(r.savedStaticData).toBeUndefined();
+	// The second run of the same workflow still knows the write: the ledger is in n8n's store.
+	const again = await activeWorkflow(EVENT({ comment: 'No static data' }))();
+	expect(again.output[0]).toMatchObject({ status: 'skippedDuplicate', ledger: 'workflow' });
+	expect(again.output[0].confirmedBy).toBeUndefined();
+	expect(writes()).toHaveLength(1);
+});
+
 test('with the ledger lost, Bromcom is read back first and the write is not sent again', async () => {
 	const first = activeWorkflow(EVENT({ comment: 'Ledger lost' }));
 	expect((await first()).output[0].status).toBe('sent');
+	deduplicator.lists.clear(); // n8n's store emptied (for example Remove Duplicates' Clean Database)
 	const fresh = activeWorkflow(EVENT({ comment: 'Ledger lost' }));
 	const r = await fresh();
 	expect(r.output[0]).toMatchObject({ status: 'skippedDuplicate', confirmedBy: 'readBack' });

@@ -4,8 +4,9 @@
  * when the outcome is unknown (a timeout or reset after the request left): check first where the
  * operation allows a read-back, otherwise stop and say so.
  *
- * The ledger lives in the workflow's static data. n8n saves it for active (production) executions; a
- * manual run keeps it for that run only, which every output item states (`ledger`).
+ * The ledger lives in n8n's deduplication store for production executions (see `ledgerFor`: never in
+ * the workflow's static data, which queue mode saves as a whole); a manual run keeps it for that run
+ * only, which every output item states (`ledger`).
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
@@ -153,14 +154,68 @@ export function validate<T extends z.ZodTypeAny>(schema: T, input: unknown): z.i
 
 // ---- Keys and ledger -------------------------------------------------------------------------------
 
-function ledgerOf(ctx: IExecuteFunctions): Record<string, LedgerEntry> {
+type LedgerState = LedgerEntry['s'];
+
+/** Where a write's idempotency key is remembered between runs. */
+interface Ledger {
+	get(key: string): Promise<{ s: LedgerState; t?: number } | undefined>;
+	set(key: string, s: LedgerState): Promise<void>;
+}
+
+/**
+ * A production run remembers its writes in n8n's deduplication store (the database table n8n keeps
+ * for the Remove Duplicates node, scoped to this node), not in the workflow's static data: in queue
+ * mode a worker saves the whole static-data object when an execution changed it, which would write
+ * back the Bromcom Trigger's state as it was when the execution started, and the main process's next
+ * poll would save over the ledger in turn. The store is shared by every worker and survives restarts.
+ * A manual run keeps its ledger in static data, which n8n does not save for manual runs.
+ */
+function ledgerFor(ctx: IExecuteFunctions, manual: boolean): Ledger {
+	const helpers = ctx.helpers as Partial<IExecuteFunctions['helpers']>;
+	if (
+		!manual &&
+		typeof helpers.checkProcessedAndRecord === 'function' &&
+		typeof helpers.removeProcessed === 'function'
+	) {
+		const options = { mode: 'entries' as const, maxEntries: LEDGER_LIMIT * 2 };
+		const check = helpers.checkProcessedAndRecord.bind(helpers);
+		const remove = helpers.removeProcessed.bind(helpers);
+		return {
+			async get(key) {
+				const sent = `${key}:sent`;
+				const unknown = `${key}:unknown`;
+				// The store can only check by recording: what was new is removed again at once.
+				const result = await check([sent, unknown], 'node', options);
+				if (result.new.length > 0) await remove(result.new, 'node', options);
+				const seen = new Set(result.processed.map(String));
+				if (seen.has(sent)) return { s: 'sent' };
+				if (seen.has(unknown)) return { s: 'unknown' };
+				return undefined;
+			},
+			async set(key, s) {
+				await check([`${key}:${s}`], 'node', options);
+				if (s === 'sent') await remove([`${key}:unknown`], 'node', options);
+			},
+		};
+	}
+	return {
+		async get(key) {
+			return staticLedger(ctx)[key];
+		},
+		async set(key, s) {
+			record(ctx, key, s);
+		},
+	};
+}
+
+function staticLedger(ctx: IExecuteFunctions): Record<string, LedgerEntry> {
 	const data = ctx.getWorkflowStaticData('node');
 	if (typeof data.writeLedger !== 'object' || data.writeLedger === null) data.writeLedger = {};
 	return data.writeLedger as unknown as Record<string, LedgerEntry>;
 }
 
 function record(ctx: IExecuteFunctions, key: string, s: LedgerEntry['s']) {
-	const ledger = ledgerOf(ctx);
+	const ledger = staticLedger(ctx);
 	ledger[key] = { s, t: Math.floor(Date.now() / 1000) };
 	const keys = Object.keys(ledger);
 	if (keys.length > LEDGER_LIMIT) {
@@ -282,14 +337,14 @@ export async function performWrite(
 		target: request.target,
 		ledger: manual ? 'thisRunOnly' : 'workflow',
 	};
-	const ledger = ledgerOf(ctx);
-	const previous = ledger[key];
+	const ledger = ledgerFor(ctx, manual);
+	const previous = await ledger.get(key);
 
 	if (previous?.s === 'sent') {
 		return {
 			status: 'skippedDuplicate',
 			...audit,
-			sentAt: new Date(previous.t * 1000).toISOString(),
+			...(previous.t === undefined ? {} : { sentAt: new Date(previous.t * 1000).toISOString() }),
 			message: 'This write was already sent (same idempotency key): not sent again.',
 		};
 	}
@@ -337,7 +392,7 @@ export async function performWrite(
 		// cannot vouch for this key, Bromcom itself is asked first where the write can be read back, so a
 		// re-run after a crash mid-batch does not send again what already arrived.
 		if ((await safeReadBack(request, settings)) === true) {
-			record(ctx, key, 'sent');
+			await ledger.set(key, 'sent');
 			return {
 				status: 'skippedDuplicate',
 				...audit,
@@ -351,7 +406,7 @@ export async function performWrite(
 	if (previous?.s === 'unknown') {
 		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
 		if (applied === true) {
-			record(ctx, key, 'sent');
+			await ledger.set(key, 'sent');
 			return {
 				status: 'skippedDuplicate',
 				...audit,
@@ -393,7 +448,7 @@ export async function performWrite(
 	): Promise<IDataObject> => {
 		const applied = request.readBack ? await safeReadBack(request, settings) : undefined;
 		if (applied === true) {
-			record(ctx, key, 'sent');
+			await ledger.set(key, 'sent');
 			return {
 				status: 'sent',
 				...audit,
@@ -402,7 +457,7 @@ export async function performWrite(
 				message: appliedMessage,
 			};
 		}
-		record(ctx, key, 'unknown');
+		await ledger.set(key, 'unknown');
 		throw new BromcomError({
 			kind: 'unknownOutcome',
 			message: `${unknownMessage}, so Bromcom may or may not have applied it (key ${key}). It was not resent`,
@@ -439,7 +494,7 @@ export async function performWrite(
 			message: `Bromcom answered "false" to ${wireName}: the write was not applied (for example the record does not exist or there was nothing to change)`,
 		});
 	}
-	record(ctx, key, 'sent');
+	await ledger.set(key, 'sent');
 	return { status: 'sent', ...audit, sentAt: new Date().toISOString(), response };
 }
 
