@@ -162,6 +162,7 @@ function createHandler(ctx) {
 		}
 
 		const schoolId = params.schoolID ?? params.schoolId;
+		if (ctx.load) ctx.load.begin(schoolId, res);
 		Object.assign(record, {
 			operation,
 			binding,

@@ -211,6 +211,7 @@ function createRest(ctx, options = {}) {
 
 		const schoolId = Number(param(url, 'schoolid'));
 		record.schoolId = schoolId;
+		if (ctx.load) ctx.load.begin(schoolId, res);
 		const raw = param(url, 'entityfilter') ?? '';
 		const m = /\{page:(\d+)\}$/.exec(raw);
 		const page = m ? Number(m[1]) : 0;
@@ -272,6 +273,7 @@ function createRest(ctx, options = {}) {
 		}
 		const schoolId = Number(body.schoolId ?? body.schoolID);
 		record.schoolId = schoolId;
+		if (ctx.load) ctx.load.begin(schoolId, res);
 		const rule = faults.take({ service: 'PartnerApi', operation: 'POST', entity, schoolId });
 		if (rule) record.injected = rule.kind;
 		if (rule && rule.kind !== 'resetAfterApply' && (await applyFault(req, res, rule))) return;

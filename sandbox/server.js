@@ -35,7 +35,21 @@ function createSandbox(options = {}) {
 	const faults = createFaults();
 	const audit = [];
 	const requests = [];
-	const rest = createRest({ state, faults, audit, requests }, options);
+	// Requests in flight per school, and the most seen at once: what politeness limits bound.
+	const inFlight = new Map();
+	const peak = new Map();
+	const load = {
+		/** Counts a request for `schoolId` until `res` closes. */
+		begin(schoolId, res) {
+			const id = Number(schoolId);
+			if (!Number.isFinite(id)) return;
+			const now = (inFlight.get(id) || 0) + 1;
+			inFlight.set(id, now);
+			if (now > (peak.get(id) || 0)) peak.set(id, now);
+			res.once('close', () => inFlight.set(id, (inFlight.get(id) || 1) - 1));
+		},
+	};
+	const rest = createRest({ state, faults, audit, requests, load }, options);
 	let server = null;
 	const sockets = new Set();
 
@@ -80,6 +94,9 @@ function createSandbox(options = {}) {
 			audit.length = 0;
 		},
 		requests: () => requests.slice(),
+		/** The most requests seen at once per school since the last reset: { 20001: 2, … }. */
+		peakConcurrency: () => Object.fromEntries(peak),
+		resetConcurrency: () => peak.clear(),
 		clearRequests: () => {
 			requests.length = 0;
 		},
@@ -96,6 +113,7 @@ function createSandbox(options = {}) {
 				offsetMode,
 				httpGetEnabled: options.httpGet !== false,
 				rest,
+				load,
 			});
 			server = http.createServer((req, res) => {
 				handle(req, res).catch((e) => {

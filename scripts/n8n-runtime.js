@@ -236,6 +236,65 @@ async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } 
 	};
 }
 
+/**
+ * Starts `n8n worker --concurrency=N` (queue mode); resolves once its health check answers
+ * (QUEUE_HEALTH_CHECK_ACTIVE/PORT in `env`). `kill()` ends it with SIGKILL, as a crash would.
+ * @param {{ nodeBin: string, cli: string, env: Record<string, string> }} n8n
+ * @param {{ concurrency?: number, timeoutMs?: number, onOutput?: (chunk: string) => void }} [options]
+ */
+async function startWorker(
+	{ nodeBin, cli, env },
+	{ concurrency = 5, timeoutMs = 120000, onOutput } = {},
+) {
+	const child = spawn(path.join(nodeBin, 'node'), [cli, 'worker', `--concurrency=${concurrency}`], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	const collect = (d) => {
+		output += d;
+		if (onOutput) onOutput(String(d));
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	const health = `http://127.0.0.1:${env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child.exitCode !== null)
+			throw new Error(`n8n worker exited early (${child.exitCode}):\n${output.slice(-3000)}`);
+		try {
+			const res = await fetch(health);
+			if (res.ok) break;
+		} catch {
+			// not up yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(
+				`n8n worker did not start within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`,
+			);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	return {
+		child,
+		output: () => output,
+		async kill() {
+			if (child.exitCode !== null) return;
+			child.kill('SIGKILL');
+			await exited;
+		},
+		async stop() {
+			if (child.exitCode !== null) return;
+			child.kill('SIGTERM');
+			const t = setTimeout(() => child.kill('SIGKILL'), 20000);
+			await exited;
+			clearTimeout(t);
+		},
+	};
+}
+
 /** Creates the owner account on a fresh n8n and returns a session cookie. */
 async function ownerSession(base, owner) {
 	let res;
@@ -288,6 +347,7 @@ module.exports = {
 	n8nEnv,
 	n8nCli,
 	startN8n,
+	startWorker,
 	ownerSession,
 	parseExecuteOutput,
 	log,
