@@ -48,19 +48,7 @@ function createHandler(ctx) {
 			res.end(body);
 			return;
 		}
-		for (const chunk of chunks) {
-			if (res.destroyed) return;
-			if (rule && rule.kind === 'drip') {
-				for (let i = 0; i < chunk.length; i += rule.bytes || 2048) {
-					if (!res.write(chunk.slice(i, i + (rule.bytes || 2048))))
-						await new Promise((r) => res.once('drain', r));
-					await sleep(rule.ms ?? 50);
-				}
-			} else if (!res.write(chunk)) {
-				await new Promise((r) => res.once('drain', r));
-			}
-		}
-		res.end();
+		await writeChunks(res, chunks, rule);
 	}
 
 	async function handle(req, res) {
@@ -268,9 +256,29 @@ function createHandler(ctx) {
 	return handle;
 }
 
+/**
+ * Writes a response's chunks as they come (waiting for the socket to drain), or dripped slowly under
+ * a `drip` fault; stops when the client has gone. Both routes answer through it.
+ */
+async function writeChunks(res, chunks, rule) {
+	for (const chunk of chunks) {
+		if (res.destroyed) return;
+		if (rule && rule.kind === 'drip') {
+			for (let i = 0; i < chunk.length; i += rule.bytes || 2048) {
+				if (!res.write(chunk.slice(i, i + (rule.bytes || 2048))))
+					await new Promise((r) => res.once('drain', r));
+				await sleep(rule.ms ?? 50);
+			}
+		} else if (!res.write(chunk)) {
+			await new Promise((r) => res.once('drain', r));
+		}
+	}
+	res.end();
+}
+
 function plain(res, status, text) {
 	res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
 	res.end(text);
 }
 
-module.exports = { createHandler, plain };
+module.exports = { createHandler, plain, writeChunks };

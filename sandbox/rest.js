@@ -17,6 +17,7 @@
 const { FaultError } = require('./contract');
 const { findEntity } = require('./entities');
 const { IIS_500, IIS_503, LOGIN_PAGE } = require('./faults');
+const { writeChunks } = require('./http');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pad = (n, w = 2) => String(n).padStart(w, '0');
@@ -117,17 +118,7 @@ function createRest(ctx, options = {}) {
 			res.setHeader('Content-Length', Buffer.byteLength(cut));
 			return res.end(cut);
 		}
-		for (const chunk of chunks) {
-			if (res.destroyed) return;
-			if (rule && rule.kind === 'drip') {
-				for (let i = 0; i < chunk.length; i += rule.bytes || 2048) {
-					if (!res.write(chunk.slice(i, i + (rule.bytes || 2048))))
-						await new Promise((r) => res.once('drain', r));
-					await sleep(rule.ms ?? 50);
-				}
-			} else if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
-		}
-		res.end();
+		return await writeChunks(res, chunks, rule);
 	}
 
 	/** The JSON answer, streamed in batches of rows. */

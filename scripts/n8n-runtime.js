@@ -178,29 +178,36 @@ function n8nCli({ nodeBin, cli, env }, args, { timeoutMs = 180000 } = {}) {
 	});
 }
 
+/** Spawns an n8n command, its output collected (and passed to `onOutput`). */
+function spawnN8n({ nodeBin, cli, env }, args, onOutput) {
+	const child = spawn(path.join(nodeBin, 'node'), [cli, ...args], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: false,
+	});
+	const proc = { child, output: '' };
+	const collect = (d) => {
+		proc.output += d;
+		if (onOutput) onOutput(String(d));
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	return proc;
+}
+
 /** Starts `n8n start`; resolves once its REST API answers. */
 /**
  * @param {{ nodeBin: string, cli: string, env: Record<string, string> }} n8n
  * @param {{ timeoutMs?: number, onOutput?: (chunk: string) => void }} [options]
  */
 async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } = {}) {
-	const child = spawn(path.join(nodeBin, 'node'), [cli, 'start'], {
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: false,
-	});
-	let output = '';
-	const collect = (d) => {
-		output += d;
-		if (onOutput) onOutput(String(d));
-	};
-	child.stdout.on('data', collect);
-	child.stderr.on('data', collect);
+	const proc = spawnN8n({ nodeBin, cli, env }, ['start'], onOutput);
+	const { child } = proc;
 	const base = `http://127.0.0.1:${env.N8N_PORT}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (child.exitCode !== null)
-			throw new Error(`n8n exited early (${child.exitCode}):\n${output.slice(-3000)}`);
+			throw new Error(`n8n exited early (${child.exitCode}):\n${proc.output.slice(-3000)}`);
 		try {
 			// /healthz answers before the REST controllers are mounted, and while starting n8n answers
 			// "n8n is starting up. Please wait" with HTTP 200: wait for real JSON settings.
@@ -211,14 +218,16 @@ async function startN8n({ nodeBin, cli, env }, { timeoutMs = 120000, onOutput } 
 		}
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
-			throw new Error(`n8n did not start within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
+			throw new Error(
+				`n8n did not start within ${timeoutMs / 1000} s:\n${proc.output.slice(-3000)}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	return {
 		child,
 		base,
-		output: () => output,
+		output: () => proc.output,
 		async stop() {
 			if (child.exitCode !== null) return;
 			child.kill('SIGTERM');
@@ -246,22 +255,17 @@ async function startWorker(
 	{ nodeBin, cli, env },
 	{ concurrency = 5, timeoutMs = 120000, onOutput } = {},
 ) {
-	const child = spawn(path.join(nodeBin, 'node'), [cli, 'worker', `--concurrency=${concurrency}`], {
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let output = '';
-	const collect = (d) => {
-		output += d;
-		if (onOutput) onOutput(String(d));
-	};
-	child.stdout.on('data', collect);
-	child.stderr.on('data', collect);
+	const proc = spawnN8n(
+		{ nodeBin, cli, env },
+		['worker', `--concurrency=${concurrency}`],
+		onOutput,
+	);
+	const { child } = proc;
 	const health = `http://127.0.0.1:${env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (child.exitCode !== null)
-			throw new Error(`n8n worker exited early (${child.exitCode}):\n${output.slice(-3000)}`);
+			throw new Error(`n8n worker exited early (${child.exitCode}):\n${proc.output.slice(-3000)}`);
 		try {
 			const res = await fetch(health);
 			if (res.ok) break;
@@ -271,7 +275,7 @@ async function startWorker(
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
 			throw new Error(
-				`n8n worker did not start within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`,
+				`n8n worker did not start within ${timeoutMs / 1000} s:\n${proc.output.slice(-3000)}`,
 			);
 		}
 		await new Promise((r) => setTimeout(r, 500));
@@ -279,7 +283,7 @@ async function startWorker(
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	return {
 		child,
-		output: () => output,
+		output: () => proc.output,
 		async kill() {
 			if (child.exitCode !== null) return;
 			child.kill('SIGKILL');

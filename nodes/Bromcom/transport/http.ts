@@ -6,6 +6,7 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -149,6 +150,40 @@ export interface Connection {
 	credentials: ICredentialDataDecryptedObject;
 	send(request: IHttpRequestOptions): Promise<RawResponse>;
 }
+/**
+ * A credential test's connection. n8n hands a credential test only its legacy `request` helper and
+ * the decrypted credential, so each route puts its secrets in with `authenticate`; the request is
+ * otherwise the one the nodes send (streamed, no redirects, the same deadline).
+ */
+export function testerConnection(
+	ctx: ICredentialTestFunctions,
+	credentials: ICredentialDataDecryptedObject,
+	authenticate: (request: IHttpRequestOptions) => {
+		headers?: IHttpRequestOptions['headers'];
+		body?: string;
+		rejectUnauthorized?: boolean;
+	},
+): Connection {
+	return {
+		credentials,
+		send: async (request) => {
+			const response = (await ctx.helpers.request({
+				method: request.method,
+				uri: request.url,
+				resolveWithFullResponse: true,
+				simple: false,
+				followRedirect: false,
+				followAllRedirects: false,
+				useStream: true,
+				json: false,
+				timeout: request.timeout,
+				...authenticate(request),
+			})) as { body: unknown; statusCode: number; headers?: Record<string, unknown> };
+			return { body: response.body, statusCode: response.statusCode, headers: response.headers };
+		},
+	};
+}
+
 /** The body of an HTTP response as n8n's helper hands it over with `encoding: 'stream'`. */
 export interface BodyStream extends AsyncIterable<Uint8Array | string> {
 	destroy?: (error?: Error) => void;

@@ -44,6 +44,7 @@ import {
 	SCHEMA_SEARCH_CAP,
 	secretsOf,
 	streamExchange,
+	testerConnection,
 	withPolicy,
 	type BromcomContext,
 	type CallOptions,
@@ -189,34 +190,18 @@ export async function connectionOf(ctx: BromcomContext): Promise<Connection> {
 }
 
 /**
- * The credential tester's connection. n8n hands a credential test only its legacy `request` helper
- * and the decrypted credential, so the placeholders are filled here with the credential's own
- * function; the request is otherwise the same (streamed, no redirects, the same deadline).
+ * The credential tester's connection: the placeholders are filled with the credential's own function
+ * (n8n hands a credential test only its legacy `request` helper and the decrypted credential).
  */
 export function credentialTestConnection(
 	ctx: ICredentialTestFunctions,
 	credentials: ICredentialDataDecryptedObject,
 ): Connection {
-	return {
-		credentials,
-		send: async (request) => {
-			const response = (await ctx.helpers.request({
-				method: request.method,
-				uri: request.url,
-				headers: request.headers,
-				body: fillCredentialPlaceholders(String(request.body ?? ''), credentials),
-				resolveWithFullResponse: true,
-				simple: false,
-				followRedirect: false,
-				followAllRedirects: false,
-				useStream: true,
-				json: false,
-				timeout: request.timeout,
-				rejectUnauthorized: credentials.ignoreSslIssues !== true,
-			})) as { body: unknown; statusCode: number; headers?: Record<string, unknown> };
-			return { body: response.body, statusCode: response.statusCode, headers: response.headers };
-		},
-	};
+	return testerConnection(ctx, credentials, (request) => ({
+		headers: request.headers,
+		body: fillCredentialPlaceholders(String(request.body ?? ''), credentials),
+		rejectUnauthorized: credentials.ignoreSslIssues !== true,
+	}));
 }
 
 /**

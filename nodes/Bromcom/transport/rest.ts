@@ -33,6 +33,7 @@ import {
 	PENDING_CAP,
 	secretsOf,
 	streamExchange,
+	testerConnection,
 	withPolicy,
 	type CallOptions,
 	type Connection,
@@ -487,28 +488,13 @@ function partnerTestConnection(
 	ctx: ICredentialTestFunctions,
 	credentials: ICredentialDataDecryptedObject,
 ): Connection {
-	return {
-		credentials,
-		send: async (request) => {
-			const response = (await ctx.helpers.request({
-				method: request.method,
-				uri: request.url,
-				headers: {
-					...(request.headers ?? {}),
-					ApplicationId: String(credentials.applicationId ?? ''),
-					ApplicationSecret: String(credentials.applicationSecret ?? ''),
-				},
-				resolveWithFullResponse: true,
-				simple: false,
-				followRedirect: false,
-				followAllRedirects: false,
-				useStream: true,
-				json: false,
-				timeout: request.timeout,
-			})) as { body: unknown; statusCode: number; headers?: Record<string, unknown> };
-			return { body: response.body, statusCode: response.statusCode, headers: response.headers };
+	return testerConnection(ctx, credentials, (request) => ({
+		headers: {
+			...(request.headers ?? {}),
+			ApplicationId: String(credentials.applicationId ?? ''),
+			ApplicationSecret: String(credentials.applicationSecret ?? ''),
 		},
-	};
+	}));
 }
 
 /**
