@@ -61,7 +61,6 @@ export const KNOWN_COLUMNS: readonly string[] = [
 	'DFENumber',
 	'NHSNumber',
 	'LAInYearText',
-	'ID',
 ];
 
 const BY_REST_KEY: ReadonlyMap<string, string> = new Map(
