@@ -598,7 +598,13 @@ async function runInN8n(sandboxUrl, workflows, port, runs = Math.min(RUNS, 3)) {
 			const child = spawn(
 				path.join(nodeBin, 'node'),
 				[n8n.cli, 'execute', `--id=${w.id}`, '--rawOutput'],
-				{ env: n8n.env, stdio: ['ignore', fd, 'ignore'] },
+				{
+					// BROMCOM_BENCH_N8N_NODE_OPTIONS (for example `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles n8n.
+					env: process.env.BROMCOM_BENCH_N8N_NODE_OPTIONS
+						? { ...n8n.env, NODE_OPTIONS: process.env.BROMCOM_BENCH_N8N_NODE_OPTIONS }
+						: n8n.env,
+					stdio: ['ignore', fd, 'ignore'],
+				},
 			);
 			let peak = 0;
 			const timer = setInterval(() => {

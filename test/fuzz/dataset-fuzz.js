@@ -200,9 +200,9 @@ function documentOf(t) {
 }
 
 /** Feeds `xml` in chunks of random size (1 byte and up), the way a socket hands it over. */
-function chunked(xml, seed) {
+function chunked(xml, seed, columns) {
 	const rnd = prng(seed);
-	const reader = new DataSetReader();
+	const reader = new DataSetReader({ columns });
 	const rows = [];
 	let i = 0;
 	while (i < xml.length) {
@@ -233,6 +233,32 @@ function outcome(fn) {
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A column subset to project on, picked by the case's seed: some declared names and maybe an unknown one. */
+function projectionFor(t, one) {
+	const rnd = prng((t.seed ^ 0x5bd1e995) >>> 0);
+	const names = [...new Set([...(one.ok ? one.columns : []), ...t.columns.map(([n]) => n)])];
+	const pick = names.filter(() => rnd() < 0.4);
+	if (rnd() < 0.2) pick.push('NotAColumn');
+	return pick;
+}
+
+/** A row restricted to `keep`, in its own key order (what a projecting reader must give). */
+function restrict(rows, keep) {
+	const set = new Set(keep);
+	return rows.map((row) => {
+		const out = {};
+		for (const k of Object.keys(row))
+			if (set.has(k))
+				Object.defineProperty(out, k, {
+					value: row[k],
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
+		return out;
+	});
+}
 
 const mutation = fc.record({
 	kind: fc.constantFrom('truncate', 'delete', 'insert', 'swap', 'duplicateTag'),
@@ -315,6 +341,13 @@ function runFuzz({ cases, seed = Date.now() % 2 ** 31, maxMs = 1000 }) {
 				parts.ok && same(parts.rows, one.rows),
 				`chunked differs from one shot: ${parts.error?.message ?? JSON.stringify(parts.rows)}`,
 			);
+			// Projection: a reader keeping some columns gives exactly those columns of the same rows.
+			const keep = projectionFor(t, one);
+			const projected = outcome(() => chunked(xml, t.seed + 1, keep));
+			check(
+				projected.ok && same(projected.rows, restrict(one.rows, keep)),
+				`projected on ${JSON.stringify(keep)} differs: ${projected.error?.message ?? JSON.stringify(projected.rows)}`,
+			);
 			stats.generated++;
 			stats.oracleAgreed++;
 			stats.chunkedAgreed++;
@@ -335,6 +368,14 @@ function runFuzz({ cases, seed = Date.now() % 2 ** 31, maxMs = 1000 }) {
 			check(
 				one.ok === parts.ok && (!one.ok || same(one.rows, parts.rows)),
 				`chunked and one shot disagree: ${one.ok ? 'rows' : one.error.message} vs ${parts.ok ? 'rows' : parts.error.message}`,
+			);
+			// Projection accepts and rejects exactly the same documents (it reads every column the same way).
+			const keep = projectionFor(t, one);
+			const projected = outcome(() => chunked(xml, t.seed + 1, keep));
+			check(!projected.untyped, `untyped exception (projected): ${projected.error?.stack}`);
+			check(
+				projected.ok === one.ok && (!one.ok || same(projected.rows, restrict(one.rows, keep))),
+				`projected on ${JSON.stringify(keep)} and the full read disagree: ${one.ok ? 'rows' : one.error.message} vs ${projected.ok ? JSON.stringify(projected.rows) : projected.error.message}`,
 			);
 			stats.mutated++;
 			if (!one.ok) {

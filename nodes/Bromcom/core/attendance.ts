@@ -135,6 +135,14 @@ const emptyCounts = (): Record<AttendanceCategory, number> => ({
 const codeOf = (value: unknown): string =>
 	value === null || value === undefined ? '' : String(value).trim();
 
+interface MarkClass {
+	code: string;
+	/** The key in per-code counts (`-` for an empty mark). */
+	key: string;
+	category: AttendanceCategory | undefined;
+	late: boolean;
+}
+
 export class AttendanceTally {
 	readonly students = new Map<string, StudentTally>();
 	/** Codes no mapping, table or Bromcom meaning could place, with how often they were seen. */
@@ -168,31 +176,77 @@ export class AttendanceTally {
 		return found;
 	}
 
-	/** Adds a batch of mark rows. Rows of other sessions (lesson marks) are skipped. */
-	add(rows: readonly DataSetRow[]): void {
-		const { student, code: codeColumn, meaning, session } = this.columns;
-		for (let k = 0; k < rows.length; k++) {
-			const row = rows[k];
-			if (this.sessions && !this.sessions.has(codeOf(row[session as string]).toUpperCase()))
-				continue;
-			const id = codeOf(row[student]);
-			if (id === '') continue;
-			let tally = this.students.get(id);
-			if (!tally) {
+	/** Per raw StudentID value as it arrives (a number, or text maybe padded): its tally. */
+	private readonly byRawId = new Map<unknown, StudentTally | null>();
+	/** Per raw mark, then per raw meaning: the code as counted and its category. */
+	private readonly byRawCode = new Map<unknown, Map<unknown, MarkClass>>();
+	/** Per raw session value: whether it counts. */
+	private readonly byRawSession = new Map<unknown, boolean>();
+
+	private tallyOf(raw: unknown): StudentTally | null {
+		let tally = this.byRawId.get(raw);
+		if (tally !== undefined) return tally;
+		const id = codeOf(raw);
+		if (id === '') tally = null;
+		else {
+			tally = this.students.get(id) ?? null;
+			if (tally === null) {
 				tally = { counts: emptyCounts(), late: 0, unmapped: 0, codes: {} };
 				this.students.set(id, tally);
 			}
-			const code = codeOf(row[codeColumn]);
+		}
+		this.byRawId.set(raw, tally);
+		return tally;
+	}
+
+	private classOf(rawCode: unknown, rawMeaning: unknown): MarkClass {
+		let byMeaning = this.byRawCode.get(rawCode);
+		if (byMeaning === undefined) this.byRawCode.set(rawCode, (byMeaning = new Map()));
+		let hit = byMeaning.get(rawMeaning);
+		if (hit === undefined) {
+			const code = codeOf(rawCode);
+			hit = {
+				code,
+				key: code === '' ? '-' : code,
+				category: this.categoryOf(code, rawMeaning),
+				late: code.toUpperCase() === 'L',
+			};
+			byMeaning.set(rawMeaning, hit);
+		}
+		return hit;
+	}
+
+	/**
+	 * Adds a batch of mark rows. Rows of other sessions (lesson marks) are skipped. Each distinct raw
+	 * value (student, mark, meaning, session) is normalised once, then looked up: per mark, a few map
+	 * lookups and increments.
+	 */
+	add(rows: readonly DataSetRow[]): void {
+		const { student, code: codeColumn, meaning, session } = this.columns;
+		const sessions = this.sessions;
+		for (let k = 0; k < rows.length; k++) {
+			const row = rows[k];
+			if (sessions !== undefined) {
+				const raw = row[session as string];
+				let counts = this.byRawSession.get(raw);
+				if (counts === undefined) {
+					counts = sessions.has(codeOf(raw).toUpperCase());
+					this.byRawSession.set(raw, counts);
+				}
+				if (!counts) continue;
+			}
+			const tally = this.tallyOf(row[student]);
+			if (tally === null) continue;
+			const mark = this.classOf(row[codeColumn], meaning ? row[meaning] : undefined);
 			this.marks++;
-			tally.codes[code === '' ? '-' : code] = (tally.codes[code === '' ? '-' : code] ?? 0) + 1;
-			const category = this.categoryOf(code, meaning ? row[meaning] : undefined);
-			if (category === undefined) {
+			tally.codes[mark.key] = (tally.codes[mark.key] ?? 0) + 1;
+			if (mark.category === undefined) {
 				tally.unmapped++;
-				this.unmappedCodes.set(code, (this.unmappedCodes.get(code) ?? 0) + 1);
+				this.unmappedCodes.set(mark.code, (this.unmappedCodes.get(mark.code) ?? 0) + 1);
 				continue;
 			}
-			tally.counts[category]++;
-			if (code.toUpperCase() === 'L') tally.late++;
+			tally.counts[mark.category]++;
+			if (mark.late) tally.late++;
 		}
 	}
 

@@ -17,6 +17,7 @@ import { sleep } from 'n8n-workflow';
 import type { ParsedDataSet, DataSetRow } from '../core/wire/dataset';
 import { BromcomError, CODE_WORDS, redact, withoutErrorCodes } from '../core/wire/errors';
 import { delayMs, shouldRetry, type CallKind } from '../core/policy';
+import { Utf8StreamDecoder } from './utf8';
 
 /** Generous by default: .NET clients of this API wait 10–11 minutes for large pulls (docs/bromcom-facts.md, Paging, size and time). */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -196,10 +197,14 @@ export const SCHEMA_SEARCH_CAP = 16 * 1024 * 1024;
 /** No single row, tag or schema may make the reader hold more than this. */
 export const PENDING_CAP = 256 * 1024 * 1024;
 
-type Decoder = InstanceType<typeof TextDecoder>;
+interface Decoder {
+	decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
 
 export function decoderFor(headers: Record<string, unknown>): Decoder {
 	const charset = /charset\s*=\s*"?([\w-]+)/i.exec(headerOf(headers, 'content-type') ?? '')?.[1];
+	// UTF-8 (what Bromcom sends, and the default): the native decoder, same text as TextDecoder's.
+	if (charset === undefined || /^utf-?8$/i.test(charset)) return new Utf8StreamDecoder();
 	try {
 		return new TextDecoder(charset ?? 'utf-8');
 	} catch {
@@ -390,6 +395,11 @@ export interface ReadOptions extends CallOptions {
 	 * consumer and nothing is counted twice; the result's `rows` is then empty.
 	 */
 	consumer?: () => (rows: DataSetRow[]) => void;
+	/**
+	 * Only these columns are kept in the rows (the others are still read and checked): a consumer that
+	 * needs a few columns of a long read makes a few values per row. Undefined: every column.
+	 */
+	columns?: readonly string[];
 }
 
 export interface StreamedDataSet extends ParsedDataSet {

@@ -316,7 +316,7 @@ async function readDataSetOnce(
 	options: ReadOptions,
 ): Promise<StreamedDataSet> {
 	return await exchange(connection, target.spec.service, target, options, async (body) => {
-		const reader = new DataSetReader();
+		const reader = new DataSetReader({ columns: options.columns });
 		const rows: DataSetRow[] = [];
 		const consume = options.consumer?.();
 		const max = options.maxRows ?? Infinity;

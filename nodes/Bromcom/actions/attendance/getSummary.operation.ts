@@ -366,6 +366,10 @@ export async function execute(
 			dateWindowFilter(entity.rangeColumn, window, markFilter),
 			{
 				...readSettings,
+				// The tally reads these columns only: the reader makes no values for the others.
+				columns: [columns.student, columns.code, columns.meaning, columns.session].filter(
+					(c): c is string => c !== undefined,
+				),
 				consumer: () => {
 					tally = new AttendanceTally(columns, mapping);
 					return wanted

@@ -266,6 +266,10 @@ interface TableReader {
 	closeTags: string[];
 	/** The common case of a row as one regular expression (see `fastRowPattern`). */
 	fast: RegExp | undefined;
+	/** Per column: whether rows keep it (all, unless the reader projects). */
+	kept: boolean[];
+	/** The columns the fast pattern captures, in capture-group order. */
+	fastColumns: number[];
 }
 
 function escapeRegExp(text: string): string {
@@ -280,11 +284,15 @@ function escapeRegExp(text: string): string {
  * element, a column out of order or undeclared, a row cut off at the end of a chunk — does not
  * match, and the row is read by the general scanner, which is strict about every case.
  */
-function fastRowPattern(table: DataSetTable): RegExp | undefined {
+function fastRowPattern(table: DataSetTable, kept: boolean[]): RegExp | undefined {
 	// A very wide table (hundreds of columns) would make a pattern too large to compile: scan it instead.
 	if (table.columns.length > 256) return undefined;
+	// A column rows do not keep is matched the same way but not captured (no string is made for it).
 	const cells = table.columns
-		.map((c) => `(?:<${escapeRegExp(c.xmlName)}>([^<&\r]*)</${escapeRegExp(c.xmlName)}>)?`)
+		.map(
+			(c, k) =>
+				`(?:<${escapeRegExp(c.xmlName)}>${kept[k] ? '(' : '(?:'}[^<&\r]*)</${escapeRegExp(c.xmlName)}>)?`,
+		)
 		.join('');
 	return new RegExp(
 		`<${escapeRegExp(table.xmlName)}(?:\\s[^<>]*)?(?<!/)>${cells}</${escapeRegExp(table.xmlName)}>`,
@@ -325,13 +333,27 @@ function isNameEnd(c: number): boolean {
  * Incremental reader. Feed text with `write()` (any chunking, including mid-tag), collect the rows
  * it returns, then call `end()`. `parseDataSet()` is the one-shot form.
  */
+export interface DataSetReaderOptions {
+	/**
+	 * Keep only these columns (by name) in the rows: the others are read and checked exactly as
+	 * usual but not stored, so a reader that needs three columns of a wide table makes three values
+	 * per row. Rows still have every kept column (NULL when absent). Undefined: every column.
+	 */
+	columns?: readonly string[];
+}
+
 export class DataSetReader {
 	schema?: DataSetSchema;
+	private readonly keep: Set<string> | undefined;
 	private buf = '';
 	private phase = Phase.Schema;
 	private diffgramName = '';
 	private tablesByXmlName = new Map<string, TableReader>();
 	private rowCount = 0;
+
+	constructor(options: DataSetReaderOptions = {}) {
+		this.keep = options.columns ? new Set(options.columns) : undefined;
+	}
 
 	/** Rows emitted so far. */
 	get count(): number {
@@ -404,15 +426,21 @@ export class DataSetReader {
 					for (const table of this.schema.tables) {
 						const index = new Map<string, number>();
 						table.columns.forEach((c, i) => index.set(c.xmlName, i));
+						const keep = this.keep;
+						const kept = table.columns.map((c) => keep === undefined || keep.has(c.name));
 						// Every row starts as a copy of this (all columns NULL), so rows share one shape.
 						const template: DataSetRow = {};
-						for (const c of table.columns) setCell(template, c, null);
+						table.columns.forEach((c, k) => {
+							if (kept[k]) setCell(template, c, null);
+						});
 						this.tablesByXmlName.set(table.xmlName, {
 							table,
 							index,
 							template,
 							closeTags: table.columns.map((c) => `</${c.xmlName}>`),
-							fast: fastRowPattern(table),
+							fast: fastRowPattern(table, kept),
+							kept,
+							fastColumns: kept.flatMap((k, i) => (k ? [i] : [])),
 						});
 					}
 					pos = end + closeTag.length;
@@ -528,10 +556,12 @@ export class DataSetReader {
 				const m = fast.exec(buf);
 				if (m !== null) {
 					const columns = cached.table.columns;
+					const captured = cached.fastColumns;
 					const row: DataSetRow = { ...cached.template };
-					for (let k = 0; k < columns.length; k++) {
-						const text = m[k + 1];
+					for (let g = 0; g < captured.length; g++) {
+						const text = m[g + 1];
 						if (text === undefined) continue;
+						const k = captured[g];
 						const column = columns[k];
 						setCell(row, column, this.cell(k, column, text));
 					}
@@ -567,7 +597,7 @@ export class DataSetReader {
 			}
 			const gt = tagEndOf(buf, p);
 			if (gt === -1) return rowStart;
-			const { table, index, template } = cached!;
+			const { table, index, template, kept } = cached!;
 			const columns = table.columns;
 			const ncol = columns.length;
 			// A copy of the all-NULL template: every column present, one object shape for the whole table.
@@ -636,10 +666,12 @@ export class DataSetReader {
 						after = r.end;
 					}
 					if (ci === -1) {
-						(extra ??= {})[decodeXmlName(name)] = nil ? null : text;
+						const extraName = decodeXmlName(name);
+						if (this.keep === undefined || this.keep.has(extraName))
+							(extra ??= {})[extraName] = nil ? null : text;
 					} else {
 						const column = columns[ci];
-						setCell(row, column, nil ? null : this.cell(ci, column, text));
+						if (kept[ci]) setCell(row, column, nil ? null : this.cell(ci, column, text));
 						if (ci >= filled) filled = ci + 1;
 					}
 					pos = after;
