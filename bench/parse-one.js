@@ -33,7 +33,9 @@ async function contenders() {
 			const reader = new DataSetReader();
 			const fd = fs.openSync(file, 'r');
 			const buffer = Buffer.alloc(1 << 20);
-			const decoder = new TextDecoder('utf-8');
+			// The node's own streaming UTF-8 decoder (what a streamed read uses).
+			const { Utf8StreamDecoder } = require(path.join(path.dirname(dist), '..', '..', 'transport', 'utf8.js'));
+			const decoder = new Utf8StreamDecoder();
 			let n = 0;
 			let read;
 			while ((read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0)

@@ -224,6 +224,11 @@ export class AttendanceTally {
 	add(rows: readonly DataSetRow[]): void {
 		const { student, code: codeColumn, meaning, session } = this.columns;
 		const sessions = this.sessions;
+		// Consecutive marks are mostly the same code (present): the last class, compared by content,
+		// saves both map lookups.
+		let lastCode: unknown = undefined;
+		let lastMeaning: unknown = undefined;
+		let lastMark: MarkClass | undefined;
 		for (let k = 0; k < rows.length; k++) {
 			const row = rows[k];
 			if (sessions !== undefined) {
@@ -237,7 +242,15 @@ export class AttendanceTally {
 			}
 			const tally = this.tallyOf(row[student]);
 			if (tally === null) continue;
-			const mark = this.classOf(row[codeColumn], meaning ? row[meaning] : undefined);
+			const rawCode = row[codeColumn];
+			const rawMeaning = meaning ? row[meaning] : undefined;
+			let mark: MarkClass;
+			if (lastMark !== undefined && rawCode === lastCode && rawMeaning === lastMeaning) mark = lastMark;
+			else {
+				mark = lastMark = this.classOf(rawCode, rawMeaning);
+				lastCode = rawCode;
+				lastMeaning = rawMeaning;
+			}
 			this.marks++;
 			tally.codes[mark.key] = (tally.codes[mark.key] ?? 0) + 1;
 			if (mark.category === undefined) {
