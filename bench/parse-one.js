@@ -34,7 +34,9 @@ async function contenders() {
 			const fd = fs.openSync(file, 'r');
 			const buffer = Buffer.alloc(1 << 20);
 			// The node's own streaming UTF-8 decoder (what a streamed read uses).
-			const { Utf8StreamDecoder } = require(path.join(path.dirname(dist), '..', '..', 'transport', 'utf8.js'));
+			const { Utf8StreamDecoder } = require(
+				path.join(path.dirname(dist), '..', '..', 'transport', 'utf8.js'),
+			);
 			const decoder = new Utf8StreamDecoder();
 			let n = 0;
 			let read;

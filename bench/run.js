@@ -528,6 +528,30 @@ async function summaryInN8n(sandboxUrl) {
  * before. One more run of the Get Many workflow with n8n's default (save every successful execution)
  * shows what an unchanged n8n does with it.
  */
+/** The Code node of the Get Many + Code workflow: a per-student summary as a user would write it. */
+const SUMMARY_CODE = [
+	"const present = new Set(['/', '\\\\', 'L']);",
+	"const aea = new Set(['K', 'V', 'P', 'W', 'B']);",
+	"const authorised = new Set(['C', 'C1', 'C2', 'E', 'H', 'F', 'I', 'J', 'J1', 'M', 'R', 'S', 'T']);",
+	"const unauthorised = new Set(['G', 'N', 'O', 'U']);",
+	'const by = new Map();',
+	'for (const item of $input.all()) {',
+	'  const id = item.json.StudentID;',
+	"  const code = String(item.json.ExportMark ?? '').trim();",
+	'  let t = by.get(id);',
+	'  if (!t) by.set(id, (t = { StudentID: id, present: 0, aea: 0, authorised: 0, unauthorised: 0 }));',
+	'  if (present.has(code)) t.present++;',
+	'  else if (aea.has(code)) t.aea++;',
+	'  else if (authorised.has(code)) t.authorised++;',
+	'  else if (unauthorised.has(code)) t.unauthorised++;',
+	'}',
+	'return [...by.values()].map((t) => {',
+	'  const possible = t.present + t.aea + t.authorised + t.unauthorised;',
+	'  const pct = possible ? (100 * (t.present + t.aea)) / possible : null;',
+	'  return { json: { ...t, possible, attendancePercent: pct, persistentlyAbsent: pct !== null && pct <= 90 } };',
+	'});',
+].join('\n');
+
 async function productionSummaryRuns(sandboxUrl) {
 	const rt = require('../scripts/n8n-runtime');
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-bench-prod-'));
@@ -562,7 +586,12 @@ async function productionSummaryRuns(sandboxUrl) {
 		typeVersion: 2,
 		position: [0, 0],
 		webhookId: `5e7c0a1b-0000-4000-8000-00000000000${n}`,
-		parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', responseData: 'noData' },
+		parameters: {
+			httpMethod: 'POST',
+			path: hookPath,
+			responseMode: 'lastNode',
+			responseData: 'noData',
+		},
 	});
 	const bromcom = (parameters) => ({
 		id: 'b',
@@ -580,7 +609,11 @@ async function productionSummaryRuns(sandboxUrl) {
 			hookPath: 'bench-summary',
 			nodes: [
 				hook('bench-summary', 1),
-				bromcom({ operation: 'getSummary', ...SUMMARY_YEAR, options: { sessions: '', windowDays: 31 } }),
+				bromcom({
+					operation: 'getSummary',
+					...SUMMARY_YEAR,
+					options: { sessions: '', windowDays: 31 },
+				}),
 			],
 			connections: { Webhook: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] } },
 		},
@@ -590,7 +623,12 @@ async function productionSummaryRuns(sandboxUrl) {
 			hookPath: 'bench-summarize',
 			nodes: [
 				hook('bench-summarize', 2),
-				bromcom({ operation: 'getMany', ...SUMMARY_YEAR, returnAll: true, options: { windowDays: 31 } }),
+				bromcom({
+					operation: 'getMany',
+					...SUMMARY_YEAR,
+					returnAll: true,
+					options: { windowDays: 31 },
+				}),
 				{
 					id: 's',
 					name: 'Summarize',
@@ -607,6 +645,34 @@ async function productionSummaryRuns(sandboxUrl) {
 			connections: {
 				Webhook: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] },
 				Bromcom: { main: [[{ node: 'Summarize', type: 'main', index: 0 }]] },
+			},
+		},
+		{
+			// What a user writes today to get the same result: Get Many, then a Code node that tallies
+			// per student and works out the percentages and flags (DfE categories, national codes only).
+			id: 'benchProdCode00001',
+			name: 'bench production get many + code, whole year',
+			hookPath: 'bench-code',
+			nodes: [
+				hook('bench-code', 3),
+				bromcom({
+					operation: 'getMany',
+					...SUMMARY_YEAR,
+					returnAll: true,
+					options: { windowDays: 31 },
+				}),
+				{
+					id: 'c',
+					name: 'Code',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [400, 0],
+					parameters: { jsCode: SUMMARY_CODE },
+				},
+			],
+			connections: {
+				Webhook: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] },
+				Bromcom: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
 			},
 		},
 	];
@@ -626,7 +692,8 @@ async function productionSummaryRuns(sandboxUrl) {
 		);
 	const check = async (args) => {
 		const r = await rt.n8nCli(setup, args);
-		if (r.code !== 0) throw new Error(`n8n ${args[0]} failed: ${r.stdout}${r.stderr}`.slice(0, 2000));
+		if (r.code !== 0)
+			throw new Error(`n8n ${args[0]} failed: ${r.stdout}${r.stderr}`.slice(0, 2000));
 	};
 	await check(['import:credentials', `--input=${path.join(work, 'creds.json')}`]);
 	await check(['import:workflow', '--separate', `--input=${dir}`]);
@@ -634,20 +701,43 @@ async function productionSummaryRuns(sandboxUrl) {
 
 	const rssMB = (pid, field) => {
 		try {
-			const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+			const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+				fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
+			);
 			return m ? Number(m[1]) / 1024 : 0;
 		} catch {
 			return 0;
 		}
+	};
+	// n8n and its child processes (the task runner that runs Code nodes is one).
+	const treeRssMB = (root) => {
+		const parents = new Map();
+		for (const name of fs.readdirSync('/proc')) {
+			if (!/^\d+$/.test(name)) continue;
+			try {
+				const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+				parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+			} catch {
+				// ended
+			}
+		}
+		let total = 0;
+		const queue = [root];
+		while (queue.length) {
+			const pid = queue.pop();
+			total += rssMB(pid, 'VmRSS');
+			for (const [child, parent] of parents) if (parent === pid) queue.push(child);
+		}
+		return total;
 	};
 	const once = async (w, extraEnv, warm = true) => {
 		const n8n = await rt.startN8n({ nodeBin, cli, env: envWith(extraEnv) });
 		try {
 			await new Promise((r) => setTimeout(r, 3000));
 			const pid = n8n.child.pid;
-			const idleMB = rssMB(pid, 'VmRSS');
+			const idleMB = treeRssMB(pid);
 			let peakMB = idleMB;
-			const timer = setInterval(() => (peakMB = Math.max(peakMB, rssMB(pid, 'VmRSS'))), 50);
+			const timer = setInterval(() => (peakMB = Math.max(peakMB, treeRssMB(pid))), 50);
 			const call = async () => {
 				const started = performance.now();
 				const res = await fetch(`${n8n.base}/webhook/${w.hookPath}`, { method: 'POST' });
@@ -993,12 +1083,14 @@ function writeReport(r) {
 		if (r.summary.error) lines.push(`Failed: ${r.summary.error}`, '');
 		else {
 			lines.push(
-				...workflowTable(Object.fromEntries(Object.entries(r.summary).filter(([k]) => k !== 'production')), (id) =>
-					id === 'benchSummaryNode01'
-						? 'Attendance › Get Summary (autumn term)'
-						: id === 'benchSummaryYear01'
-							? 'Attendance › Get Summary (whole year)'
-							: 'Attendance › Get Many → Summarize (count per student and code), autumn term',
+				...workflowTable(
+					Object.fromEntries(Object.entries(r.summary).filter(([k]) => k !== 'production')),
+					(id) =>
+						id === 'benchSummaryNode01'
+							? 'Attendance › Get Summary (autumn term)'
+							: id === 'benchSummaryYear01'
+								? 'Attendance › Get Summary (whole year)'
+								: 'Attendance › Get Many → Summarize (count per student and code), autumn term',
 				),
 			);
 			const a = r.summary.benchSummaryNode01;
@@ -1020,17 +1112,33 @@ function writeReport(r) {
 						: `${fmt(x.coldMs / 1000, 2)} s | ${fmt(x.ms / 1000, 2)} s | ${fmt(x.peakMB, 0)} MB | ${fmt(x.growthMB, 0)} MB`;
 				lines.push(
 					'',
-					`Whole year (${SUMMARY_YEAR.from} to ${SUMMARY_YEAR.to}, 550,190 marks, 283 MB of responses) in production: \`n8n start\`, a webhook starting the workflow, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`); a fresh n8n per run, medians of ${ps.runs}, the two alternated. Time = the webhook call until the last node finished: the first call in the fresh n8n (its code cold) and the same call again (warm, as in a long-running n8n); memory = n8n's resident set sampled every 50 ms during the first call, and its growth over the idle process just before.`,
+					`Whole year (${SUMMARY_YEAR.from} to ${SUMMARY_YEAR.to}, 550,190 marks, 283 MB of responses) in production: \`n8n start\`, a webhook starting the workflow, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`); a fresh n8n per run, medians of ${ps.runs}, the two alternated. Time = the webhook call until the last node finished: the first call in the fresh n8n (its code cold) and the same call again (warm, as in a long-running n8n); memory = the resident set of n8n and its child processes (the task runner that runs Code nodes) sampled every 50 ms during the first call, and its growth over the idle processes just before.`,
 					'',
 					'| workflow | first call | second call | peak RSS of n8n | growth over idle n8n |',
 					'|---|---:|---:|---:|---:|',
 					`| Attendance › Get Summary | ${cell(ps)} |`,
 					`| Attendance › Get Many → Summarize (count per student and code) | ${cell(pb)} |`,
+					...(p.benchProdCode00001
+						? [
+								`| Attendance › Get Many → Code (per-student summary, percentages, flags) | ${cell(p.benchProdCode00001)} |`,
+							]
+						: []),
 				);
 				if (!ps.failed.length && !pb.failed.length)
 					lines.push(
 						'',
 						`Get Summary: **${fmt(pb.ms / ps.ms, 1)}× faster** in a warm n8n (${fmt(pb.coldMs / ps.coldMs, 1)}× on the first call), **${fmt((100 * ps.growthMB) / pb.growthMB, 1)}% of the memory the workflow adds** to n8n (${fmt((100 * ps.peakMB) / pb.peakMB, 0)}% of the peak, of which ${fmt(ps.idleMB, 0)} MB is idle n8n).`,
+					);
+				const pc = p.benchProdCode00001;
+				if (pc && !ps.failed.length && pc.failed.length < pc.runs)
+					lines.push(
+						'',
+						`Against Get Many → Code (what a user writes for the percentages and flags): **${fmt(pc.ms / ps.ms, 1)}× faster** warm (${fmt(pc.coldMs / ps.coldMs, 1)}× on the first call), ${fmt((100 * ps.growthMB) / pc.growthMB, 1)}% of the memory it adds to n8n.`,
+					);
+				else if (pc && pc.failed.length === pc.runs)
+					lines.push(
+						'',
+						`Get Many → Code did not finish: ${pc.failed[0].replace(/\s+/g, ' ').slice(0, 200)}.`,
 					);
 				const d = p.defaultSettings;
 				if (d)

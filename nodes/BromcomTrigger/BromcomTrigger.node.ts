@@ -182,6 +182,14 @@ export class BromcomTrigger implements INodeType {
 		);
 		const schemaChanged =
 			isCompatible(state, config) && state.cols !== undefined && state.cols !== cols;
+		// No state of ours, yet the workflow's static data holds what other nodes saved (a Code node's
+		// $getWorkflowStaticData('global')): our state was there and is gone. In queue mode n8n 2.41 saves
+		// a worker's whole copy of the static data, and a copy without the trigger's state erases it; a
+		// renamed trigger loses its state the same way. The baseline below then cannot see what changed
+		// in between: say so on Notices instead of passing it over in silence.
+		const stateLost =
+			state === undefined &&
+			Object.keys(this.getWorkflowStaticData('global')).some((k) => k !== '__dataChanged');
 		if (!isCompatible(state, config) || schemaChanged) {
 			// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
 			// or removed a column (which would otherwise read as every record updated): a quiet baseline.
@@ -195,6 +203,20 @@ export class BromcomTrigger implements INodeType {
 								...meta('rebaseline', ''),
 								reason: 'columnsChanged',
 								message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${records.length} records without emitting events. Changes made to records between the last poll and this one are not reported.`,
+							},
+						},
+					],
+				];
+			}
+			if (stateLost) {
+				return [
+					[],
+					[
+						{
+							json: {
+								...meta('rebaseline', ''),
+								reason: 'stateLost',
+								message: `The trigger's saved state was missing although this workflow's static data holds other nodes' data, so it took a new baseline of ${records.length} ${spec.entity} records without emitting events: changes made since its last poll may not be reported. In queue mode this happens when another node in the workflow (for example a Code node using $getWorkflowStaticData) saves the workflow's static data; it also happens when the trigger is renamed. Run a reconciliation for the period (for example Get Many with a date filter) and keep such data out of the trigger's workflow.`,
 							},
 						},
 					],

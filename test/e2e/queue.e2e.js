@@ -171,13 +171,14 @@ function outputOf(data, node, index = 0) {
 }
 
 /** The events a trigger emitted into an execution: its run data, or what it handed the engine. */
-function triggerItems(data) {
+/** The trigger's items on one output (0 Events, 1 Notices) in an execution's data. */
+function triggerItems(data, output = 0) {
 	const run = data.resultData?.runData?.['Bromcom Trigger'];
-	if (run) return run[0].data.main[0].map((i) => i.json);
+	if (run) return (run[0].data.main[output] ?? []).map((i) => i.json);
 	const start = data.executionData?.nodeExecutionStack?.find(
 		(s) => s.node.name === 'Bromcom Trigger',
 	);
-	return start ? start.data.main[0].map((i) => i.json) : [];
+	return start ? (start.data.main[output] ?? []).map((i) => i.json) : [];
 }
 
 async function waitFor(what, fn, timeoutMs) {
@@ -652,6 +653,15 @@ async function eventsOf(workflowId) {
 	return events;
 }
 
+async function noticesOf(workflowId) {
+	const notices = [];
+	for (const e of await executionsOf(workflowId)) {
+		if (e.mode !== 'trigger') continue;
+		notices.push(...triggerItems((await executionData(e.id)).data, 1));
+	}
+	return notices;
+}
+
 function addStudents(schoolId, n, tag) {
 	return Array.from(
 		{ length: n },
@@ -859,7 +869,9 @@ async function triggerScenario() {
 				.map((ids) => ids.map(String))
 				.find((ids) => ids.length > 0 && ids.every((k) => unseen.includes(k)));
 			const inCrashed = crashed.length === 1 && crashedBurst ? crashedBurst : [];
+			const notices = await noticesOf(id);
 			result[id] = {
+				stateLostNotices: notices.filter((n) => n.reason === 'stateLost').length,
 				changes: want.length,
 				events: keys.length + inCrashed.length,
 				repeated: repeated.length,
@@ -914,6 +926,14 @@ async function triggerScenario() {
 			assert.equal(result[id].repeated, 0, `${id}: repeated events`);
 			assert.equal(result[id].unexpected, 0, `${id}: unexpected events`);
 		}
+		// No loss in silence: where n8n erased the trigger's state (the Code-node workflow), the trigger
+		// said so on Notices; where nothing erased it, no such notice.
+		assert.equal(result[SSO_WF].stateLostNotices, 0, 'a stateLost notice without a lost state');
+		if (result[CODE_WF].lost > 0)
+			assert.ok(
+				result[CODE_WF].stateLostNotices >= 1,
+				'events were lost without a stateLost notice',
+			);
 		for (const id of [SSO_WF, CODE_WF]) {
 			assert.equal(result[id].duplicateWrites, 0, `${id}: duplicate writes`);
 			assert.equal(

@@ -48,6 +48,10 @@ function watcher(parameters) {
 		get staticData() {
 			return staticData;
 		},
+		/** What n8n would load: for example a queue-mode worker's whole-object save of an older copy. */
+		set staticData(value) {
+			staticData = value;
+		},
 	};
 }
 
@@ -351,6 +355,45 @@ describe('no silent wrong results under real edits', () => {
 		]);
 		expect(await w.poll()).toEqual([]);
 		expect(w.notices).toEqual([]);
+	});
+
+	test("a state erased by another node's static-data save is not passed over in silence: a stateLost notice, then events again", async () => {
+		const w = watcher({ ...STUDENTS, triggerOn: ['new'], includeInOutput: 'new' });
+		expect(await w.poll()).toEqual([]);
+		const first = sandbox.changes.addStudent({
+			schoolId: 20001,
+			firstName: 'Ada',
+			lastName: 'Lost',
+			yearGroup: 8,
+		});
+		expect((await w.poll()).map((e) => e.key)).toEqual([String(first.studentId)]);
+		// A queue-mode worker ran a Code node ($getWorkflowStaticData('global').seen++) and saved its copy
+		// of the static data, taken without the trigger's state.
+		w.staticData = { global: { seen: 1 } };
+		const missed = sandbox.changes.addStudent({
+			schoolId: 20001,
+			firstName: 'Bea',
+			lastName: 'Lost',
+			yearGroup: 8,
+		});
+		expect(await w.poll()).toEqual([]);
+		expect(w.notices).toEqual([
+			expect.objectContaining({ event: 'rebaseline', reason: 'stateLost', entity: 'students' }),
+		]);
+		expect(w.notices[0].message).toMatch(/Code node/);
+		expect(w.state.r[String(missed.studentId)]).toBeDefined(); // the new baseline holds it
+		const next = sandbox.changes.addStudent({
+			schoolId: 20001,
+			firstName: 'Cy',
+			lastName: 'Lost',
+			yearGroup: 8,
+		});
+		expect((await w.poll()).map((e) => e.key)).toEqual([String(next.studentId)]);
+		expect(w.notices).toEqual([]);
+		// A first activation (nothing saved yet by anyone) is an ordinary quiet baseline.
+		const fresh = watcher({ ...STUDENTS, triggerOn: ['new'] });
+		expect(await fresh.poll()).toEqual([]);
+		expect(fresh.notices).toEqual([]);
 	});
 
 	test('a small watched set whose poll suddenly returns nothing is held, not emptied (5 known → 0 Left)', async () => {

@@ -245,7 +245,8 @@ export class AttendanceTally {
 			const rawCode = row[codeColumn];
 			const rawMeaning = meaning ? row[meaning] : undefined;
 			let mark: MarkClass;
-			if (lastMark !== undefined && rawCode === lastCode && rawMeaning === lastMeaning) mark = lastMark;
+			if (lastMark !== undefined && rawCode === lastCode && rawMeaning === lastMeaning)
+				mark = lastMark;
 			else {
 				mark = lastMark = this.classOf(rawCode, rawMeaning);
 				lastCode = rawCode;

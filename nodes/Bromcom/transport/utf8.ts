@@ -56,6 +56,13 @@ function completeLength(bytes: Uint8Array): number {
 	while (i >= 0 && i > len - 4 && (bytes[i] & 0xc0) === 0x80) i--;
 	if (i < 0) return len;
 	const lead = bytes[i];
-	const needed = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xc2 && lead < 0xe0 ? 2 : 1;
+	const needed =
+		lead >= 0xf0 && lead <= 0xf4
+			? 4
+			: lead >= 0xe0 && lead < 0xf0
+				? 3
+				: lead >= 0xc2 && lead < 0xe0
+					? 2
+					: 1;
 	return len - i < needed ? i : len;
 }
