@@ -695,6 +695,8 @@ export class DataSetReader {
 
 	/** Per column: recent long values, so repeated text (dates, codes, descriptions) is stored once. */
 	private interned: Array<Map<string, string> | undefined> = [];
+	/** Per column: the last short value returned by `own`. */
+	private lastShort: Array<string | undefined> = [];
 
 	/**
 	 * A value the row can keep without keeping the response. V8 represents a slice of 13 or more
@@ -703,7 +705,14 @@ export class DataSetReader {
 	 * ones shared); short ones are copies already.
 	 */
 	private own(column: number, text: string): string {
-		if (text.length < 13) return text;
+		if (text.length < 13) {
+			// A short value is already a copy; a repeat of the previous row's (a register's session, a
+			// mark, a meaning) is that same string, so kept rows share it instead of holding one each.
+			const last = this.lastShort[column];
+			if (last === text) return last;
+			this.lastShort[column] = text;
+			return text;
+		}
 		let cache = this.interned[column];
 		if (cache === undefined) cache = this.interned[column] = new Map();
 		const hit = cache.get(text);
