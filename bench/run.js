@@ -12,7 +12,7 @@
  * 5. Memory bound: peak RSS producing items from the 500,000-row response.
  *
  * Options: --runs N (default 5), --skip-n8n, --only-n8n, --only-limit, --only-summary,
- * --only-production.
+ * --only-production, --report-only (BENCHMARKS.md again from bench/results/latest.json).
  */
 process.env.BROMCOM_FROM_DIST = '1';
 const { execFileSync, spawn } = require('node:child_process');
@@ -124,6 +124,12 @@ async function main() {
 		previous.command = withSectionNote(previous.command, 6, '--only-limit');
 		await sandbox.stop();
 		writeReport(previous);
+		return;
+	}
+	if (process.argv.includes('--report-only')) {
+		// Renders BENCHMARKS.md again from bench/results/latest.json (after a change to the report's text).
+		await sandbox.stop();
+		writeReport(JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8')));
 		return;
 	}
 	if (ONLY_PRODUCTION) {
@@ -1088,7 +1094,7 @@ function writeReport(r) {
 						: `${fmt(x.coldMs / 1000, 2)} s | ${fmt(x.ms / 1000, 2)} s | ${fmt(x.peakMB, 0)} MB | ${fmt(x.growthMB, 0)} MB`;
 				lines.push(
 					'',
-					`Whole year (${SUMMARY_YEAR.from} to ${SUMMARY_YEAR.to}, 550,190 marks, 283 MB of responses) in production: \`n8n start\`, a webhook starting the workflow, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`); a fresh n8n per run, medians of ${ps.runs}, the two alternated. Time = the webhook call until the last node finished: the first call in the fresh n8n (its code cold) and the same call again (warm, as in a long-running n8n); memory = the resident set of n8n and its child processes (the task runner that runs Code nodes) sampled every 50 ms during the first call, and its growth over the idle processes just before.`,
+					`Whole year (${SUMMARY_YEAR.from} to ${SUMMARY_YEAR.to}, 550,190 marks, 283 MB of responses) in production: \`n8n start\`, a webhook starting the workflow, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`); a fresh n8n per run, medians of ${ps.runs}, the workflows alternated run by run. Time = the webhook call until the last node finished: the first call in the fresh n8n (its code cold) and the same call again (warm, as in a long-running n8n); memory = the resident set of n8n and its child processes (the task runner that runs Code nodes) sampled every 50 ms during the first call, and its growth over the idle processes just before.`,
 					'',
 					'| workflow | first call | second call | peak RSS of n8n | growth over idle n8n |',
 					'|---|---:|---:|---:|---:|',
