@@ -396,6 +396,13 @@ const benchCredentials = (sandboxUrl) => [
 		},
 	},
 ];
+/** Attendance › Get Many over a date range, every mark, in 31-day windows (the peers' first node). */
+const getManyOf = (range) => ({
+	operation: 'getMany',
+	...range,
+	returnAll: true,
+	options: { windowDays: 31 },
+});
 /** n8n's Summarize node counting marks per student and code: the heavy part of a summary. */
 const SUMMARIZE = {
 	id: 's',
@@ -639,16 +646,7 @@ async function productionSummaryRuns(sandboxUrl) {
 			id: 'benchProdSummarize',
 			name: 'bench production get many + summarize, whole year',
 			hookPath: 'bench-summarize',
-			nodes: [
-				hook('bench-summarize', 2),
-				bromcom({
-					operation: 'getMany',
-					...SUMMARY_YEAR,
-					returnAll: true,
-					options: { windowDays: 31 },
-				}),
-				SUMMARIZE,
-			],
+			nodes: [hook('bench-summarize', 2), bromcom(getManyOf(SUMMARY_YEAR)), SUMMARIZE],
 			connections: {
 				Webhook: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] },
 				Bromcom: { main: [[{ node: 'Summarize', type: 'main', index: 0 }]] },
@@ -662,12 +660,7 @@ async function productionSummaryRuns(sandboxUrl) {
 			hookPath: 'bench-code',
 			nodes: [
 				hook('bench-code', 3),
-				bromcom({
-					operation: 'getMany',
-					...SUMMARY_YEAR,
-					returnAll: true,
-					options: { windowDays: 31 },
-				}),
+				bromcom(getManyOf(SUMMARY_YEAR)),
 				{
 					id: 'c',
 					name: 'Code',
@@ -821,16 +814,7 @@ async function summaryRuns(sandboxUrl) {
 		{
 			id: 'benchSummarizeNode1',
 			name: 'bench get many + summarize',
-			nodes: [
-				MANUAL,
-				bromcom({
-					operation: 'getMany',
-					...SUMMARY_RANGE,
-					returnAll: true,
-					options: { windowDays: 31 },
-				}),
-				SUMMARIZE,
-			],
+			nodes: [MANUAL, bromcom(getManyOf(SUMMARY_RANGE)), SUMMARIZE],
 			connections: {
 				Start: { main: [[{ node: 'Bromcom', type: 'main', index: 0 }]] },
 				Bromcom: { main: [[{ node: 'Summarize', type: 'main', index: 0 }]] },

@@ -340,6 +340,26 @@ function parseExecuteOutput(stdout) {
 	return JSON.parse(end === -1 ? stdout.slice(start) : stdout.slice(start, end + 2));
 }
 
+/**
+ * Polls `fn` once a second until it returns something truthy (returned), or throws after `timeoutMs`
+ * with `what` and the tail of `logs()` (the n8n output that explains the wait).
+ * @template T
+ * @param {string} what
+ * @param {() => T | Promise<T>} fn
+ * @param {number} timeoutMs
+ * @param {() => string} [logs]
+ * @returns {Promise<T>}
+ */
+async function waitUntil(what, fn, timeoutMs, logs = () => '') {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
 module.exports = {
 	ROOT,
 	CACHE,
@@ -354,5 +374,6 @@ module.exports = {
 	startWorker,
 	ownerSession,
 	parseExecuteOutput,
+	waitUntil,
 	log,
 };

@@ -566,16 +566,7 @@ async function executionItems(cookie, id) {
 	return data.resultData.runData['Bromcom Trigger'][0].data.main[0].map((i) => i.json);
 }
 
-async function waitFor(what, fn, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await fn();
-		if (value) return value;
-		if (Date.now() > deadline)
-			throw new Error(`timed out waiting for ${what}\n${logs.slice(-3000)}`);
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-}
+const waitFor = (what, fn, timeoutMs) => rt.waitUntil(what, fn, timeoutMs, () => logs.slice(-3000));
 
 const studentPolls = () =>
 	sandbox

@@ -181,16 +181,7 @@ function triggerItems(data, output = 0) {
 	return start ? (start.data.main[output] ?? []).map((i) => i.json) : [];
 }
 
-async function waitFor(what, fn, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await fn();
-		if (value) return value;
-		if (Date.now() > deadline)
-			throw new Error(`timed out waiting for ${what}\n${logs.slice(-4000)}`);
-		await sleep(1000);
-	}
-}
+const waitFor = (what, fn, timeoutMs) => rt.waitUntil(what, fn, timeoutMs, () => logs.slice(-4000));
 
 // ---- Workflows ---------------------------------------------------------------------------------------
 
