@@ -383,18 +383,7 @@ const MANUAL = {
 const BENCH_CREDENTIAL = { bromcomMisApi: { id: 'bromcomBench000001', name: 'Bromcom Bench' } };
 /** The credential behind BENCH_CREDENTIAL, for `n8n import:credentials`. */
 const benchCredentials = (sandboxUrl) => [
-	{
-		id: 'bromcomBench000001',
-		name: 'Bromcom Bench',
-		type: 'bromcomMisApi',
-		data: {
-			hosting: 'custom',
-			baseUrl: sandboxUrl,
-			schoolId: 20001,
-			username: 'sandbox',
-			password: 'sandbox',
-		},
-	},
+	require('../scripts/n8n-runtime').sandboxCredential(sandboxUrl, BENCH_CREDENTIAL.bromcomMisApi),
 ];
 /** Attendance › Get Many over a date range, every mark, in 31-day windows (the peers' first node). */
 const getManyOf = (range) => ({

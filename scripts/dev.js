@@ -43,19 +43,7 @@ async function smokeChecks({ n8n, server, cookie, sandbox, sandboxUrl }) {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', cookie },
 			body: JSON.stringify({
-				credentials: {
-					id: '',
-					name: 'Bromcom Sandbox',
-					type: 'bromcomMisApi',
-					data: {
-						hosting: 'custom',
-						baseUrl: sandboxUrl,
-						schoolId: 20001,
-						username: 'sandbox',
-						password: 'sandbox',
-						ignoreSslIssues: false,
-					},
-				},
+				credentials: rt.sandboxCredential(sandboxUrl, { id: '' }),
 			}),
 		})
 	).json();
@@ -115,24 +103,7 @@ const OWNER = {
 
 	rt.log('4/5 importing the "Bromcom Sandbox" credential and the example workflows…');
 	const credentialsFile = path.join(out, 'credentials.json');
-	fs.writeFileSync(
-		credentialsFile,
-		JSON.stringify([
-			{
-				id: 'bromcomSandbox01',
-				name: 'Bromcom Sandbox',
-				type: 'bromcomMisApi',
-				data: {
-					hosting: 'custom',
-					baseUrl: sandboxUrl,
-					schoolId: 20001,
-					username: 'sandbox',
-					password: 'sandbox',
-					ignoreSslIssues: false,
-				},
-			},
-		]),
-	);
+	fs.writeFileSync(credentialsFile, JSON.stringify([rt.sandboxCredential(sandboxUrl)]));
 	for (const args of [
 		['import:credentials', `--input=${credentialsFile}`],
 		['import:workflow', '--separate', `--input=${path.join(rt.ROOT, 'examples')}`],

@@ -360,7 +360,36 @@ async function waitUntil(what, fn, timeoutMs, logs = () => '') {
 	}
 }
 
+/**
+ * A "Bromcom MIS (Third-Party User)" credential on the sandbox as `n8n import:credentials` takes it
+ * (the e2e, queue and browser suites, `npm run dev` and the bench each import one).
+ */
+function sandboxCredential(
+	baseUrl,
+	{
+		id = 'bromcomSandbox01',
+		name = 'Bromcom Sandbox',
+		username = 'sandbox',
+		password = 'sandbox',
+	} = {},
+) {
+	return {
+		id,
+		name,
+		type: 'bromcomMisApi',
+		data: {
+			hosting: 'custom',
+			baseUrl,
+			schoolId: 20001,
+			username,
+			password,
+			ignoreSslIssues: false,
+		},
+	};
+}
+
 module.exports = {
+	sandboxCredential,
 	ROOT,
 	CACHE,
 	PACKAGE_NAME,

@@ -76,21 +76,7 @@ before(async () => {
 	rt.installPackage(path.join(work, 'home'), rt.packPackage(work));
 	fs.writeFileSync(
 		path.join(work, 'credentials.json'),
-		JSON.stringify([
-			{
-				id: 'bromcomSandbox01',
-				name: 'Bromcom Sandbox',
-				type: 'bromcomMisApi',
-				data: {
-					hosting: 'custom',
-					baseUrl: url,
-					schoolId: '20001',
-					username: 'sandbox',
-					password: 'sandbox',
-					ignoreSslIssues: false,
-				},
-			},
-		]),
+		JSON.stringify([rt.sandboxCredential(url)]),
 	);
 	const imported = await rt.n8nCli(n8n, [
 		'import:credentials',

@@ -107,19 +107,7 @@ before(async () => {
 		);
 	}
 	const credentials = [
-		{
-			id: 'bromcomSandbox01',
-			name: 'Bromcom Sandbox',
-			type: 'bromcomMisApi',
-			data: {
-				hosting: 'custom',
-				baseUrl: url,
-				schoolId: 20001,
-				username: 'e2e-user',
-				password: PASSWORD,
-				ignoreSslIssues: false,
-			},
-		},
+		rt.sandboxCredential(url, { username: 'e2e-user', password: PASSWORD }),
 		{
 			id: 'bromcomPartner01',
 			name: 'Bromcom Partner Sandbox',

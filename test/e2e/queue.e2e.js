@@ -424,20 +424,7 @@ before(async () => {
 
 	fs.writeFileSync(
 		path.join(work, 'credentials.json'),
-		JSON.stringify([
-			{
-				id: 'bromcomSandbox01',
-				name: 'Bromcom Sandbox',
-				type: 'bromcomMisApi',
-				data: {
-					hosting: 'custom',
-					baseUrl: url,
-					schoolId: 20001,
-					username: 'sandbox',
-					password: PASSWORD,
-				},
-			},
-		]),
+		JSON.stringify([rt.sandboxCredential(url, { password: PASSWORD })]),
 	);
 	const wfDir = path.join(work, 'workflows');
 	fs.mkdirSync(wfDir);

@@ -268,6 +268,40 @@ describe('Student', () => {
 		expect(bad.output).toHaveLength(2);
 		expect(bad.output[0].error).toMatch(/Student ID "abc" is not a valid Bromcom ID/);
 	});
+
+	test('ID fields read the same everywhere: empty is said, and an optional one takes only an ID', async () => {
+		const empty = await run({
+			resource: 'attendance',
+			operation: 'getMany',
+			from: '2025-09-01',
+			to: '2025-09-05',
+			scope: 'student',
+			studentId: ' ',
+			returnAll: true,
+		});
+		expect(empty.error.message).toMatch(/Student ID is empty/);
+		// Optional Student ID (Behaviour, Assessment): the same rule as a required one, so 1e3 or
+		// 12.0 is refused, not read as another student.
+		for (const studentId of ['1e3', '12.0', '-4', '99999999999']) {
+			const r = await run({
+				resource: 'behaviour',
+				operation: 'getMany',
+				studentId,
+				returnAll: true,
+			});
+			expect(r.error.message).toMatch(
+				new RegExp(`Student ID "${studentId.replace('.', '\\.')}" is not a valid Bromcom ID`),
+			);
+		}
+		const all = await run({
+			resource: 'behaviour',
+			operation: 'getMany',
+			studentId: '',
+			returnAll: true,
+		});
+		expect(all.error).toBeUndefined();
+		expect(all.output.length).toBe(sandbox.rows('BehaviourEventRecords').length);
+	});
 });
 
 describe('Contact', () => {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { invalid } from '../helpers/read';
+import { optionalId } from '../helpers/read';
 import { buildCondition } from '../core/wire/filter';
 
 /** An optional ID parameter narrowing a Get Many: empty means "all". */
@@ -11,12 +11,8 @@ export function optionalIdFilter(
 	column: string,
 	label: string,
 ): string {
-	const raw = String(ctx.getNodeParameter(parameter, i, '') ?? '').trim();
-	if (raw === '') return '';
-	const id = Number(raw);
-	if (!Number.isInteger(id) || id <= 0)
-		throw invalid(
-			`${label} "${raw}" is not a valid Bromcom ID: it must be a positive whole number.`,
-		);
-	return buildCondition({ field: column, operator: 'equals', value: id, type: 'number' });
+	const id = optionalId(ctx, i, parameter, label);
+	return id === undefined
+		? ''
+		: buildCondition({ field: column, operator: 'equals', value: id, type: 'number' });
 }

@@ -16,6 +16,7 @@ import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset
 import { parseBromcomId } from '../core/ids';
 import { invalid, schoolIdParameter } from '../n8n/settings';
 import {
+	buildCondition,
 	buildFilter,
 	combineFilters,
 	recordStatusFilter,
@@ -329,18 +330,47 @@ export async function readByIds(
 }
 
 export function requiredId(ctx: IExecuteFunctions, i: number, name: string, label: string): number {
+	const id = optionalId(ctx, i, name, label);
+	if (id === undefined)
+		throw invalid(`${label} is empty. Enter a Bromcom ID: a positive whole number.`);
+	return id;
+}
+
+/** An ID field that may be left empty (undefined); anything else must be a Bromcom ID. */
+export function optionalId(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+	label: string,
+): number | undefined {
 	const raw = ctx.getNodeParameter(name, i, '') as unknown;
 	const value =
 		typeof raw === 'object' && raw !== null && 'value' in (raw as IDataObject)
 			? (raw as IDataObject).value
 			: raw;
+	if (value === undefined || value === null || String(value).trim() === '') return undefined;
 	const n = parseBromcomId(value);
-	if (n === undefined) {
+	if (n === undefined)
 		throw invalid(
-			`${label} "${String(value ?? '')}" is not a valid Bromcom ID: it must be a positive whole number.`,
+			`${label} "${String(value)}" is not a valid Bromcom ID: it must be a positive whole number.`,
 		);
-	}
 	return n;
+}
+
+/** `column = <the ID in field name>`: the filter of a read narrowed to one record. */
+export function idCondition(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+	label: string,
+	column: string,
+): string {
+	return buildCondition({
+		field: column,
+		operator: 'equals',
+		value: requiredId(ctx, i, name, label),
+		type: 'number',
+	});
 }
 
 export { invalid };

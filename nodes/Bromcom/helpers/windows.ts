@@ -8,7 +8,18 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { DataSetRow } from '../core/wire/dataset';
 import { buildFilter, combineFilters } from '../core/wire/filter';
 import { mapLimit } from '../core/concurrency';
-import { invalid, read, type ItemSettings } from './read';
+import {
+	fieldsOption,
+	invalid,
+	itemSettings,
+	limitedSettings,
+	limitRows,
+	read,
+	selectFields,
+	userFilter,
+	type ItemSettings,
+	type SchemaCache,
+} from './read';
 
 const DAY = 86400000;
 
@@ -91,6 +102,38 @@ export async function readWindows(
 		async (window) => (await read(ctx, entity, windowFilter(window), settings)).rows,
 	);
 	return parts.flat();
+}
+
+/**
+ * A date-ranged Get Many (attendance marks, timetable): the item's From/To in windows, the scope's
+ * condition (made after the dates are checked) with the user's filters, read window by window, then
+ * Limit and Fields to Return.
+ */
+export async function readDateRange(
+	ctx: IExecuteFunctions,
+	i: number,
+	schemas: SchemaCache,
+	range: { entity: string; rangeColumn: string; windowDays: number; target: () => string },
+): Promise<IDataObject[]> {
+	const settings = itemSettings(ctx, i);
+	const windows = dateWindows(
+		ctx.getNodeParameter('from', i),
+		ctx.getNodeParameter('to', i),
+		windowDays(ctx, i, range.windowDays),
+	);
+	const filter = combineFilters(
+		range.target(),
+		await userFilter(ctx, i, range.entity, settings, schemas),
+	);
+	const rows = await readWindows(
+		ctx,
+		range.entity,
+		range.rangeColumn,
+		windows,
+		filter,
+		limitedSettings(ctx, i, settings),
+	);
+	return selectFields(limitRows(ctx, i, rows as IDataObject[]), fieldsOption(ctx, i));
 }
 
 export function dateRangeProperties(): INodeProperties[] {

@@ -1,23 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	fieldsOption,
-	itemSettings,
-	limitedSettings,
-	limitRows,
-	requiredId,
-	selectFields,
-	userFilter,
-} from '../../helpers/read';
-import {
-	dateRangeProperties,
-	dateWindows,
-	readWindows,
-	windowDays,
-	windowDaysOption,
-} from '../../helpers/windows';
-import { buildCondition, combineFilters } from '../../core/wire/filter';
+import { idCondition } from '../../helpers/read';
+import { dateRangeProperties, readDateRange, windowDaysOption } from '../../helpers/windows';
 import {
 	filtersProperty,
 	limitProperty,
@@ -79,40 +64,16 @@ export async function execute(
 	i: number,
 	shared: Shared,
 ): Promise<IDataObject[]> {
-	const settings = itemSettings(this, i);
-	const windows = dateWindows(
-		this.getNodeParameter('from', i),
-		this.getNodeParameter('to', i),
-		windowDays(this, i, 14),
-	);
 	const scope = this.getNodeParameter('scope', i, 'all') as string;
-	const target =
-		scope === 'student'
-			? buildCondition({
-					field: 'StudentID',
-					operator: 'equals',
-					value: requiredId(this, i, 'studentId', 'Student ID'),
-					type: 'number',
-				})
-			: scope === 'class'
-				? buildCondition({
-						field: 'CollectionID',
-						operator: 'equals',
-						value: requiredId(this, i, 'collectionId', 'Class ID'),
-						type: 'number',
-					})
-				: '';
-	const filter = combineFilters(
-		target,
-		await userFilter(this, i, ENTITIES.attendances.name, settings, shared.schemas),
-	);
-	const rows = await readWindows(
-		this,
-		ENTITIES.attendances.name,
-		ENTITIES.attendances.rangeColumn,
-		windows,
-		filter,
-		limitedSettings(this, i, settings),
-	);
-	return selectFields(limitRows(this, i, rows as IDataObject[]), fieldsOption(this, i));
+	return await readDateRange(this, i, shared.schemas, {
+		entity: ENTITIES.attendances.name,
+		rangeColumn: ENTITIES.attendances.rangeColumn,
+		windowDays: 14,
+		target: () =>
+			scope === 'student'
+				? idCondition(this, i, 'studentId', 'Student ID', 'StudentID')
+				: scope === 'class'
+					? idCondition(this, i, 'collectionId', 'Class ID', 'CollectionID')
+					: '',
+	});
 }

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { read } from '../../helpers/read';
 import { id, performWrite, validate } from '../../helpers/write';
-import { buildCondition } from '../../core/wire/filter';
+import { linksTo, ssoLinks } from '../../helpers/ssoLinks';
 import { required, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('singleSignOn', 'deregister', [
@@ -33,24 +32,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			catalog: 'deregisterSingleSignOnUser',
 			values: input,
 			target: { userId: input.userId, emailAddress: input.emailAddress },
-			readBack: async (settings) => {
-				const rows = (
-					await read(
-						this,
-						'SingleSignOnUsers',
-						buildCondition({
-							field: 'UserID',
-							operator: 'equals',
-							value: input.userId,
-							type: 'number',
-						}),
-						settings,
-					)
-				).rows;
-				return !rows.some(
-					(r) => String(r.EmailAddress).toLowerCase() === input.emailAddress.toLowerCase(),
-				);
-			},
+			readBack: async (settings) =>
+				!(await ssoLinks(this, input.userId, settings)).some((r) => linksTo(r, input.emailAddress)),
 		}),
 	];
 }

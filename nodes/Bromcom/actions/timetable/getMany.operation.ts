@@ -1,24 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	fieldsOption,
-	invalid,
-	itemSettings,
-	limitedSettings,
-	limitRows,
-	requiredId,
-	selectFields,
-	userFilter,
-} from '../../helpers/read';
-import {
-	dateRangeProperties,
-	dateWindows,
-	readWindows,
-	windowDays,
-	windowDaysOption,
-} from '../../helpers/windows';
-import { buildCondition, combineFilters } from '../../core/wire/filter';
+import { idCondition, invalid } from '../../helpers/read';
+import { dateRangeProperties, readDateRange, windowDaysOption } from '../../helpers/windows';
+import { buildCondition } from '../../core/wire/filter';
 import {
 	filtersProperty,
 	limitProperty,
@@ -94,60 +79,27 @@ export async function execute(
 	i: number,
 	shared: Shared,
 ): Promise<IDataObject[]> {
-	const settings = itemSettings(this, i);
-	const windows = dateWindows(
-		this.getNodeParameter('from', i),
-		this.getNodeParameter('to', i),
-		windowDays(this, i, 7),
-	);
 	const scope = this.getNodeParameter('scope', i, 'staff') as string;
 	// Students have their own timetable entity (StudentTimeTables, docs/bromcom-facts.md, Entities and columns); everyone else reads the lesson view.
 	const spec = timetableEntity(scope);
-	const entity = spec.name;
-	let target = '';
-	if (scope === 'staff')
-		target = buildCondition({
-			field: 'StaffID',
-			operator: 'equals',
-			value: requiredId(this, i, 'staffId', 'Staff ID'),
-			type: 'number',
-		});
-	else if (scope === 'student')
-		target = buildCondition({
-			field: 'StudentID',
-			operator: 'equals',
-			value: requiredId(this, i, 'studentId', 'Student ID'),
-			type: 'number',
-		});
-	else if (scope === 'class')
-		target = buildCondition({
-			field: 'ClassID',
-			operator: 'equals',
-			value: requiredId(this, i, 'classId', 'Class ID'),
-			type: 'number',
-		});
-	else if (scope === 'room') {
-		const room = String(this.getNodeParameter('room', i, '')).trim();
-		if (!room)
-			throw invalid('Room is empty. Enter the room name as Bromcom shows it, for example SC3.');
-		target = buildCondition({
-			field: 'LocationName',
-			operator: 'equals',
-			value: room,
-			type: 'string',
-		});
-	}
-	const filter = combineFilters(
-		target,
-		await userFilter(this, i, entity, settings, shared.schemas),
-	);
-	const rows = await readWindows(
-		this,
-		entity,
-		spec.rangeColumn,
-		windows,
-		filter,
-		limitedSettings(this, i, settings),
-	);
-	return selectFields(limitRows(this, i, rows as IDataObject[]), fieldsOption(this, i));
+	return await readDateRange(this, i, shared.schemas, {
+		entity: spec.name,
+		rangeColumn: spec.rangeColumn,
+		windowDays: 7,
+		target: () => {
+			if (scope === 'staff') return idCondition(this, i, 'staffId', 'Staff ID', 'StaffID');
+			if (scope === 'student') return idCondition(this, i, 'studentId', 'Student ID', 'StudentID');
+			if (scope === 'class') return idCondition(this, i, 'classId', 'Class ID', 'ClassID');
+			if (scope !== 'room') return '';
+			const room = String(this.getNodeParameter('room', i, '')).trim();
+			if (!room)
+				throw invalid('Room is empty. Enter the room name as Bromcom shows it, for example SC3.');
+			return buildCondition({
+				field: 'LocationName',
+				operator: 'equals',
+				value: room,
+				type: 'string',
+			});
+		},
+	});
 }
