@@ -37,8 +37,9 @@ const ONLY_SUMMARY = process.argv.includes('--only-summary');
 const ONLY_PRODUCTION = process.argv.includes('--only-production');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 /** The command line of a report with one section re-measured: one note per section, the latest. */
-const withSectionNote = (command, section, flag) =>
-	`${command.replace(new RegExp(` \\(section ${section}: [^)]*\\)`, 'g'), '')} (section ${section}: npm run bench -- ${flag}, ${new Date().toISOString().slice(0, 10)})`;
+/** The run's command with a note of the section re-measured, and how (the flags as given, e.g. `--runs 3`). */
+const withSectionNote = (command, section) =>
+	`${command.replace(new RegExp(` \\(section ${section}: [^)]*\\)`, 'g'), '')} (section ${section}: npm run bench -- ${process.argv.slice(2).join(' ')}, ${new Date().toISOString().slice(0, 10)})`;
 
 const median = (xs) => {
 	const s = xs.slice().sort((a, b) => a - b);
@@ -121,7 +122,7 @@ async function main() {
 	if (ONLY_LIMIT) {
 		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
 		previous.limit = await limitSection(path.join(CAPTURES, 'attendance-100k.xml'));
-		previous.command = withSectionNote(previous.command, 6, '--only-limit');
+		previous.command = withSectionNote(previous.command, 6);
 		await sandbox.stop();
 		writeReport(previous);
 		return;
@@ -142,7 +143,7 @@ async function main() {
 		} finally {
 			await proxy.stop();
 		}
-		previous.command = withSectionNote(previous.command, '8, production', '--only-production');
+		previous.command = withSectionNote(previous.command, '8, production');
 		await sandbox.stop();
 		writeReport(previous);
 		return;
@@ -150,7 +151,7 @@ async function main() {
 	if (ONLY_SUMMARY) {
 		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
 		previous.summary = await summaryInN8n(url).catch((e) => ({ error: e.message }));
-		previous.command = withSectionNote(previous.command, 8, '--only-summary');
+		previous.command = withSectionNote(previous.command, 8);
 		await sandbox.stop();
 		writeReport(previous);
 		return;
@@ -158,7 +159,7 @@ async function main() {
 	if (ONLY_N8N) {
 		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
 		previous.n8n = await insideN8n(url).catch((e) => ({ error: e.message }));
-		previous.command = withSectionNote(previous.command, 3, '--only-n8n');
+		previous.command = withSectionNote(previous.command, 3);
 		await sandbox.stop();
 		writeReport(previous);
 		return;
@@ -488,9 +489,69 @@ async function insideN8n(sandboxUrl) {
 				XML: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
 			},
 		},
+		// n8n's own floor in the same run: the process with no rows, and holding (and printing) 100,000
+		// rows of the same columns that no Bromcom read made (a Code node builds them).
+		{
+			id: 'benchFloorNoRows01',
+			name: 'bench floor, no rows',
+			nodes: [
+				manual,
+				{
+					id: 'n',
+					name: 'No Operation',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {},
+				},
+			],
+			connections: { Start: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
+		},
+		{
+			id: 'benchFloorCodeRows',
+			name: 'bench floor, 100k rows from a Code node',
+			nodes: [
+				manual,
+				{
+					id: 'c',
+					name: 'Code',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: { mode: 'runOnceForAllItems', jsCode: FLOOR_ROWS_CODE },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Code', type: 'main', index: 0 }]] } },
+		},
 	];
 	return await runInN8n(sandboxUrl, workflows, 5796);
 }
+
+/** 100,000 rows with the Attendances columns and value shapes (ids, sessions, dates, marks). */
+const FLOOR_ROWS_CODE = `const out = [];
+const pad = (n) => String(n).padStart(2, '0');
+for (let k = 0; k < 100000; k++) {
+	const day = '2025-' + pad(9 + Math.floor(k / 60000)) + '-' + pad(1 + (Math.floor(k / 3000) % 28));
+	const pm = Math.floor(k / 1500) % 2 === 1;
+	const mark = k % 17 === 0 ? 'N' : k % 11 === 0 ? 'L' : pm ? '\\\\' : '/';
+	out.push({ json: {
+		AttendanceID: k + 1,
+		StudentID: 2001000 + (k % 1500),
+		CalendarName: pm ? 'PM' : 'AM',
+		CalendarStartDate: day + (pm ? 'T13:15:00+01:00' : 'T08:40:00+01:00'),
+		CalendarEndDate: day + (pm ? 'T15:20:00+01:00' : 'T12:05:00+01:00'),
+		Mark: mark,
+		ExportMark: mark,
+		MarkMeaningName: mark === 'N' ? 'Unauthorised Absence' : 'Present',
+		MarkMeaningDescription: mark === 'N' ? 'No reason yet provided' : 'Present',
+		AttendanceComment: null,
+		RecordedBy: 2000100 + (k % 60),
+		RecordedOn: day + 'T09:' + pad(k % 60) + ':00+01:00',
+		Minute: null,
+		CollectionID: 2000300 + (k % 50),
+	} });
+}
+return out;`;
 
 /**
  * Section 8: a year of attendance summarised per student. Get Summary (tallied while streaming) vs
@@ -975,8 +1036,15 @@ function writeReport(r) {
 	else if (r.n8n.error) lines.push(`Failed: ${r.n8n.error}`, '');
 	else {
 		lines.push(
-			...workflowTable(r.n8n, (id) =>
-				id === 'benchBromcomNode01' ? 'Bromcom node Get Many' : 'HTTP Request → XML → Split Out',
+			...workflowTable(
+				r.n8n,
+				(id) =>
+					({
+						benchBromcomNode01: 'Bromcom node Get Many',
+						benchHttpXmlSplit1: 'HTTP Request → XML → Split Out',
+						benchFloorNoRows01: 'n8n alone: No Operation, no rows',
+						benchFloorCodeRows: 'n8n holding 100,000 rows of the same columns from a Code node',
+					})[id] ?? id,
 			),
 		);
 		const a = r.n8n.benchBromcomNode01;
@@ -988,6 +1056,13 @@ function writeReport(r) {
 				'',
 			);
 		else lines.push('', 'No ratio: one of the workflows failed (see its row).', '');
+		const floor = r.n8n.benchFloorNoRows01;
+		const code = r.n8n.benchFloorCodeRows;
+		if (a && b && floor && code && !a.error && !b.error && !floor.error && !code.error)
+			lines.push(
+				`n8n's floor in the same run: \`n8n execute\` of a workflow with no rows peaks at ${fmt(floor.peakMB, 0)} MB (${fmt((100 * floor.peakMB) / b.peakMB, 0)}% of the HTTP Request workflow's peak); holding and printing 100,000 rows of the Attendances columns that a Code node made, with no Bromcom read at all, at ${fmt(code.peakMB, 0)} MB (${fmt((100 * code.peakMB) / b.peakMB, 0)}%). The Bromcom node's peak is ${fmt(a.peakMB - floor.peakMB, 0)} MB over the empty run, against ${fmt(code.peakMB - floor.peakMB, 0)} MB for the Code node's rows and ${fmt(b.peakMB - floor.peakMB, 0)} MB for HTTP Request → XML → Split Out.`,
+				'',
+			);
 	}
 	lines.push(
 		'## 4. Trigger',
@@ -1291,7 +1366,9 @@ function targets(r) {
 				'Inside n8n ≤ 45% of its peak memory (client issue)',
 				a.peakMB / b.peakMB <= 0.45,
 				`${fmt((100 * a.peakMB) / b.peakMB, 0)}%`,
-				'the n8n process holds the 100,000 output items (and, with `n8n execute`, the run printed as JSON) whichever way they were produced',
+				r.n8n.benchFloorCodeRows && !r.n8n.benchFloorCodeRows.error
+					? `n8n holding and printing 100,000 rows of the same columns that a Code node made is ${fmt((100 * r.n8n.benchFloorCodeRows.peakMB) / b.peakMB, 0)}% (section 3)`
+					: 'the n8n process holds the 100,000 output items (and, with `n8n execute`, the run printed as JSON) whichever way they were produced',
 			),
 		);
 	}
