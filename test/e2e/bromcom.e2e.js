@@ -437,19 +437,12 @@ test('Credential test through n8n: a real read proves it; wrong password, no per
 			method: 'POST',
 			headers: { 'content-type': 'application/json', cookie },
 			body: JSON.stringify({
-				credentials: {
+				credentials: rt.sandboxCredential(baseUrl, {
 					id: '',
 					name: 'Bromcom check',
-					type: 'bromcomMisApi',
-					data: {
-						hosting: 'custom',
-						baseUrl,
-						schoolId: 20001,
-						username,
-						password,
-						ignoreSslIssues: false,
-					},
-				},
+					username,
+					password,
+				}),
 			}),
 		});
 		const body = /** @type {any} */ (await res.json());
