@@ -364,6 +364,40 @@ describe('fidelity: what a real .NET DataSet can carry', () => {
 		expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
 	});
 
+	test('schema tags are read as XML is: ">" in a quoted value is text; a broken attribute list or a column declared twice differently is a malformed schema', () => {
+		// A ">" inside a quoted attribute is legal XML: the type after it still counts.
+		const caption = doc(
+			col('A', 'xs:int', ' msdata:Caption="A > B"') + col('B', 'xs:string'),
+			'<Table><A>7</A><B>x</B></Table>',
+		);
+		expect(bothWays(caption)).toEqual([{ A: 7, B: 'x' }]);
+		expect(oracleParse(caption).rows).toEqual([{ A: 7, B: 'x' }]);
+		const malformed = (schema) => {
+			const xml = doc(schema + col('B', 'xs:string'), '<Table><A>7</A><B>x</B></Table>');
+			for (const read of [() => parseDataSet(xml), () => bothWays(xml)]) {
+				let caught;
+				try {
+					read();
+				} catch (e) {
+					caught = e;
+				}
+				expect(caught).toBeInstanceOf(BromcomError);
+				expect(caught.message).toMatch(/inline schema of the Bromcom response is malformed/);
+			}
+		};
+		// No whitespace between attributes (the type would have been dropped: A read as text).
+		malformed('<xs:element name="A"type="xs:int" minOccurs="0" />');
+		malformed('<xs:element name="A" t ype="xs:int" minOccurs="0" />');
+		// An unquoted value, a repeated attribute, a "<" in a value, an unknown entity.
+		malformed('<xs:element name="A" type=xs:int minOccurs="0" />');
+		malformed('<xs:element name="A" type="xs:string" type="xs:int" minOccurs="0" />');
+		malformed('<xs:element name="A" type="xs:int" msdata:Caption="a<b" minOccurs="0" />');
+		malformed('<xs:element name="A" type="xs:int" msdata:Caption="&nbsp;" minOccurs="0" />');
+		// The same column twice with another type: no reading of it is right.
+		malformed(col('A', 'xs:int') + col('A', 'xs:string'));
+		malformed(col('A', 'xs:int') + '<xs:element name="A" minOccurs="0" />');
+	});
+
 	test('comments and processing instructions between elements, ">" in an attribute, "</x >" are well-formed and read', () => {
 		const xml = doc(
 			col('A', 'xs:string') + col('B', 'xs:int'),

@@ -170,14 +170,36 @@ function cutOff(message: string): BromcomError {
 	return new BromcomError({ kind: 'transient', message });
 }
 
-const ATTR_RE = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** One attribute, whitespace before it (XML requires it between attributes), anchored where the last ended. */
+const ATTR_RE = /\s+([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 
-function attributes(tag: string): Record<string, string> {
+function malformedSchema(what: string): BromcomError {
+	return payloadError(`The inline schema of the Bromcom response is malformed (${what}).`);
+}
+
+/**
+ * The attributes of a schema tag (the text after its name). Strict as XML is: each attribute after
+ * whitespace, quoted, no `<` in a value, no name twice, no unknown entity; anything else is a
+ * malformed schema, never a tag read with an attribute (a column's type) silently dropped.
+ */
+function attributes(tag: string, element: string): Record<string, string> {
 	const out: Record<string, string> = {};
-	ATTR_RE.lastIndex = 0;
-	let m: RegExpExecArray | null;
-	while ((m = ATTR_RE.exec(tag)) !== null)
-		out[m[1]] = decodeEntities(m[2] ?? m[3] ?? '') ?? m[2] ?? m[3] ?? '';
+	let at = 0;
+	for (;;) {
+		ATTR_RE.lastIndex = at;
+		const m = ATTR_RE.exec(tag);
+		if (m === null) break;
+		const raw = m[2] ?? m[3] ?? '';
+		const value = decodeEntities(raw);
+		if (value === undefined || Object.prototype.hasOwnProperty.call(out, m[1]))
+			throw malformedSchema(`<${element}> has a bad or repeated attribute ${m[1]}`);
+		out[m[1]] = value;
+		at = ATTR_RE.lastIndex;
+	}
+	if (tag.slice(at).trim() !== '')
+		throw malformedSchema(
+			`<${element}> has text that is not an attribute: ${tag.slice(at, at + 40).trim()}`,
+		);
 	return out;
 }
 
@@ -188,7 +210,10 @@ function localName(qname: string): string {
 
 /** Parses the inline `xs:schema` text (from `<xs:schema` to `</xs:schema>`). */
 export function parseSchema(schemaXml: string): DataSetSchema {
-	const TAG_RE = /<(\/?)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*?)(\/?)>/g;
+	// A tag: quoted attribute values may hold `>` but never `<` (so a broken quote fails at the next
+	// tag, and the scan stays linear).
+	const TAG_RE =
+		/<(\/?)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:[^>"'<]|"[^"<]*"|'[^'<]*')*?)(\/?)>/g;
 	// Stack of open `element` names (null for other schema constructs).
 	const stack: Array<{ qname: string; local: string; elementName: string | null }> = [];
 	let dataSetName = '';
@@ -197,7 +222,23 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 	let m: RegExpExecArray | null;
 	// Open `element`s on the stack, kept as a count so the schema parse stays linear in its size.
 	let depth = 0;
+	let last = 0;
+	// Between tags only text, comments and processing instructions: a `<` that starts none of them
+	// is a tag this scan could not read, and skipping it would drop a declaration.
+	const checkGap = (end: number) => {
+		for (
+			let lt = schemaXml.indexOf('<', last);
+			lt !== -1 && lt < end;
+			lt = schemaXml.indexOf('<', lt + 1)
+		) {
+			const next = schemaXml.charCodeAt(lt + 1);
+			if (next !== 33 /* ! */ && next !== 63 /* ? */)
+				throw malformedSchema(`a tag cannot be read: ${schemaXml.slice(lt, lt + 40)}`);
+		}
+	};
 	while ((m = TAG_RE.exec(schemaXml)) !== null) {
+		checkGap(m.index);
+		last = TAG_RE.lastIndex;
 		const [, closing, prefix = '', local, rest, selfClosing] = m;
 		const qname = prefix + local;
 		if (closing) {
@@ -212,7 +253,7 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 			continue;
 		}
 		if (local === 'element') {
-			const attrs = attributes(rest);
+			const attrs = attributes(rest, qname);
 			const xmlName = attrs.name ?? '';
 			if (depth === 0) {
 				dataSetName = xmlName;
@@ -241,7 +282,7 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 		} else {
 			// A column without a `type` attribute declares it in a nested simpleType restriction.
 			if (local === 'restriction' && pendingColumn !== null) {
-				const base = attributes(rest).base;
+				const base = attributes(rest, qname).base;
 				if (base) {
 					pendingColumn.xsType = localName(base);
 					pendingColumn.kind = columnKind(pendingColumn.xsType);
@@ -250,12 +291,24 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 			if (!selfClosing) stack.push({ qname, local, elementName: null });
 		}
 	}
+	checkGap(schemaXml.length);
 	if (stack.length > 0)
 		throw payloadError(
 			'The inline schema of the Bromcom response is malformed (unclosed elements).',
 		);
 	if (!dataSetName)
 		throw payloadError('The Bromcom response has an inline schema without a DataSet element.');
+	// A DataSet cannot hold one column twice, so no server sends it; a repeat that says the same is
+	// read once, one that disagrees (another type) has no right reading.
+	for (const table of tables) {
+		const seen = new Map<string, DataSetColumn>();
+		for (const c of table.columns) {
+			const first = seen.get(c.xmlName);
+			if (first === undefined) seen.set(c.xmlName, c);
+			else if (first.name !== c.name || first.xsType !== c.xsType || first.dataType !== c.dataType)
+				throw malformedSchema(`column ${c.name} of ${table.name} is declared twice, differently`);
+		}
+	}
 	return { dataSetName, tables };
 }
 
