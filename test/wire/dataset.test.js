@@ -398,6 +398,28 @@ describe('fidelity: what a real .NET DataSet can carry', () => {
 		malformed(col('A', 'xs:int') + '<xs:element name="A" minOccurs="0" />');
 	});
 
+	test('a row tag with an unbalanced quote reads the same whatever the chunking (found by npm run fuzz -- --seed 47527)', () => {
+		// The compiled row pattern used to take `<Table a"b="1">` as a tag while the scanner (used when a
+		// row is split across chunks) waited for the quote to close: the same bytes were accepted or
+		// rejected depending on where a chunk ended.
+		const xml = doc(
+			col('A', 'xs:int'),
+			'<Table diffgr:id="Table1"><A>0</A></Table><Table diffTable2" msdata:rowOrder="1"></Table><Table><A>1</A></Table>',
+		);
+		const outcome = (read) => {
+			try {
+				return { rows: read() };
+			} catch (e) {
+				expect(e).toBeInstanceOf(BromcomError);
+				return { error: e.kind };
+			}
+		};
+		const one = outcome(() => parseDataSet(xml).rows);
+		for (const size of [1, 2, 3, 7, 64, xml.length])
+			expect(outcome(() => chunkedRows(xml, size))).toEqual(one);
+		expect(one.error).toBeDefined();
+	});
+
 	test('comments and processing instructions between elements, ">" in an attribute, "</x >" are well-formed and read', () => {
 		const xml = doc(
 			col('A', 'xs:string') + col('B', 'xs:int'),

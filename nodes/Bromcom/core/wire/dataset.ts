@@ -348,7 +348,8 @@ function fastRowPattern(table: DataSetTable, kept: boolean[]): RegExp | undefine
 		)
 		.join('');
 	return new RegExp(
-		`<${escapeRegExp(table.xmlName)}(?:\\s[^<>]*)?(?<!/)>${cells}</${escapeRegExp(table.xmlName)}>`,
+		// Attributes quote-aware like the scanner's tagEndOf: an unbalanced quote reads the same both ways.
+		`<${escapeRegExp(table.xmlName)}(?:\\s[^<>"']*(?:"[^"]*"[^<>"']*|'[^']*'[^<>"']*)*)?(?<!/)>${cells}</${escapeRegExp(table.xmlName)}>`,
 		'y',
 	);
 }
