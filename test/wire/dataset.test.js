@@ -372,6 +372,16 @@ describe('fidelity: what a real .NET DataSet can carry', () => {
 		);
 		expect(bothWays(caption)).toEqual([{ A: 7, B: 'x' }]);
 		expect(oracleParse(caption).rows).toEqual([{ A: 7, B: 'x' }]);
+		// A comment in the schema is text, whatever it holds: no column is declared inside one.
+		const commented = doc(
+			col('A', 'xs:int') +
+				'<!-- was: <xs:element name="Ghost" type="xs:int" /> when a < b --><?note <x?>' +
+				col('B', 'xs:string'),
+			'<Table><A>7</A><B>x</B></Table>',
+		);
+		expect(parseDataSet(commented).columns.map((c) => c.name)).toEqual(['A', 'B']);
+		expect(bothWays(commented)).toEqual([{ A: 7, B: 'x' }]);
+		expect(oracleParse(commented).rows).toEqual([{ A: 7, B: 'x' }]);
 		const malformed = (schema) => {
 			const xml = doc(schema + col('B', 'xs:string'), '<Table><A>7</A><B>x</B></Table>');
 			for (const read of [() => parseDataSet(xml), () => bothWays(xml)]) {

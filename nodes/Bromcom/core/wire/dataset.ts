@@ -223,21 +223,38 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 	// Open `element`s on the stack, kept as a count so the schema parse stays linear in its size.
 	let depth = 0;
 	let last = 0;
-	// Between tags only text, comments and processing instructions: a `<` that starts none of them
-	// is a tag this scan could not read, and skipping it would drop a declaration.
-	const checkGap = (end: number) => {
-		for (
-			let lt = schemaXml.indexOf('<', last);
-			lt !== -1 && lt < end;
-			lt = schemaXml.indexOf('<', lt + 1)
-		) {
-			const next = schemaXml.charCodeAt(lt + 1);
-			if (next !== 33 /* ! */ && next !== 63 /* ? */)
+	// Between tags only text, comments, CDATA and processing instructions (whatever they hold): a `<`
+	// that starts none of them is a tag this scan could not read, and skipping it would drop a
+	// declaration. Returns where scanning resumes when one of them runs past `end` (a tag-like text
+	// inside a comment is not a tag), else -1.
+	const checkGap = (end: number): number => {
+		let lt = schemaXml.indexOf('<', last);
+		while (lt !== -1 && lt < end) {
+			const close = schemaXml.startsWith('<!--', lt)
+				? '-->'
+				: schemaXml.startsWith('<![CDATA[', lt)
+					? ']]>'
+					: schemaXml.startsWith('<?', lt)
+						? '?>'
+						: schemaXml.startsWith('<!', lt)
+							? '>'
+							: '';
+			if (close === '')
 				throw malformedSchema(`a tag cannot be read: ${schemaXml.slice(lt, lt + 40)}`);
+			const done = schemaXml.indexOf(close, lt + 2);
+			if (done === -1) throw malformedSchema('a comment or instruction is not closed');
+			const after = done + close.length;
+			if (after > end) return after;
+			lt = schemaXml.indexOf('<', after);
 		}
+		return -1;
 	};
 	while ((m = TAG_RE.exec(schemaXml)) !== null) {
-		checkGap(m.index);
+		const resume = checkGap(m.index);
+		if (resume !== -1) {
+			last = TAG_RE.lastIndex = resume;
+			continue;
+		}
 		last = TAG_RE.lastIndex;
 		const [, closing, prefix = '', local, rest, selfClosing] = m;
 		const qname = prefix + local;
@@ -291,7 +308,8 @@ export function parseSchema(schemaXml: string): DataSetSchema {
 			if (!selfClosing) stack.push({ qname, local, elementName: null });
 		}
 	}
-	checkGap(schemaXml.length);
+	if (checkGap(schemaXml.length) !== -1)
+		throw malformedSchema('a comment or instruction is not closed');
 	if (stack.length > 0)
 		throw payloadError(
 			'The inline schema of the Bromcom response is malformed (unclosed elements).',
