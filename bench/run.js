@@ -771,6 +771,10 @@ function webhookNode(hookPath, n) {
  * child processes (the task runner) sampled every 50 ms during the first call, and its growth over the
  * idle processes just before. `warmUp` is run once unmeasured first; `defaultSettings` once more with
  * n8n's default (every successful execution saved).
+ * @param {string} sandboxUrl
+ * @param {any[]} workflows
+ * @param {number} port
+ * @param {{ warmUp?: any[], defaultSettings?: any }} [options]
  */
 async function productionRuns(sandboxUrl, workflows, port, { warmUp = [], defaultSettings } = {}) {
 	const rt = require('../scripts/n8n-runtime');
