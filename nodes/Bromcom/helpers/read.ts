@@ -357,6 +357,9 @@ export function optionalId(
 	return n;
 }
 
+const equalsId = (column: string, id: number) =>
+	buildCondition({ field: column, operator: 'equals', value: id, type: 'number' });
+
 /** `column = <the ID in field name>`: the filter of a read narrowed to one record. */
 export function idCondition(
 	ctx: IExecuteFunctions,
@@ -365,12 +368,19 @@ export function idCondition(
 	label: string,
 	column: string,
 ): string {
-	return buildCondition({
-		field: column,
-		operator: 'equals',
-		value: requiredId(ctx, i, name, label),
-		type: 'number',
-	});
+	return equalsId(column, requiredId(ctx, i, name, label));
+}
+
+/** The same for an ID field that may be left empty: empty narrows nothing (''). */
+export function optionalIdCondition(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+	label: string,
+	column: string,
+): string {
+	const id = optionalId(ctx, i, name, label);
+	return id === undefined ? '' : equalsId(column, id);
 }
 
 export { invalid };

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { makeGetMany } from '../factories';
-import { optionalIdFilter } from '../optionalId';
+import { optionalIdCondition } from '../../helpers/read';
 import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGetMany({
@@ -17,5 +17,5 @@ export const { description, execute } = makeGetMany({
 		},
 	],
 	extraFilter: (ctx: IExecuteFunctions, i: number) =>
-		optionalIdFilter(ctx, i, 'studentId', 'StudentID', 'Student ID'),
+		optionalIdCondition(ctx, i, 'studentId', 'Student ID', 'StudentID'),
 });

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { makeGetMany } from '../factories';
-import { optionalIdFilter } from '../optionalId';
+import { optionalIdCondition } from '../../helpers/read';
 import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute } = makeGetMany({
@@ -39,7 +39,7 @@ export const { description, execute } = makeGetMany({
 		const type = ctx.getNodeParameter('eventType', i, 'all') as string;
 		const since = ctx.getNodeParameter('since', i, '') as string;
 		return combineFilters(
-			optionalIdFilter(ctx, i, 'studentId', 'StudentID', 'Student ID'),
+			optionalIdCondition(ctx, i, 'studentId', 'Student ID', 'StudentID'),
 			type === 'all'
 				? ''
 				: buildCondition({ field: 'EventType', operator: 'equals', value: type, type: 'string' }),
