@@ -1030,6 +1030,42 @@ async function runInN8n(sandboxUrl, workflows, port, runs = Math.min(RUNS, 3)) {
 	return result;
 }
 
+/** Section 3's workflows as the report names them. */
+const SECTION3_LABELS = {
+	benchBromcomNode01: 'Bromcom node Get Many',
+	benchHttpXmlSplit1: 'HTTP Request → XML → Split Out',
+	benchFloorNoRows01: 'n8n alone: No Operation, no rows',
+	benchFloorCodeRows: 'n8n holding 100,000 rows of the same columns from a Code node',
+};
+
+/** A production run's cells: first call, second call, peak RSS, growth over idle n8n. */
+function productionCells(x) {
+	return x.failed.length === x.runs
+		? `failed: ${x.failed[0]} | | | |`
+		: `${fmt(x.coldMs / 1000, 2)} s | ${fmt(x.ms / 1000, 2)} s | ${fmt(x.peakMB, 0)} MB | ${fmt(x.growthMB, 0)} MB`;
+}
+
+/**
+ * The two target rows of a production comparison, ours against a peer: warm speed (with the first
+ * call's ratio) and share of the peak (with the share of the growth over idle n8n).
+ */
+function productionTargetRows(row, ours, peer, t) {
+	return [
+		row(
+			t.speed,
+			peer.ms / ours.ms >= t.minTimes,
+			`${fmt(peer.ms / ours.ms)}× (first call ${fmt(peer.coldMs / ours.coldMs)}×)`,
+			t.whySpeed,
+		),
+		row(
+			t.memory,
+			ours.peakMB / peer.peakMB <= t.maxShare,
+			`${fmt((100 * ours.peakMB) / peer.peakMB, 0)}% of the peak; ${fmt((100 * ours.growthMB) / peer.growthMB, t.growthDigits)}% of the growth over idle n8n`,
+			`idle \`n8n start\`${t.runner ? ' with its task runner' : ''} is ${fmt(ours.idleMB, 0)} MB of both peaks`,
+		),
+	];
+}
+
 /** The table of an inside-n8n section: one row per workflow, its nodes' median times, items and peak memory. */
 function workflowTable(results, labelOf) {
 	const rows = Object.entries(results).map(
@@ -1101,18 +1137,7 @@ function writeReport(r) {
 	if (!r.n8n) lines.push('Skipped (`--skip-n8n`).', '');
 	else if (r.n8n.error) lines.push(`Failed: ${r.n8n.error}`, '');
 	else {
-		lines.push(
-			...workflowTable(
-				r.n8n,
-				(id) =>
-					({
-						benchBromcomNode01: 'Bromcom node Get Many',
-						benchHttpXmlSplit1: 'HTTP Request → XML → Split Out',
-						benchFloorNoRows01: 'n8n alone: No Operation, no rows',
-						benchFloorCodeRows: 'n8n holding 100,000 rows of the same columns from a Code node',
-					})[id] ?? id,
-			),
-		);
+		lines.push(...workflowTable(r.n8n, (id) => SECTION3_LABELS[id] ?? id));
 		const a = r.n8n.benchBromcomNode01;
 		const b = r.n8n.benchHttpXmlSplit1;
 		if (a && b && !a.error && !b.error)
@@ -1133,25 +1158,15 @@ function writeReport(r) {
 	const p3 = r.n8nProduction;
 	if (p3 && p3.error) lines.push(`Production runs failed: ${p3.error}`, '');
 	else if (p3) {
-		const label = {
-			benchBromcomNode01: 'Bromcom node Get Many',
-			benchHttpXmlSplit1: 'HTTP Request → XML → Split Out',
-			benchFloorNoRows01: 'n8n alone: No Operation, no rows',
-			benchFloorCodeRows: 'n8n holding 100,000 rows of the same columns from a Code node',
-		};
-		const cell = (x) =>
-			x.failed.length === x.runs
-				? `failed: ${x.failed[0]} | | | |`
-				: `${fmt(x.coldMs / 1000, 2)} s | ${fmt(x.ms / 1000, 2)} s | ${fmt(x.peakMB, 0)} MB | ${fmt(x.growthMB, 0)} MB`;
 		const runs = Object.values(p3).find((x) => x && x.runs)?.runs;
 		lines.push(
 			`The same workflows in production: \`n8n start\`, a webhook starting each, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`), through a replaying proxy so that the sandbox builds no XML while n8n is measured; a fresh n8n per run, medians of ${runs}, the workflows alternated run by run. Time = the webhook call until the last node finished, first call (cold) and the same call again (warm); memory = the resident set of n8n and its task runner sampled every 50 ms during the first call, and its growth over the idle processes just before. Nothing is printed: this is what a scheduled workflow costs.`,
 			'',
 			'| workflow | first call | second call | peak RSS of n8n | growth over idle n8n |',
 			'|---|---:|---:|---:|---:|',
-			...Object.entries(label)
+			...Object.entries(SECTION3_LABELS)
 				.filter(([id]) => p3[id])
-				.map(([id, name]) => `| ${name} | ${cell(p3[id])} |`),
+				.map(([id, name]) => `| ${name} | ${productionCells(p3[id])} |`),
 			'',
 		);
 		const a = p3.benchBromcomNode01;
@@ -1234,10 +1249,7 @@ function writeReport(r) {
 			else if (p) {
 				const ps = p.benchProdSummary01;
 				const pb = p.benchProdSummarize;
-				const cell = (x) =>
-					x.failed.length === x.runs
-						? `failed: ${x.failed[0]} | | | |`
-						: `${fmt(x.coldMs / 1000, 2)} s | ${fmt(x.ms / 1000, 2)} s | ${fmt(x.peakMB, 0)} MB | ${fmt(x.growthMB, 0)} MB`;
+				const cell = productionCells;
 				lines.push(
 					'',
 					`Whole year (${SUMMARY_YEAR.from} to ${SUMMARY_YEAR.to}, 550,190 marks, 283 MB of responses) in production: \`n8n start\`, a webhook starting the workflow, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`); a fresh n8n per run, medians of ${ps.runs}, the workflows alternated run by run. Time = the webhook call until the last node finished: the first call in the fresh n8n (its code cold) and the same call again (warm, as in a long-running n8n); memory = the resident set of n8n and its child processes (the task runner that runs Code nodes) sampled every 50 ms during the first call, and its growth over the idle processes just before.`,
@@ -1357,42 +1369,34 @@ function targets(r) {
 	}
 	const pa = r.summary && r.summary.production && r.summary.production.benchProdSummary01;
 	const pz = r.summary && r.summary.production && r.summary.production.benchProdSummarize;
-	if (pa && pz && !pa.failed.length && !pz.failed.length) {
+	if (pa && pz && !pa.failed.length && !pz.failed.length)
 		out.push(
-			row(
-				'Attendance summary ≥ 5× faster than Get Many + Summarize (whole year, production, warm n8n)',
-				pz.ms / pa.ms >= 5,
-				`${fmt(pz.ms / pa.ms)}× (first call ${fmt(pz.coldMs / pa.coldMs)}×)`,
-				"both read and check every byte of the same 283 MB with this package's reader (the peer's Get Many is this package's streamed read); Get Summary saves n8n's 550,000 items and the Summarize pass, not the parse",
-			),
+			...productionTargetRows(row, pa, pz, {
+				speed:
+					'Attendance summary ≥ 5× faster than Get Many + Summarize (whole year, production, warm n8n)',
+				minTimes: 5,
+				whySpeed:
+					"both read and check every byte of the same 283 MB with this package's reader (the peer's Get Many is this package's streamed read); Get Summary saves n8n's 550,000 items and the Summarize pass, not the parse",
+				memory:
+					'Attendance summary ≤ 25% of their peak memory (whole year, production, vs Get Many + Summarize)',
+				maxShare: 0.25,
+				growthDigits: 1,
+			}),
 		);
-		out.push(
-			row(
-				'Attendance summary ≤ 25% of their peak memory (whole year, production, vs Get Many + Summarize)',
-				pa.peakMB / pz.peakMB <= 0.25,
-				`${fmt((100 * pa.peakMB) / pz.peakMB, 0)}% of the peak; ${fmt((100 * pa.growthMB) / pz.growthMB, 1)}% of the growth over idle n8n`,
-				`idle \`n8n start\` is ${fmt(pa.idleMB, 0)} MB of both peaks`,
-			),
-		);
-	}
 	const pk = r.summary && r.summary.production && r.summary.production.benchProdCode00001;
-	if (pa && pk && !pa.failed.length && !pk.failed.length) {
+	if (pa && pk && !pa.failed.length && !pk.failed.length)
 		out.push(
-			row(
-				'Attendance summary ≥ 5× faster than Get Many + Code (whole year, production, warm n8n)',
-				pk.ms / pa.ms >= 5,
-				`${fmt(pk.ms / pa.ms)}× (first call ${fmt(pk.coldMs / pa.coldMs)}×)`,
-			),
+			...productionTargetRows(row, pa, pk, {
+				speed:
+					'Attendance summary ≥ 5× faster than Get Many + Code (whole year, production, warm n8n)',
+				minTimes: 5,
+				memory:
+					'Attendance summary ≤ 25% of their peak memory (whole year, production, vs Get Many + Code)',
+				maxShare: 0.25,
+				growthDigits: 1,
+				runner: true,
+			}),
 		);
-		out.push(
-			row(
-				'Attendance summary ≤ 25% of their peak memory (whole year, production, vs Get Many + Code)',
-				pa.peakMB / pk.peakMB <= 0.25,
-				`${fmt((100 * pa.peakMB) / pk.peakMB, 0)}% of the peak; ${fmt((100 * pa.growthMB) / pk.growthMB, 1)}% of the growth over idle n8n`,
-				`idle \`n8n start\` with its task runner is ${fmt(pa.idleMB, 0)} MB of both peaks`,
-			),
-		);
-	}
 	const sa = r.summary && r.summary.benchSummaryNode01;
 	const sb = r.summary && r.summary.benchSummarizeNode1;
 	if (sa && sb && !sa.error && !sb.error) {
@@ -1473,24 +1477,20 @@ function targets(r) {
 	}
 	const p3a = r.n8nProduction && r.n8nProduction.benchBromcomNode01;
 	const p3b = r.n8nProduction && r.n8nProduction.benchHttpXmlSplit1;
-	if (p3a && p3b && p3a.failed.length < p3a.runs && p3b.failed.length < p3b.runs) {
+	if (p3a && p3b && p3a.failed.length < p3a.runs && p3b.failed.length < p3b.runs)
 		out.push(
-			row(
-				'Inside n8n ≥ 6× faster than HTTP Request → XML → Split Out (client issue; production, warm n8n)',
-				p3b.ms / p3a.ms >= 6,
-				`${fmt(p3b.ms / p3a.ms)}× (first call ${fmt(p3b.coldMs / p3a.coldMs)}×)`,
-				"the engine work around the items (not the parse) dominates the Bromcom node's time",
-			),
+			...productionTargetRows(row, p3a, p3b, {
+				speed:
+					'Inside n8n ≥ 6× faster than HTTP Request → XML → Split Out (client issue; production, warm n8n)',
+				minTimes: 6,
+				whySpeed:
+					"the engine work around the items (not the parse) dominates the Bromcom node's time",
+				memory: 'Inside n8n ≤ 45% of its peak memory (client issue; production)',
+				maxShare: 0.45,
+				growthDigits: 0,
+				runner: true,
+			}),
 		);
-		out.push(
-			row(
-				'Inside n8n ≤ 45% of its peak memory (client issue; production)',
-				p3a.peakMB / p3b.peakMB <= 0.45,
-				`${fmt((100 * p3a.peakMB) / p3b.peakMB, 0)}% of the peak; ${fmt((100 * p3a.growthMB) / p3b.growthMB, 0)}% of the growth over idle n8n`,
-				`idle \`n8n start\` with its task runner is ${fmt(p3a.idleMB, 0)} MB of both peaks`,
-			),
-		);
-	}
 	out.push(
 		row(
 			'Trigger: 100,000-record diff < 1 s',
