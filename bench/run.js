@@ -1061,9 +1061,20 @@ function productionTargetRows(row, ours, peer, t) {
 			t.memory,
 			ours.peakMB / peer.peakMB <= t.maxShare,
 			`${fmt((100 * ours.peakMB) / peer.peakMB, 0)}% of the peak; ${fmt((100 * ours.growthMB) / peer.growthMB, t.growthDigits)}% of the growth over idle n8n`,
-			`idle \`n8n start\`${t.runner ? ' with its task runner' : ''} is ${fmt(ours.idleMB, 0)} MB of both peaks`,
+			`idle \`n8n start\`${t.runner ? ' with its task runner' : ''} is ${fmt(ours.idleMB, 0)} MB of both peaks${idleFloor(ours, peer, t.maxShare)}`,
 		),
 	];
+}
+
+/**
+ * When idle n8n alone is over a peak-share target, the target cannot be met by any workflow run in
+ * that n8n: says so, with the share (the smaller of the two runs' idle, so the claim is the cautious one).
+ */
+function idleFloor(ours, peer, maxShare) {
+	const share = Math.min(ours.idleMB, peer.idleMB) / peer.peakMB;
+	return share > maxShare
+		? `, itself ${fmt(100 * share, 0)}% of the peer's peak: no workflow run in that n8n comes under ${fmt(100 * maxShare, 0)}%`
+		: '';
 }
 
 /** The table of an inside-n8n section: one row per workflow, its nodes' median times, items and peak memory. */
