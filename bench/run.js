@@ -1260,18 +1260,17 @@ function writeReport(r) {
 			else if (p) {
 				const ps = p.benchProdSummary01;
 				const pb = p.benchProdSummarize;
-				const cell = productionCells;
 				lines.push(
 					'',
 					`Whole year (${SUMMARY_YEAR.from} to ${SUMMARY_YEAR.to}, 550,190 marks, 283 MB of responses) in production: \`n8n start\`, a webhook starting the workflow, successful executions not saved (\`EXECUTIONS_DATA_SAVE_ON_SUCCESS=none\`); a fresh n8n per run, medians of ${ps.runs}, the workflows alternated run by run. Time = the webhook call until the last node finished: the first call in the fresh n8n (its code cold) and the same call again (warm, as in a long-running n8n); memory = the resident set of n8n and its child processes (the task runner that runs Code nodes) sampled every 50 ms during the first call, and its growth over the idle processes just before.`,
 					'',
 					'| workflow | first call | second call | peak RSS of n8n | growth over idle n8n |',
 					'|---|---:|---:|---:|---:|',
-					`| Attendance › Get Summary | ${cell(ps)} |`,
-					`| Attendance › Get Many → Summarize (count per student and code) | ${cell(pb)} |`,
+					`| Attendance › Get Summary | ${productionCells(ps)} |`,
+					`| Attendance › Get Many → Summarize (count per student and code) | ${productionCells(pb)} |`,
 					...(p.benchProdCode00001
 						? [
-								`| Attendance › Get Many → Code (per-student summary, percentages, flags) | ${cell(p.benchProdCode00001)} |`,
+								`| Attendance › Get Many → Code (per-student summary, percentages, flags) | ${productionCells(p.benchProdCode00001)} |`,
 							]
 						: []),
 				);
