@@ -33,6 +33,8 @@ let sandbox;
 let server;
 let browser;
 let page;
+/** @type {string[]} */
+const seen = [];
 
 function playwright() {
 	const dir = path.join(rt.CACHE, `playwright-core-${PLAYWRIGHT}`);
@@ -101,6 +103,20 @@ before(async () => {
 		],
 	});
 	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	// What the page did, for a failed step's report: its errors, its push connection, its REST calls.
+	page.on('console', (m) => {
+		if (m.type() === 'error' || m.type() === 'warning')
+			seen.push(`console ${m.type()}: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+	page.on('websocket', (ws) => {
+		seen.push(`websocket open ${ws.url()}`);
+		ws.on('close', () => seen.push(`websocket closed ${ws.url()}`));
+	});
+	page.on('response', (r) => {
+		if (r.url().includes('/rest/'))
+			seen.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
+	});
 	page.setDefaultTimeout(30000);
 });
 
@@ -112,6 +128,34 @@ after(async () => {
 });
 
 const byTest = (id) => page.locator(`[data-test-id="${id}"]`);
+
+/**
+ * Runs a step; if it fails, leaves what a person would have seen: a screenshot, the text of the open
+ * panel and of any notification, and the end of n8n's own log, then fails with the step's error.
+ * @param {string} step
+ * @param {() => Promise<unknown>} fn
+ */
+async function explained(step, fn) {
+	try {
+		return await fn();
+	} catch (error) {
+		await shot(`failed-${step}`).catch(() => undefined);
+		const text = async (selector) =>
+			(
+				await page
+					.locator(selector)
+					.allInnerTexts()
+					.catch(() => [])
+			)
+				.join('\n---\n')
+				.slice(0, 4000);
+		rt.log(`${step} failed; the open panel read:\n${await text('[data-test-id="ndv"]')}`);
+		rt.log(`notifications:\n${await text('.el-notification')}`);
+		rt.log(`the page's last events:\n${seen.slice(-60).join('\n')}`);
+		rt.log(`n8n's log ended:\n${server.output().slice(-4000)}`);
+		throw error;
+	}
+}
 
 async function openBromcomInPanel(plus) {
 	await byTest(plus).click();
@@ -164,7 +208,9 @@ test('a person signs in, adds the trigger and Student › Get Many with a filter
 	await byTest('node-credentials-select').waitFor();
 	await byTest('node-execute-button').first().click();
 	// The first execution of a fresh n8n loads the node's code and reads Bromcom: give it time on a busy machine.
-	await page.getByText('Node executed successfully').waitFor({ timeout: 90000 });
+	await explained('trigger-fetch-test-event', () =>
+		page.getByText('Node executed successfully').waitFor({ timeout: 90000 }),
+	);
 	await byTest('output-panel').getByText('sample', { exact: true }).first().waitFor();
 	const sample = await byTest('output-panel').innerText();
 	assert.match(sample, /5 items/);
