@@ -130,14 +130,16 @@ after(async () => {
 const byTest = (id) => page.locator(`[data-test-id="${id}"]`);
 
 /**
- * Runs a step; if it fails, leaves what a person would have seen: a screenshot, the text of the open
- * panel and of any notification, and the end of n8n's own log, then fails with the step's error.
+ * Runs a test's steps; if one fails, leaves what a person would have seen and what the page did: a
+ * screenshot, the text of the open panel and of any notification, the page's last events and the end of
+ * n8n's own log, then fails with the step's error.
  * @param {string} step
- * @param {() => Promise<unknown>} fn
+ * @param {() => Promise<void>} fn
+ * @returns {Promise<void>}
  */
 async function explained(step, fn) {
 	try {
-		return await fn();
+		await fn();
 	} catch (error) {
 		await shot(`failed-${step}`).catch(() => undefined);
 		const text = async (selector) =>
@@ -149,7 +151,9 @@ async function explained(step, fn) {
 			)
 				.join('\n---\n')
 				.slice(0, 4000);
-		rt.log(`${step} failed; the open panel read:\n${await text('[data-test-id="ndv"]')}`);
+		rt.log(
+			`${step} failed; the open panel read:\n${await text('[data-test-id="ndv"], [data-test-id="editCredential-modal"]')}`,
+		);
 		rt.log(`notifications:\n${await text('.el-notification')}`);
 		rt.log(`the page's last events:\n${seen.slice(-60).join('\n')}`);
 		rt.log(`n8n's log ended:\n${server.output().slice(-4000)}`);
@@ -166,121 +170,125 @@ async function openBromcomInPanel(plus) {
 		.click();
 }
 
-test('a person signs in, adds the trigger and Student › Get Many with a filter, and reads the output', async () => {
-	await page.goto(`${server.base}/signin`);
-	await page.getByLabel('Email').fill(OWNER.email);
-	await page.getByLabel('Password').fill(OWNER.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((u) => !u.pathname.includes('signin'));
-	await page.goto(`${server.base}/workflow/new`);
-	await page.getByText('Add first step').waitFor();
-	const gotIt = page.getByRole('button', { name: 'Got it' });
-	if (await gotIt.isVisible().catch(() => false)) await gotIt.click();
+test('a person signs in, adds the trigger and Student › Get Many with a filter, and reads the output', () =>
+	explained('editor-flow', async () => {
+		await page.goto(`${server.base}/signin`);
+		await page.getByLabel('Email').fill(OWNER.email);
+		await page.getByLabel('Password').fill(OWNER.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((u) => !u.pathname.includes('signin'));
+		await page.goto(`${server.base}/workflow/new`);
+		await page.getByText('Add first step').waitFor();
+		const gotIt = page.getByRole('button', { name: 'Got it' });
+		if (await gotIt.isVisible().catch(() => false)) await gotIt.click();
 
-	// The node panel finds the package's nodes.
-	await byTest('canvas-plus-button').click();
-	await byTest('node-creator-search-bar').fill('Bromcom');
-	await byTest('node-creator-item-name')
-		.filter({ hasText: /Consent & Eligibility/ })
-		.first()
-		.waitFor();
-	const names = await byTest('node-creator-item-name').allTextContents();
-	assert.ok(
-		names.some((n) => n.trim() === 'Bromcom') && names.some((n) => /Consent & Eligibility/.test(n)),
-		JSON.stringify(names),
-	);
-	await shot('1-node-panel');
-	await byTest('node-creator-item-name')
-		.filter({ hasText: /^Bromcom$/ })
-		.first()
-		.click();
-	for (const event of [
-		'On new record',
-		'On record left',
-		'On record updated',
-		'On record restored',
-	])
-		await page.getByText(event).waitFor();
-	await shot('2-bromcom-events-and-actions');
+		// The node panel finds the package's nodes.
+		await byTest('canvas-plus-button').click();
+		await byTest('node-creator-search-bar').fill('Bromcom');
+		await byTest('node-creator-item-name')
+			.filter({ hasText: /Consent & Eligibility/ })
+			.first()
+			.waitFor();
+		const names = await byTest('node-creator-item-name').allTextContents();
+		assert.ok(
+			names.some((n) => n.trim() === 'Bromcom') &&
+				names.some((n) => /Consent & Eligibility/.test(n)),
+			JSON.stringify(names),
+		);
+		await shot('1-node-panel');
+		await byTest('node-creator-item-name')
+			.filter({ hasText: /^Bromcom$/ })
+			.first()
+			.click();
+		for (const event of [
+			'On new record',
+			'On record left',
+			'On record updated',
+			'On record restored',
+		])
+			await page.getByText(event).waitFor();
+		await shot('2-bromcom-events-and-actions');
 
-	// The trigger: the only credential of its type is picked; Fetch Test Event shows marked samples.
-	await page.getByText('On new record').click();
-	await byTest('node-credentials-select').waitFor();
-	await byTest('node-execute-button').first().click();
-	// The first execution of a fresh n8n loads the node's code and reads Bromcom: give it time on a busy machine.
-	// Wait for what a person looks at, the rows in the output panel, not n8n's success toast: in one run in
-	// six the rows were there and no 'Node executed successfully' ever showed (n8n 2.41's editor words the
-	// toast 'Workflow executed successfully' when its execution-started push wins a race with the run
-	// request's answer).
-	await explained('trigger-fetch-test-event', () =>
-		byTest('output-panel').getByText('sample', { exact: true }).first().waitFor({ timeout: 90000 }),
-	);
-	const sample = await byTest('output-panel').innerText();
-	assert.match(sample, /5 items/);
-	assert.match(sample, /sample/);
-	assert.match(sample, /20001/, 'the samples carry the School ID read from the credential');
-	await shot('3-trigger-fetch-test-event');
-	await byTest('ndv-close-button').click();
+		// The trigger: the only credential of its type is picked; Fetch Test Event shows marked samples.
+		await page.getByText('On new record').click();
+		await byTest('node-credentials-select').waitFor();
+		await byTest('node-execute-button').first().click();
+		// The first execution of a fresh n8n loads the node's code and reads Bromcom: give it time on a busy machine.
+		// Wait for what a person looks at, the rows in the output panel, not n8n's success toast: in one run in
+		// six the rows were there and no 'Node executed successfully' ever showed (n8n 2.41's editor words the
+		// toast 'Workflow executed successfully' when its execution-started push wins a race with the run
+		// request's answer).
+		await byTest('output-panel')
+			.getByText('sample', { exact: true })
+			.first()
+			.waitFor({ timeout: 90000 });
+		const sample = await byTest('output-panel').innerText();
+		assert.match(sample, /5 items/);
+		assert.match(sample, /sample/);
+		assert.match(sample, /20001/, 'the samples carry the School ID read from the credential');
+		await shot('3-trigger-fetch-test-event');
+		await byTest('ndv-close-button').click();
 
-	// Student › Get Many, a filter on a column chosen from the picker, executed.
-	await openBromcomInPanel('node-creator-plus-button');
-	await page.getByText('Get many students').click();
-	await page.getByRole('button', { name: 'Add Condition' }).click();
-	await page
-		.locator(
-			'[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-field"] input',
-		)
-		.first()
-		.click();
-	await page.keyboard.type('YearGroup');
-	const option = page
-		.locator('.el-select-dropdown__item:visible')
-		.filter({ hasText: /^\s*YearGroup\s*string\s*$/ })
-		.first();
-	await option.waitFor();
-	const columns = await page.locator('.el-select-dropdown__item:visible').allTextContents();
-	assert.ok(
-		columns.some((c) => /^YearGroupID\s*int$/.test(c.trim())),
-		`the column picker lists the entity's columns with their types: ${JSON.stringify(columns)}`,
-	);
-	await option.click();
-	await page
-		.locator(
-			'[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] input, [data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] textarea',
-		)
-		.first()
-		.fill('7');
-	await byTest('node-execute-button').first().click();
-	await byTest('output-panel').getByText('StudentID', { exact: true }).first().waitFor();
-	const output = await byTest('output-panel').innerText();
-	const year7 = sandbox.rows(
-		'Students',
-		20001,
-		"GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE()) AND YearGroup = '7'",
-	).length;
-	// Five trigger samples in, one Get Many per item, Limit 50 each.
-	assert.match(output, new RegExp(`\\b${5 * Math.min(50, year7)} items`), output.slice(0, 300));
-	assert.match(output, /StudentID/);
-	const file = await shot('4-get-many-students-output');
-	fs.copyFileSync(file, path.join(rt.ROOT, 'docs', 'bromcom-node.png'));
-});
+		// Student › Get Many, a filter on a column chosen from the picker, executed.
+		await openBromcomInPanel('node-creator-plus-button');
+		await page.getByText('Get many students').click();
+		await page.getByRole('button', { name: 'Add Condition' }).click();
+		await page
+			.locator(
+				'[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-field"] input',
+			)
+			.first()
+			.click();
+		await page.keyboard.type('YearGroup');
+		const option = page
+			.locator('.el-select-dropdown__item:visible')
+			.filter({ hasText: /^\s*YearGroup\s*string\s*$/ })
+			.first();
+		await option.waitFor();
+		const columns = await page.locator('.el-select-dropdown__item:visible').allTextContents();
+		assert.ok(
+			columns.some((c) => /^YearGroupID\s*int$/.test(c.trim())),
+			`the column picker lists the entity's columns with their types: ${JSON.stringify(columns)}`,
+		);
+		await option.click();
+		await page
+			.locator(
+				'[data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] input, [data-test-id="fixed-collection-filters"] [data-test-id="parameter-input-value"] textarea',
+			)
+			.first()
+			.fill('7');
+		await byTest('node-execute-button').first().click();
+		await byTest('output-panel').getByText('StudentID', { exact: true }).first().waitFor();
+		const output = await byTest('output-panel').innerText();
+		const year7 = sandbox.rows(
+			'Students',
+			20001,
+			"GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE()) AND YearGroup = '7'",
+		).length;
+		// Five trigger samples in, one Get Many per item, Limit 50 each.
+		assert.match(output, new RegExp(`\\b${5 * Math.min(50, year7)} items`), output.slice(0, 300));
+		assert.match(output, /StudentID/);
+		const file = await shot('4-get-many-students-output');
+		fs.copyFileSync(file, path.join(rt.ROOT, 'docs', 'bromcom-node.png'));
+	}));
 
-test('the credential test in the editor: the right password passes, a wrong one says what to fix', async () => {
-	await page.goto(`${server.base}/home/credentials`);
-	await page.getByText('Bromcom Sandbox').first().click();
-	await page.getByText('Connection tested successfully').waitFor();
-	await shot('5-credential-test-ok');
-	await byTest('parameter-input-password').locator('input').fill('wrong-password');
-	await byTest('credential-save-button').click();
-	await page.getByText('Couldn’t connect with these settings').waitFor();
-	const more = page.getByText('More details');
-	if (await more.isVisible().catch(() => false)) await more.click();
-	await page
-		.getByText(/Invalid username or password/)
-		.first()
-		.waitFor();
-	const text = await byTest('editCredential-modal').innerText();
-	assert.match(text, /Modules > Setup > System Users/);
-	assert.ok(!text.includes('wrong-password'));
-	await shot('6-credential-test-wrong-password');
-});
+test('the credential test in the editor: the right password passes, a wrong one says what to fix', () =>
+	explained('credential-test', async () => {
+		await page.goto(`${server.base}/home/credentials`);
+		await page.getByText('Bromcom Sandbox').first().click();
+		await page.getByText('Connection tested successfully').waitFor();
+		await shot('5-credential-test-ok');
+		await byTest('parameter-input-password').locator('input').fill('wrong-password');
+		await byTest('credential-save-button').click();
+		await page.getByText('Couldn’t connect with these settings').waitFor();
+		const more = page.getByText('More details');
+		if (await more.isVisible().catch(() => false)) await more.click();
+		await page
+			.getByText(/Invalid username or password/)
+			.first()
+			.waitFor();
+		const text = await byTest('editCredential-modal').innerText();
+		assert.match(text, /Modules > Setup > System Users/);
+		assert.ok(!text.includes('wrong-password'));
+		await shot('6-credential-test-wrong-password');
+	}));
