@@ -278,6 +278,25 @@ const SCHOOL_NAMES = [
 	'Westmoor School',
 ];
 
+/** Towns that tell apart schools of the same name in a trust of more than ten schools. */
+const TOWNS = ['Northgate', 'Southbrook', 'Eastleigh', 'Westfield', 'Ashby'];
+
+/**
+ * A school's name and email domain from its place in the sandbox's list: the first ten have the
+ * names above; beyond ten a town goes in front. Domains are unique within a trust of up to 50.
+ */
+function schoolNaming(schoolId, index) {
+	const i = index >= 0 ? index : schoolId;
+	const base = SCHOOL_NAMES[i % SCHOOL_NAMES.length];
+	const name =
+		i < SCHOOL_NAMES.length ? base : `${TOWNS[Math.floor(i / 10 - 1) % TOWNS.length]} ${base}`;
+	const words = name.split(' ');
+	const stem = (i < SCHOOL_NAMES.length ? words[0] : `${words[0]}${words[1]}`)
+		.toLowerCase()
+		.replace(/[^a-z]/g, '');
+	return { name, domain: `${stem}.sch.uk` };
+}
+
 /** UK wall-clock "now" (ms read as UTC) from a real instant. */
 function ukWallClock(instant) {
 	return instant + ukOffsetMinutes(instant) * 60000;
@@ -382,16 +401,11 @@ function newSchoolModel(fields) {
 /**
  * Builds the core model of one school: people, links, groups, memberships.
  */
-function buildSchool({ seed, schoolId, size, now }) {
+function buildSchool({ seed, schoolId, size, now, schools, trust }) {
 	const cfg = SIZES[size];
 	if (!cfg) throw new Error(`Unknown sandbox size "${size}" (small, medium, large).`);
 	const r = rng(seed, schoolId, 'core');
-	const index = cfg.schools.indexOf(schoolId);
-	const name = SCHOOL_NAMES[(index >= 0 ? index : schoolId) % SCHOOL_NAMES.length];
-	const domain = `${name
-		.split(' ')[0]
-		.toLowerCase()
-		.replace(/[^a-z]/g, '')}.sch.uk`;
+	const { name, domain } = schoolNaming(schoolId, (schools || cfg.schools).indexOf(schoolId));
 	const yearStart = academicYearStart(now);
 	const school = newSchoolModel({
 		id: schoolId,
@@ -415,6 +429,7 @@ function buildSchool({ seed, schoolId, size, now }) {
 
 	const addPerson = (p) => {
 		p.guid = guid(r);
+		p.globalKey = `${schoolId}:${p.personId}`;
 		school.people.set(p.personId, p);
 		return p;
 	};
@@ -760,6 +775,148 @@ function buildSchool({ seed, schoolId, size, now }) {
 	// Deliberate edge cases, deterministic positions among current students.
 	const current = school.students.filter((s) => s.end === null && s.start <= now);
 	if (current.length > 3) current[current.length - 1].noClasses = true;
+	if (trust) {
+		// The people this school shares with others of its trust (sandbox/trust.js): the same person's
+		// details come from the plan's key, so both schools hold the same name, email and UPN.
+		const { schoolShare } = require('./trust');
+		const share = schoolShare(trust.plan, schoolId);
+		const domainOf = (id) => schoolNaming(id, trust.schools.indexOf(id)).domain;
+		const addStudent = (d) => {
+			const n = studentCount++;
+			const s = addPerson({
+				kind: 'student',
+				personId: newId(),
+				title: null,
+				middle: null,
+				preferredFirst: d.first,
+				consent: true,
+				admissionNumber: String(10000 + n).padStart(6, '0'),
+				start: Date.UTC(new Date(yearStart).getUTCFullYear() - (Number(d.yearGroup) - 7), 8, 4),
+				end: null,
+				tutorIndex: d.index,
+				houseIndex: d.index % 4,
+				setIndex: d.index,
+				noClasses: false,
+				ealFlag: false,
+				pupilPremium: false,
+				...d,
+			});
+			school.students.push(s);
+			school.meals.set(s.personId, { personId: s.personId, balance: 10, mealType: 'Paid Meal' });
+			return s;
+		};
+		const addParent = (d, child) => {
+			const c = addPerson({ kind: 'contact', personId: newId(), middle: null, dob: null, ...d });
+			c.globalKey = d.globalKey;
+			school.emails.push({
+				id: emailId++,
+				personId: c.personId,
+				address: d.email,
+				type: 'Home',
+				priority: 1,
+			});
+			school.contacts.push(c);
+			link(child, c, d.gender === 'F' ? 'Mother' : 'Father', true, 1);
+			return c;
+		};
+		const yearOf = (t) => cfg.years[t.int(0, cfg.years.length - 1)];
+		for (const f of share.families) {
+			const t = rng(seed, f.key);
+			const female = t.chance(0.6);
+			const first = t.pick(female ? ADULT_WOMEN : ADULT_MEN);
+			const last = t.pick(SURNAMES);
+			const parent = {
+				globalKey: f.key,
+				title: female ? 'Mrs' : 'Mr',
+				first,
+				last,
+				gender: female ? 'F' : 'M',
+				consent: true,
+				email: email(first, `${last}${f.key.split(':')[2]}`, 'example.org'),
+			};
+			const c = rng(seed, f.key, schoolId);
+			const girl = c.chance(0.5);
+			const child = addStudent({
+				first: c.pick(girl ? GIRLS : BOYS),
+				last,
+				gender: girl ? 'F' : 'M',
+				dob: Date.UTC(2012, c.int(0, 11), c.int(1, 28)),
+				upn: `T${String(schoolId).slice(-4)}${String(c.int(10000000, 99999999))}`,
+				yearGroup: String(yearOf(c)),
+				index: c.int(0, 99),
+			});
+			addParent(parent, child);
+		}
+		for (const d of share.pupils) {
+			const t = rng(seed, d.key);
+			const girl = t.chance(0.5);
+			const first = t.pick(girl ? GIRLS : BOYS);
+			const last = t.pick(SURNAMES);
+			const child = addStudent({
+				first,
+				last,
+				gender: girl ? 'F' : 'M',
+				dob: Date.UTC(2012, t.int(0, 11), t.int(1, 28)),
+				upn: `D${String(t.int(100000000000, 999999999999))}`,
+				yearGroup: String(yearOf(t)),
+				index: t.int(0, 99),
+			});
+			child.globalKey = d.key;
+			const mother = t.pick(ADULT_WOMEN);
+			addParent(
+				{
+					globalKey: `${d.key}:mother`,
+					title: 'Ms',
+					first: mother,
+					last,
+					gender: 'F',
+					consent: true,
+					email: email(mother, `${last}${d.key.split(':')[2]}`, 'example.net'),
+				},
+				child,
+			);
+		}
+		for (const d of share.staff) {
+			const t = rng(seed, d.key);
+			const female = t.chance(0.6);
+			const subject = t.pick(subjects);
+			const s = addPerson({
+				kind: 'staff',
+				personId: newId(),
+				title: female ? 'Ms' : 'Mr',
+				first: t.pick(female ? ADULT_WOMEN : ADULT_MEN),
+				middle: null,
+				last: t.pick(SURNAMES),
+				gender: female ? 'F' : 'M',
+				dob: Date.UTC(1980, t.int(0, 11), t.int(1, 28)),
+				consent: true,
+				staffCode: `Z${d.key.split(':')[2]}`,
+				jobTitle: `Teacher of ${subject.name}`,
+				subject: subject.name,
+				start: Date.UTC(2020, 8, 1),
+				end: null,
+				workEmail: null,
+			});
+			s.globalKey = d.key;
+			s.workEmail = email(s.first, s.last, domainOf(d.home));
+			school.staff.push(s);
+			const y = cfg.years[rng(seed, d.key, schoolId).int(0, cfg.years.length - 1)];
+			for (const c of classes.get(y).get(subject.name).slice(0, 2))
+				executive(s, c, 'Additional Teacher');
+		}
+		// Families where both parents are recorded with one address (the mother's).
+		const homeEmail = (personId) =>
+			school.emails.find((e) => e.personId === personId && e.type === 'Home');
+		for (const student of school.students) {
+			const links = school.links.filter((l) => l.studentId === student.personId);
+			const mum = links.find((l) => l.relationship === 'Mother');
+			const dad = links.find((l) => l.relationship === 'Father');
+			if (!mum || !dad || !rng(seed, schoolId, 'shared-email', student.personId).chance(0.15))
+				continue;
+			const [a, b] = [homeEmail(mum.contactId), homeEmail(dad.contactId)];
+			if (a && b) b.address = a.address;
+		}
+	}
 	for (const s of school.students) memberships(s);
 	school.classWithoutTeacher = classWithoutTeacher;
 	school.yearGroups = yearGroups;
@@ -864,6 +1021,7 @@ function lessonOccurrences(school) {
 module.exports = {
 	DAY,
 	newSchoolModel,
+	schoolNaming,
 	SIZES,
 	PERIODS,
 	DAY_NAMES,

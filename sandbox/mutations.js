@@ -158,6 +158,11 @@ function createChanges(state) {
 			state.touch(s);
 			return { ok: true };
 		},
+		/** Whether Bromcom withholds students and staff without consent when the basis is Consent. */
+		setWithholdUnconsented: ({ on }) => {
+			state.withholdUnconsented = on;
+			return { ok: true, withholdUnconsented: state.withholdUnconsented };
+		},
 		/** Pads (or stops padding) the code columns of every answer from now on. */
 		setPadding: ({ on }) => {
 			state.padCodes = on;

@@ -64,12 +64,24 @@ function createSandbox(options = {}) {
 		schoolIds: state.schoolIds,
 		now: () => state.nowFn(),
 		school: (id = state.schoolIds[0]) => state.requireSchool(id),
+		/** Who a Bromcom person is across the trust: `<school>:<id>`, or the shared person's `trust:…` key. */
+		identityOf: (schoolId, personId) => {
+			const p = state.requireSchool(schoolId).people.get(Number(personId));
+			return p ? p.globalKey : undefined;
+		},
+		/** Whether Bromcom withholds students and staff without consent (lawful basis Consent); on by default. */
+		get withholdUnconsented() {
+			return state.withholdUnconsented;
+		},
+		set withholdUnconsented(on) {
+			state.withholdUnconsented = on;
+		},
 		/** Rows of an entity exactly as a permitted, unfiltered read returns them (for expected values in tests). */
 		rows: (entity, schoolId = state.schoolIds[0], filter = '') => {
 			const s = state.requireSchool(schoolId);
 			const name = findEntity(entity);
 			if (!name) throw new Error(`Unknown entity ${entity}`);
-			return state.entityRows(s, name).filter(
+			return state.visibleRows(s, state.entityRows(s, name)).filter(
 				compileFilter(filter, state.sqlColumns(name), {
 					now: state.nowFn,
 					dateFormat: state.dateFormat,

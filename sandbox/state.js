@@ -54,10 +54,27 @@ function createState(options = {}) {
 	const accounts = (options.accounts || DEFAULT_ACCOUNTS).map((a) => ({ ...a }));
 	const applications = (options.applications || DEFAULT_APPLICATIONS).map((a) => ({ ...a }));
 	const { edgeCaseSchool, FIXTURE_SCHOOL_ID } = require('./fixtures');
-	const schoolIds = [
-		...(options.schools || require('./data').SIZES[size].schools),
-		...(options.fixtures ? [FIXTURE_SCHOOL_ID] : []),
-	];
+	// `schools`: a list of School IDs, or a count (a trust of N schools, 20001 upwards, at most 50).
+	const { trustPlan, TRUST_SIZE_LIMIT } = require('./trust');
+	const count = typeof options.schools === 'number' ? options.schools : undefined;
+	if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= TRUST_SIZE_LIMIT))
+		throw new Error(
+			`A sandbox trust has 1 to ${TRUST_SIZE_LIMIT} schools, not ${options.schools}.`,
+		);
+	const generated =
+		count !== undefined
+			? Array.from({ length: count }, (_, i) => 20001 + i)
+			: options.schools || require('./data').SIZES[size].schools;
+	const schoolIds = [...generated, ...(options.fixtures ? [FIXTURE_SCHOOL_ID] : [])];
+	// The trust's shared people (staff at two schools, parents and pupils at two schools, shared
+	// family emails: sandbox/trust.js), planned once so each school can still be built on its own.
+	const trust = options.trust
+		? { schools: generated, plan: trustPlan(seed, generated) }
+		: undefined;
+	// Bromcom's third-party guide: with the school's lawful basis Consent, students and staff without
+	// Data Processing Consent are withheld from every third-party read (docs/bromcom-facts.md,
+	// Eligibility). On by default, for third-party users and partner applications alike.
+	let withholdUnconsented = options.withholdUnconsented !== false;
 
 	const schools = new Map();
 	const revoked = new Map(); // `${schoolId}:${username}` → Set(entity lower)
@@ -69,7 +86,7 @@ function createState(options = {}) {
 				id,
 				id === FIXTURE_SCHOOL_ID && options.fixtures
 					? edgeCaseSchool({ seed, now: nowFn() })
-					: buildSchool({ seed, schoolId: id, size, now: nowFn() }),
+					: buildSchool({ seed, schoolId: id, size, now: nowFn(), schools: generated, trust }),
 			);
 		return schools.get(id);
 	}
@@ -77,6 +94,27 @@ function createState(options = {}) {
 	function entityRows(s, entity) {
 		if (!s.cache.has(entity)) s.cache.set(entity, ENTITIES[entity].rows(s));
 		return s.cache.get(entity);
+	}
+
+	/** Students and staff Bromcom withholds from third parties at this school (none unless basis Consent). */
+	function withheld(s) {
+		if (!withholdUnconsented || String(s.lawfulBasis).toLowerCase() !== 'consent') return null;
+		const key = `withheld:${s.version}`;
+		if (!s.withheld || s.withheld.key !== key) {
+			const ids = new Set();
+			for (const p of s.people.values())
+				if ((p.kind === 'student' || p.kind === 'staff') && !p.consent) ids.add(p.personId);
+			s.withheld = { key, ids };
+		}
+		return s.withheld.ids.size ? s.withheld.ids : null;
+	}
+
+	/** A row is withheld when any person it is about (student, staff, person) is withheld. */
+	const PERSON_COLUMNS = ['StudentID', 'StaffID', 'PersonID'];
+	function visibleRows(s, rows) {
+		const ids = withheld(s);
+		if (!ids) return rows;
+		return rows.filter((row) => !PERSON_COLUMNS.some((c) => ids.has(row[c])));
 	}
 
 	function touch(s) {
@@ -144,7 +182,7 @@ function createState(options = {}) {
 		}
 		let rows;
 		try {
-			rows = entityRows(s, entity).filter(predicate);
+			rows = visibleRows(s, entityRows(s, entity)).filter(predicate);
 		} catch (e) {
 			if (e instanceof SqlError) throw new FaultError(e.message);
 			throw e;
@@ -240,6 +278,15 @@ function createState(options = {}) {
 		revoked,
 		addedColumns,
 		removedColumns,
+		trust,
+		withheld,
+		visibleRows,
+		get withholdUnconsented() {
+			return withholdUnconsented;
+		},
+		set withholdUnconsented(on) {
+			withholdUnconsented = on !== false;
+		},
 		get padCodes() {
 			return padCodes;
 		},

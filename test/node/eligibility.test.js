@@ -9,7 +9,15 @@ const { runNode, sandboxCredential, shutdown } = require('../helpers/n8n');
 let sandbox;
 let credentials;
 beforeAll(async () => {
-	sandbox = createSandbox({ size: 'small', seed: 2, now: '2026-11-18T10:30:00Z', fixtures: true });
+	// The edge-case school's records as Bromcom holds them, people without consent included: the
+	// rules must exclude them by the flag when Bromcom returns them (its withholding is tested below).
+	sandbox = createSandbox({
+		size: 'small',
+		seed: 2,
+		now: '2026-11-18T10:30:00Z',
+		fixtures: true,
+		withholdUnconsented: false,
+	});
 	credentials = sandboxCredential(await sandbox.start(0), { schoolId: 30001 });
 });
 afterAll(async () => {

@@ -191,17 +191,36 @@ describe('consent, rollover guard, re-baselining, manual mode', () => {
 		const student = sandbox
 			.rows('StudentFlatView', 20002)
 			.find((r) => r.IsDataProcessingConsentGranted);
+		// Bromcom with its lawful basis Consent withholds the pupil from third parties altogether: gone.
 		sandbox.changes.revokeConsent({ schoolId: 20002, personId: student.StudentID });
-		const items = await w.poll();
-		expect(items).toEqual([
+		expect(await w.poll()).toEqual([
 			expect.objectContaining({
 				event: 'left',
 				entity: 'StudentFlatView',
 				key: String(student.StudentID),
-				reason: 'noLongerMatching',
-				IsDataProcessingConsentGranted: false,
+				reason: 'notFound',
 			}),
 		]);
+		// A Bromcom that returns the pupil with the flag false: no longer matching the consent filter.
+		const other = sandbox
+			.rows('StudentFlatView', 20002)
+			.find((r) => r.IsDataProcessingConsentGranted);
+		sandbox.withholdUnconsented = false;
+		try {
+			expect(await w.poll()).toEqual([]);
+			sandbox.changes.revokeConsent({ schoolId: 20002, personId: other.StudentID });
+			expect(await w.poll()).toEqual([
+				expect.objectContaining({
+					event: 'left',
+					entity: 'StudentFlatView',
+					key: String(other.StudentID),
+					reason: 'noLongerMatching',
+					IsDataProcessingConsentGranted: false,
+				}),
+			]);
+		} finally {
+			sandbox.withholdUnconsented = true;
+		}
 	});
 
 	test('September rollover → one massChange item, no mass Left; New intake still flows; acknowledging releases the held events once', async () => {

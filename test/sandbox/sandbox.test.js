@@ -424,10 +424,19 @@ describe('changes over time', () => {
 				.EmailAddress,
 		).toBe('new.address@example.com');
 		sandbox.changes.revokeConsent({ schoolId: 20001, personId: studentId });
+		// The school's lawful basis is Consent: Bromcom now withholds the pupil from third parties…
+		expect(sandbox.rows('StudentFlatView', 20001, `StudentID = ${studentId}`)).toEqual([]);
+		expect(sandbox.rows('Attendances', 20001, `StudentID = ${studentId}`)).toEqual([]);
+		// …and returns them, flag false, when the basis is not Consent or withholding is off.
+		sandbox.changes.setLawfulBasis({ schoolId: 20001, basis: 'Public Task' });
 		expect(
 			sandbox.rows('StudentFlatView', 20001, `StudentID = ${studentId}`)[0]
 				.IsDataProcessingConsentGranted,
 		).toBe(false);
+		sandbox.changes.setLawfulBasis({ schoolId: 20001, basis: 'Consent' });
+		sandbox.changes.setWithholdUnconsented({ on: false });
+		expect(sandbox.rows('StudentFlatView', 20001, `StudentID = ${studentId}`)).toHaveLength(1);
+		sandbox.changes.setWithholdUnconsented({ on: true });
 
 		const onRoll = 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())';
 		const years = new Map(
