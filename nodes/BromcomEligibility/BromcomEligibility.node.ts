@@ -13,6 +13,7 @@ import { credentialTest } from '../Bromcom/n8n/authentication';
 import { properties } from './description';
 import { exportRoster } from './export';
 import { generateNames } from './names';
+import type { RosterEntry } from '../Bromcom/core/roster';
 import { rosterFor } from './roster';
 import { factsOf, ruleOptions } from './rules';
 
@@ -22,7 +23,9 @@ export class BromcomEligibility implements INodeType {
 		name: 'bromcomEligibility',
 		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Export Roster's rules default to Provisioning (version 1 keeps Parents' Evening).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'={{$parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : "Eligible roster"}}',
 		description:
@@ -30,8 +33,9 @@ export class BromcomEligibility implements INodeType {
 		defaults: { name: 'Bromcom Consent & Eligibility' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Kept', 'Excluded'],
+		// Get Eligible Roster adds a Summary output (counts per kind and reason); Export Roster's first
+		// output carries the files, and Notices the export's notices.
+		outputs: `={{ ${outputsExpression()} }}`,
 		// Only the operations that read Bromcom need a credential.
 		credentials: [
 			{
@@ -66,6 +70,8 @@ export class BromcomEligibility implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const kept: INodeExecutionData[] = [];
 		const excluded: INodeExecutionData[] = [];
+		const summaries: INodeExecutionData[] = [];
+		const notices: INodeExecutionData[] = [];
 		if (operation === 'generateNames') {
 			// Names are decided for all items together: collisions are resolved across them.
 			try {
@@ -101,16 +107,10 @@ export class BromcomEligibility implements INodeType {
 				} else if (operation === 'exportRoster') {
 					const result = await exportRoster(this, i);
 					kept.push({ json: result.json, binary: result.binary, pairedItem: { item: i } });
-					for (const skipped of result.skipped)
-						excluded.push({
-							json: {
-								...skipped,
-								excludedReasons: [{ code: 'NO_USERNAME', message: String(skipped.reason) }],
-							},
-							pairedItem: { item: i },
-						});
+					for (const json of result.excluded) excluded.push({ json, pairedItem: { item: i } });
 				} else {
 					const roster = await rosterFor(this, i);
+					summaries.push({ json: rosterSummary(roster), pairedItem: { item: i } });
 					for (const entry of roster.kept)
 						kept.push({
 							json: { kind: entry.kind, key: entry.key, ...entry.record },
@@ -148,6 +148,39 @@ export class BromcomEligibility implements INodeType {
 				throw nodeError;
 			}
 		}
+		if (operation === 'getRoster') return [kept, excluded, summaries];
+		if (operation === 'exportRoster') return [kept, excluded, notices];
 		return [kept, excluded];
 	}
+}
+
+/** The outputs of each operation, as the expression n8n evaluates with the node's parameters. */
+function outputsExpression(): string {
+	const main = (...names: string[]) =>
+		JSON.stringify(names.map((displayName) => ({ type: 'main', displayName })));
+	return `$parameter.operation === 'getRoster' ? ${main('Kept', 'Excluded', 'Summary')} : $parameter.operation === 'exportRoster' ? ${main('Files', 'Excluded', 'Notices')} : ${main('Kept', 'Excluded')}`;
+}
+
+/** Get Eligible Roster's account of what it read: per kind, read = kept + excluded, by reason code. */
+function rosterSummary(roster: {
+	schoolId: number;
+	kept: RosterEntry[];
+	excluded: RosterEntry[];
+}): IDataObject {
+	const counts: Record<
+		string,
+		{ read: number; kept: number; excluded: number; reasons: IDataObject }
+	> = {};
+	const count = (kind: string) => (counts[kind] ??= { read: 0, kept: 0, excluded: 0, reasons: {} });
+	for (const e of roster.kept) {
+		count(e.kind).read++;
+		count(e.kind).kept++;
+	}
+	for (const e of roster.excluded) {
+		const c = count(e.kind);
+		c.read++;
+		c.excluded++;
+		for (const r of e.reasons) c.reasons[r.code] = Number(c.reasons[r.code] ?? 0) + 1;
+	}
+	return { summary: 'eligibleRoster', schoolId: roster.schoolId, counts };
 }

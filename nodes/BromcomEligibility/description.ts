@@ -172,6 +172,49 @@ export const FACT_NAMES: Record<string, string[]> = {
 	class: ['type', 'eligibleTeachers', 'eligibleStudents'],
 };
 
+const RULE_OPTIONS = [
+	{
+		name: 'Provisioning',
+		value: 'provisioning',
+		description:
+			'Accounts: pupils on roll (timetabled or not) and current staff, with consent where the lawful basis is Consent; contacts with parental responsibility, full names, consent, an email and an eligible child',
+	},
+	{
+		name: "Parents' Evening (SchoolCloud-Compatible)",
+		value: 'parentsEvening',
+		description:
+			'Students with consent and classes; Mother/Father or parental responsibility with full names, consent and an eligible child; teachers with full names, consent and an eligible student; classes with eligible teachers and students',
+	},
+	{
+		name: 'Consent Only',
+		value: 'consentOnly',
+		description: 'Data Processing Consent granted',
+	},
+	{ name: 'Custom', value: 'custom', description: 'Choose the rules' },
+];
+
+function rulesProperty(
+	preset: string,
+	displayOptions: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
+		displayName: 'Rules',
+		name: 'preset',
+		type: 'options',
+		options: RULE_OPTIONS,
+		default: preset,
+		displayOptions,
+	};
+}
+
+const EXISTING_NAMES: INodeProperties = {
+	displayName: 'Existing Names',
+	name: 'existingNames',
+	type: 'string',
+	default: '',
+	placeholder: "e.g. {{ $('Directory Users').all().map(u => u.json.primaryEmail) }}",
+};
+
 const onExport = { show: { operation: ['exportRoster'] } };
 const onExportPattern = { show: { operation: ['exportRoster'], usernames: ['pattern'] } };
 const onNames = { show: { operation: ['generateNames'] } };
@@ -292,6 +335,12 @@ const EXPORT_PROPERTIES: INodeProperties[] = [
 		description: 'Longest name before the @, numeric suffix included',
 		displayOptions: onExportPattern,
 	},
+	{
+		...EXISTING_NAMES,
+		description:
+			'Names (or emails) that already exist in your directory, as a list or comma-separated. Write name=sourcedId (e.g. 22aobrien=20001-student-2000101, from an earlier export) for an account that belongs to a known person: that person keeps it, whatever joins the trust later.',
+		displayOptions: onExportPattern,
+	},
 ];
 
 function nameField(name: string, displayName: string, expression: string): INodeProperties {
@@ -342,16 +391,17 @@ const NAME_PROPERTIES: INodeProperties[] = [
 		displayOptions: onNames,
 	},
 	{
-		displayName: 'Existing Names',
-		name: 'existingNames',
-		type: 'string',
-		default: '',
-		placeholder: "e.g. {{ $('Directory Users').all().map(u => u.json.primaryEmail) }}",
+		...EXISTING_NAMES,
 		description:
-			"Names (or emails) that already exist, from a previous node such as a directory's user list, as a list or comma-separated. Write name=ID for an account that belongs to a known person (its Bromcom ID): that person keeps it.",
+			"Names (or emails) that already exist, from a previous node such as a directory's user list, as a list or comma-separated. Write name=ID for an account that belongs to a known person (its Bromcom ID, or School ID:ID for people of several schools): that person keeps it.",
 		displayOptions: onNames,
 	},
 	nameField('id', 'Person ID', '$json.StudentID ?? $json.StaffID ?? $json.PersonID'),
+	{
+		...nameField('schoolId', 'School ID', '$json.schoolId ?? ""'),
+		description:
+			"For people of several schools (a trust): Bromcom IDs are per school, so the same ID at two schools is two people. Names are then given in School ID, ID order, as Export Roster gives them. Leave empty for one school's people.",
+	},
 	nameField('firstName', 'First Name', '$json.FirstName'),
 	nameField('preferredFirstName', 'Preferred First Name', '$json.PreferredFirstName'),
 	nameField('lastName', 'Last Name', '$json.PreferredLastName || $json.LastName'),
@@ -405,26 +455,29 @@ export const properties: INodeProperties[] = [
 		...authenticationProperty,
 		displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
 	},
+	// Version 1 kept Parents' Evening as every operation's default; from 1.1 Export Roster defaults to
+	// Provisioning (what account provisioning needs), the other operations keep Parents' Evening.
+	rulesProperty('parentsEvening', {
+		show: { '@version': [1] },
+		hide: { operation: ['generateNames'] },
+	}),
+	rulesProperty('parentsEvening', {
+		show: { '@version': [{ _cnd: { gte: 1.1 } }], operation: ['filterItems', 'getRoster'] },
+	}),
+	rulesProperty('provisioning', {
+		show: { '@version': [{ _cnd: { gte: 1.1 } }], operation: ['exportRoster'] },
+	}),
 	{
-		displayName: 'Rules',
-		name: 'preset',
-		type: 'options',
-		options: [
-			{
-				name: "Parents' Evening (SchoolCloud-Compatible)",
-				value: 'parentsEvening',
-				description:
-					'Students with consent and classes; Mother/Father or parental responsibility with full names, consent and an eligible child; teachers and classes with eligible students',
-			},
-			{
-				name: 'Consent Only',
-				value: 'consentOnly',
-				description: 'Data Processing Consent granted',
-			},
-			{ name: 'Custom', value: 'custom', description: 'Choose the rules' },
-		],
-		default: 'parentsEvening',
-		displayOptions: { hide: { operation: ['generateNames'] } },
+		displayName: 'Students Starting Within (Days)',
+		name: 'startsWithinDays',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 366 },
+		default: 0,
+		description:
+			'Also include pupils admitted for a start within this many days, so their accounts exist on their first day. 0: pupils on roll today only.',
+		displayOptions: {
+			show: { operation: ['getRoster', 'exportRoster'], preset: ['provisioning'] },
+		},
 	},
 	{
 		displayName: 'Record Type',

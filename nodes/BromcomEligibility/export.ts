@@ -1,31 +1,40 @@
 /**
  * Export Roster: the eligible roster of every listed school (the same cascade as Get Eligible
- * Roster), as one SDS v2.1 or OneRoster 1.2 file set. One item carries every file as a binary
- * property, ready for n8n's Compression, SFTP, OneDrive or Google Drive nodes. Any school failing
- * fails the export: a partial set would make SDS deactivate that school's people.
+ * Roster), one person one account across the trust (core/export/identity.ts), as one SDS v2.1 or
+ * OneRoster 1.2 file set. One item carries every file as a binary property, ready for n8n's
+ * Compression, SFTP, OneDrive or Google Drive nodes; every record read that is not in the files goes
+ * to Excluded with its reasons, and the summary accounts for everyone. Any school failing fails the
+ * export: a partial set would make SDS deactivate that school's people.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { assignNames, patternError, type NamePerson } from '../Bromcom/core/accountNames';
+import { patternError } from '../Bromcom/core/accountNames';
 import { academicYearStart } from '../Bromcom/core/attendance';
+import { rowCount } from '../Bromcom/core/export/csv';
+import {
+	resolveTrust,
+	type ResolvedTrust,
+	type UsernameOptions,
+} from '../Bromcom/core/export/identity';
+import {
+	recordSourcedId,
+	type ExcludedRecord,
+	type ExportClass,
+	type ExportPerson,
+	type ExportSchool,
+	type PersonKind,
+} from '../Bromcom/core/export/model';
+import { oneRosterFiles } from '../Bromcom/core/export/oneRoster';
+import { sdsFiles, type ExportFrame } from '../Bromcom/core/export/sds';
 import { parseBromcomId } from '../Bromcom/core/ids';
 import { CANDIDATES, field } from '../Bromcom/core/people';
 import type { RosterEntry } from '../Bromcom/core/roster';
-import {
-	oneRosterFiles,
-	sdsFiles,
-	type ExportClass,
-	type ExportContact,
-	type ExportInput,
-	type ExportPerson,
-	type ExportSchool,
-	type Merged,
-} from '../Bromcom/core/rosterExport';
 import type { PlainObject } from '../Bromcom/core/types';
 import { BromcomError } from '../Bromcom/core/wire/errors';
 import { invalid, itemSettings, read, SchemaCache } from '../Bromcom/helpers/read';
 import { credentialSchoolId } from '../Bromcom/transport';
+import { existingNames } from './names';
 import { rosterFor } from './roster';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
@@ -34,7 +43,8 @@ const day = (v: unknown) => text(v).slice(0, 10);
 export interface ExportResult {
 	json: IDataObject;
 	binary: Record<string, IBinaryData>;
-	skipped: IDataObject[];
+	/** Every record read and not in the files, with its reasons (the Excluded output). */
+	excluded: IDataObject[];
 }
 
 function schoolList(ctx: IExecuteFunctions, i: number): string[] {
@@ -44,6 +54,22 @@ function schoolList(ctx: IExecuteFunctions, i: number): string[] {
 		.filter(Boolean);
 }
 
+/**
+ * Existing names for a trust: `name=<owner>` where the owner is a sourcedId of an earlier export
+ * (`20001-student-2000101`), `20001:2000101`, or, for one school, the Bromcom ID alone.
+ */
+function trustExistingNames(value: unknown, schoolIds: number[]): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const [name, owner] of existingNames(value)) {
+		const sourced = /^(\d+)-(?:student|staff)-(\d+)$/.exec(owner);
+		if (sourced) out.set(name, `${sourced[1]}:${sourced[2]}`);
+		else if (/^\d+$/.test(owner) && schoolIds.length === 1)
+			out.set(name, `${schoolIds[0]}:${owner}`);
+		else out.set(name, owner);
+	}
+	return out;
+}
+
 export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<ExportResult> {
 	const raw = schoolList(ctx, i);
 	const bad = raw.filter((s) => parseBromcomId(s) === undefined);
@@ -51,9 +77,11 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 		throw invalid(
 			`School IDs: "${bad[0]}" is not a Bromcom School ID. Separate several with commas.`,
 		);
-	const schoolIds = raw.length
-		? [...new Set(raw.map((s) => parseBromcomId(s) as number))]
-		: [await credentialSchoolId(ctx)];
+	const schoolIds = (
+		raw.length
+			? [...new Set(raw.map((s) => parseBromcomId(s) as number))]
+			: [await credentialSchoolId(ctx)]
+	).sort((a, b) => a - b);
 	const format = ctx.getNodeParameter('format', i, 'sds21') as string;
 	const trustName = text(ctx.getNodeParameter('trustName', i, ''));
 	const trustId = text(ctx.getNodeParameter('trustId', i, ''));
@@ -63,29 +91,30 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 		);
 	const includeClasses = ctx.getNodeParameter('includeClasses', i, true) as boolean;
 	const includeContacts = ctx.getNodeParameter('includeContacts', i, false) as boolean;
-	const usernames = ctx.getNodeParameter('usernames', i, 'bromcom') as string;
-	const patterns =
-		usernames === 'pattern'
+	const usernames: UsernameOptions =
+		ctx.getNodeParameter('usernames', i, 'bromcom') === 'pattern'
 			? {
-					student: text(ctx.getNodeParameter('studentPattern', i, '')),
-					staff: text(ctx.getNodeParameter('staffPattern', i, '')),
+					mode: 'pattern',
+					studentPattern: text(ctx.getNodeParameter('studentPattern', i, '')),
+					staffPattern: text(ctx.getNodeParameter('staffPattern', i, '')),
 					domain: text(ctx.getNodeParameter('domain', i, ''))
 						.replace(/^@/, '')
 						.toLowerCase(),
 					maxLength: Number(ctx.getNodeParameter('maxLength', i, 20)),
+					existing: trustExistingNames(ctx.getNodeParameter('existingNames', i, ''), schoolIds),
 				}
-			: undefined;
-	if (patterns) {
+			: { mode: 'bromcom' };
+	if (usernames.mode === 'pattern') {
 		for (const [label, p] of [
-			['Student Pattern', patterns.student],
-			['Staff Pattern', patterns.staff],
+			['Student Pattern', usernames.studentPattern],
+			['Staff Pattern', usernames.staffPattern],
 		]) {
-			const error = patternError(p);
+			const error = patternError(p ?? '');
 			if (error) throw invalid(`${label}: ${error}`);
 		}
-		if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(patterns.domain))
+		if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(usernames.domain ?? ''))
 			throw invalid(
-				`Domain "${patterns.domain}" is not a domain name, for example northfield.sch.uk.`,
+				`Domain "${usernames.domain}" is not a domain name, for example northfield.sch.uk.`,
 			);
 	}
 
@@ -93,7 +122,6 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 	const year = { start: academicYearStart(new Date()), end: '' };
 	year.end = `${Number(year.start.slice(0, 4)) + 1}-08-31`;
 	const schools: ExportSchool[] = [];
-	const skipped: IDataObject[] = [];
 	for (const schoolId of schoolIds) {
 		// Sequential and all-or-nothing: an error here stops the export with the school named.
 		const settings = { ...itemSettings(ctx, i), schoolId };
@@ -110,23 +138,22 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 				throw error.mapText((t) => (t.startsWith('School ') ? t : `School ${schoolId}: ${t}`));
 			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 		}
-		schools.push(
-			toSchool(schoolId, info as PlainObject, roster.kept, {
-				year,
-				includeContacts,
-				patterns,
-				skipped,
-			}),
-		);
+		schools.push(toSchool(schoolId, info, roster, year));
 	}
-	const input: ExportInput = {
+	const resolved = resolveTrust(schools, {
+		usernames,
+		includeClasses,
+		includeContacts,
+		today: new Date(),
+	});
+	const frame: ExportFrame = {
 		trust: trustName ? { id: trustId, name: trustName } : undefined,
 		schools,
 		includeClasses,
 		includeContacts,
 	};
-	const merged: Merged[] = [];
-	const files = format === 'oneRoster12' ? oneRosterFiles(input) : sdsFiles(input, merged);
+	const files =
+		format === 'oneRoster12' ? oneRosterFiles(resolved, frame) : sdsFiles(resolved, frame);
 	const binary: Record<string, IBinaryData> = {};
 	for (const f of files) {
 		const key = f.name.replace(/\.csv$/, '');
@@ -136,157 +163,135 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 			'text/csv',
 		);
 	}
-	const rows = (name: string) =>
-		(files.find((f) => f.name === name)?.text.split('\r\n').length ?? 2) - 2;
 	return {
 		json: {
 			format: format === 'oneRoster12' ? 'OneRoster 1.2 CSV (bulk)' : 'School Data Sync v2.1 CSV',
-			schools: schools.map((s) => ({
-				schoolId: s.schoolId,
-				name: s.name,
-				students: s.students.length,
-				teachers: s.teachers.length,
-				classes: includeClasses ? s.classes.length : 0,
-				contacts: includeContacts ? s.contacts.length : 0,
-			})),
-			files: files.map((f) => ({ name: f.name, rows: rows(f.name) })),
+			schools: summary(schools, resolved) as unknown as IDataObject[],
+			files: files.map((f) => ({ name: f.name, rows: rowCount(f.text) })),
 			binaryProperties: Object.keys(binary).join(','),
-			skipped: skipped.length,
-			// One user per sign-in name: the same parent or teacher at two schools, or a shared family email.
-			mergedUsers: merged as unknown as IDataObject[],
+			users: resolved.users.length,
+			excluded: resolved.excluded.length,
+			merged: resolved.merged.length,
+			// Records of one person joined into one user, each with the evidence (identity.ts, rule 1).
+			mergedUsers: resolved.merged as unknown as IDataObject[],
 		},
 		binary,
-		skipped,
+		excluded: resolved.excluded.map(excludedItem),
 	};
 }
 
-interface SchoolOptions {
-	year: { start: string; end: string };
-	includeContacts: boolean;
-	patterns?: { student: string; staff: string; domain: string; maxLength: number };
-	skipped: IDataObject[];
+/** Per school and kind: read = exported + excluded + merged, and the excluded by reason code. */
+function summary(schools: ExportSchool[], resolved: ResolvedTrust) {
+	const names = new Map(schools.map((s) => [s.schoolId, s.name]));
+	return resolved.counts.map((c) => ({
+		schoolId: c.schoolId,
+		name: names.get(c.schoolId),
+		students: c.student,
+		teachers: c.teacher,
+		contacts: c.contact,
+		classes: c.class,
+	}));
 }
 
+function excludedItem(e: ExcludedRecord): IDataObject {
+	return {
+		kind: e.kind,
+		schoolId: e.schoolId,
+		key: e.id,
+		sourcedId: e.sourcedId,
+		...((e.record ?? {}) as IDataObject),
+		excludedReasons: e.reasons as unknown as IDataObject[],
+	};
+}
+
+/** One school's roster as export records: the kept people and classes, and the excluded with reasons. */
 function toSchool(
 	schoolId: number,
 	info: PlainObject,
-	kept: RosterEntry[],
-	o: SchoolOptions,
+	roster: { kept: RosterEntry[]; excluded: RosterEntry[] },
+	year: { start: string; end: string },
 ): ExportSchool {
-	const of = (kind: string) => kept.filter((e) => e.kind === kind).map((e) => e.record);
-	const nameFor = (records: PlainObject[], pattern: string | undefined, idColumn: string) => {
-		if (!o.patterns || !pattern) return new Map<string, string>();
-		const people: NamePerson[] = records.map((r) => ({
-			id: text(r[idColumn]),
-			firstName: r.FirstName,
-			preferredFirstName: r.PreferredFirstName,
-			lastName: r.PreferredLastName || r.LastName,
-			middleName: r.MiddleName,
-			yearGroup: r.YearGroup,
-			startDate: r.StartDate,
-			admissionNumber: r.AdmissionNumber,
-			upn: r.UPN,
-			staffCode: r.StaffCode,
+	const people: ExportPerson[] = [];
+	const classRows: PlainObject[] = [];
+	const members = new Map<string, { studentIds: string[]; teacherIds: string[] }>();
+	for (const e of roster.kept) {
+		const r = e.record;
+		if (e.kind === 'class') classRows.push(r);
+		else if (e.kind === 'membership') {
+			const id = text(r.CollectionID);
+			if (!members.has(id)) members.set(id, { studentIds: [], teacherIds: [] });
+			const m = members.get(id) as { studentIds: string[]; teacherIds: string[] };
+			(r.Role === 'Student' ? m.studentIds : m.teacherIds).push(text(r.PersonID));
+		} else people.push(toPerson(e.kind, schoolId, r));
+	}
+	const classes: ExportClass[] = classRows.map((c) => {
+		const id = text(c.CollectionID);
+		return {
+			schoolId,
+			id,
+			title: text(c.CollectionName ?? c.CollectionDescription),
+			type: text(c.CollectionTypeName).toUpperCase() === 'TUTORGRP' ? 'tutorGroup' : 'class',
+			subject: text(c.SubjectName ?? c.SubjectDescription) || undefined,
+			...(members.get(id) ?? { studentIds: [], teacherIds: [] }),
+		};
+	});
+	const excluded: ExcludedRecord[] = roster.excluded
+		.filter((e) => e.kind !== 'membership')
+		.map((e) => ({
+			kind: e.kind as ExcludedRecord['kind'],
+			schoolId,
+			id: e.key,
+			sourcedId: recordSourcedId(e.kind as ExcludedRecord['kind'], schoolId, e.key),
+			reasons: e.reasons,
+			record: e.record,
 		}));
-		const names = assignNames(
-			people,
-			{ pattern, maxLength: o.patterns.maxLength },
-			new Map(),
-			new Date(),
-		);
-		return new Map(
-			names.filter((n) => n.name).map((n) => [n.id, `${n.name}@${o.patterns!.domain}`]),
-		);
+	return {
+		schoolId,
+		name: text(info.SchoolName) || `School ${schoolId}`,
+		identifier: text(info.EstablishmentNumber ?? info.UniqueReferenceNumber) || undefined,
+		year,
+		people,
+		classes,
+		excluded,
 	};
-	const studentsRaw = of('student');
-	const staffRaw = of('teacher');
-	const studentNames = nameFor(studentsRaw, o.patterns?.student, 'StudentID');
-	const staffNames = nameFor(staffRaw, o.patterns?.staff, 'StaffID');
-	const person = (r: PlainObject, id: string, username: string, email: string): ExportPerson => ({
-		id,
+}
+
+function toPerson(kind: string, schoolId: number, r: PlainObject): ExportPerson {
+	const base = {
+		schoolId,
 		givenName: text(r.FirstName),
 		familyName: text(r.LastName),
 		middleName: text(r.MiddleName),
 		preferredGivenName: text(r.PreferredFirstName),
 		preferredFamilyName: text(r.PreferredLastName),
-		username,
-		email,
-		yearGroup: text(r.YearGroup),
-		identifier: text(r.AdmissionNumber ?? r.StaffCode),
 		startDate: day(r.StartDate),
-	});
-	const take = (
-		kind: string,
-		r: PlainObject,
-		id: string,
-		username: string,
-		email: string,
-	): ExportPerson | undefined => {
-		if (username.includes('@')) return person(r, id, username, email);
-		o.skipped.push({
-			schoolId,
-			kind,
-			id: Number(id),
-			firstName: r.FirstName ?? null,
-			lastName: r.LastName ?? null,
-			reason: o.patterns
-				? 'the username pattern gave an empty name'
-				: `no email address in Bromcom to sign in with (${kind === 'student' ? 'StudentFlatView.StudentEmail' : 'Staff.WorkEmail'})`,
-		});
-		return undefined;
 	};
-	const students = studentsRaw
-		.map((r) => {
-			const id = text(r.StudentID);
-			const email = text(r.Email ?? field(r, CANDIDATES.studentEmail)).toLowerCase();
-			return take('student', r, id, studentNames.get(id) ?? (o.patterns ? '' : email), email);
-		})
-		.filter((p): p is ExportPerson => p !== undefined);
-	const teachers = staffRaw
-		.map((r) => {
-			const id = text(r.StaffID);
-			const email = text(field(r, CANDIDATES.staffEmail)).toLowerCase();
-			return take('teacher', r, id, staffNames.get(id) ?? (o.patterns ? '' : email), email);
-		})
-		.filter((p): p is ExportPerson => p !== undefined);
-	const studentSet = new Set(students.map((p) => p.id));
-	const teacherSet = new Set(teachers.map((p) => p.id));
-	const memberships = of('membership');
-	const classes: ExportClass[] = of('class').map((c) => {
-		const id = text(c.CollectionID);
-		const members = memberships.filter((m) => text(m.CollectionID) === id);
+	if (kind === 'student')
 		return {
-			id,
-			title: text(c.CollectionName ?? c.CollectionDescription),
-			type: text(c.CollectionTypeName).toUpperCase() === 'TUTORGRP' ? 'tutorGroup' : 'class',
-			subject: text(c.SubjectName ?? c.SubjectDescription) || undefined,
-			studentIds: members
-				.filter((m) => m.Role === 'Student' && studentSet.has(text(m.PersonID)))
-				.map((m) => text(m.PersonID)),
-			teacherIds: members
-				.filter((m) => m.Role !== 'Student' && teacherSet.has(text(m.PersonID)))
-				.map((m) => text(m.PersonID)),
+			...base,
+			kind: 'student',
+			id: text(r.StudentID),
+			email: text(r.Email ?? field(r, CANDIDATES.studentEmail)),
+			upn: text(r.UPN),
+			yearGroup: text(r.YearGroup),
+			identifier: text(r.AdmissionNumber),
 		};
-	});
-	const contacts: ExportContact[] = o.includeContacts
-		? of('contact')
-				.map((c) => {
-					const links = ((c.Students ?? []) as PlainObject[])
-						.filter((l) => l.Eligible === true && studentSet.has(text(l.StudentID)))
-						.map((l) => ({ studentId: text(l.StudentID), relationship: text(l.Relationship) }));
-					const email = text(c.Email).toLowerCase();
-					return { ...person(c, text(c.PersonID), email, email), links };
-				})
-				.filter((c) => c.links.length > 0)
-		: [];
+	if (kind === 'teacher')
+		return {
+			...base,
+			kind: 'teacher',
+			id: text(r.StaffID),
+			email: text(field(r, CANDIDATES.staffEmail)),
+			identifier: text(r.StaffCode),
+			teaching: Number(r.TeachingGroups ?? 0) > 0,
+		};
 	return {
-		schoolId,
-		name: text(info.SchoolName) || `School ${schoolId}`,
-		identifier: text(info.EstablishmentNumber ?? info.UniqueReferenceNumber) || undefined,
-		year: o.year,
-		students,
-		teachers,
-		classes,
-		contacts,
+		...base,
+		kind: kind as PersonKind,
+		id: text(r.PersonID),
+		email: text(r.Email),
+		links: ((r.Students ?? []) as PlainObject[])
+			.filter((l) => l.Eligible === true)
+			.map((l) => ({ studentId: text(l.StudentID), relationship: text(l.Relationship) })),
 	};
 }

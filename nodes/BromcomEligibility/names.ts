@@ -56,8 +56,10 @@ export function generateNames(
 			throw invalid(
 				`[item ${i}] Person ID is empty: map it to the Bromcom StudentID or StaffID, which keeps each person's name stable.`,
 			);
+		const schoolId = text(value('schoolId'));
 		return {
 			id,
+			...(schoolId ? { schoolId } : {}),
 			firstName: value('firstName'),
 			preferredFirstName: value('preferredFirstName'),
 			lastName: value('lastName'),
@@ -71,11 +73,12 @@ export function generateNames(
 	});
 	const seen = new Map<string, number>();
 	people.forEach((p, i) => {
-		if (seen.has(p.id))
+		const key = p.schoolId ? `${p.schoolId}:${p.id}` : p.id;
+		if (seen.has(key))
 			throw invalid(
-				`[item ${i}] Person ID ${p.id} is also item ${seen.get(p.id)}: each person must come once.`,
+				`[item ${i}] Person ID ${p.id}${p.schoolId ? ` at school ${p.schoolId}` : ''} is also item ${seen.get(key)}: each person must come once (for people of several schools, map School ID).`,
 			);
-		seen.set(p.id, i);
+		seen.set(key, i);
 	});
 	const results = assignNames(people, { pattern, maxLength }, existing, new Date());
 	const kept: INodeExecutionData[] = [];

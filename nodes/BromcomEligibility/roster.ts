@@ -12,11 +12,13 @@ import { buildRoster, type Roster } from '../Bromcom/core/roster';
 import {
 	combineFilters,
 	currentLinkFilter,
+	onRollOrStartingWithin,
 	recordStatusFilter,
 	teachingGroupFilter,
 } from '../Bromcom/core/wire/filter';
 import { resolveColumn } from '../Bromcom/helpers/joins';
 import { itemSettings, read, readByIds, SchemaCache } from '../Bromcom/helpers/read';
+import { credentialSchoolId } from '../Bromcom/transport';
 import { ruleOptions } from './rules';
 
 export async function rosterFor(
@@ -25,7 +27,7 @@ export async function rosterFor(
 	schemas = new SchemaCache(ctx),
 	/** Export Roster reads each of its schools with every kind of record. */
 	overrides: { schoolId?: number; kinds?: string[] } = {},
-): Promise<Pick<Roster, 'kept' | 'excluded'>> {
+): Promise<Pick<Roster, 'kept' | 'excluded'> & { schoolId: number }> {
 	const base = itemSettings(ctx, i);
 	const settings =
 		overrides.schoolId === undefined ? base : { ...base, schoolId: overrides.schoolId };
@@ -45,7 +47,17 @@ export async function rosterFor(
 		);
 	}
 	const options = ruleOptions(ctx, i, lawfulBasisConsent);
-	const students = (await read(ctx, 'Students', current, settings)).rows;
+	// Provisioning may take pupils admitted for a start within N days, so accounts exist on day one.
+	const students = (
+		await read(
+			ctx,
+			'Students',
+			options.preset === 'provisioning'
+				? onRollOrStartingWithin(options.startsWithinDays ?? 0)
+				: current,
+			settings,
+		)
+	).rows;
 	const studentIds = students.map((s) => Number(s.StudentID));
 	const onRoll = new Set(studentIds);
 	const studentConsent = await readByIds(ctx, 'StudentFlatView', 'StudentID', studentIds, settings);
@@ -90,6 +102,7 @@ export async function rosterFor(
 		kinds.has('membership'),
 	);
 	return {
+		schoolId: settings.schoolId ?? (await credentialSchoolId(ctx)),
 		kept: roster.kept.filter((e) => kinds.has(e.kind)),
 		excluded: roster.excluded.filter((e) => kinds.has(e.kind)),
 	};

@@ -43,6 +43,10 @@ export function ruleOptions(
 		excludeRestrictedContacts: custom.excludeRestrictedContacts === true,
 		requirePersonEmail: custom.requirePersonEmail === true,
 		today: new Date().toISOString().slice(0, 10),
+		startsWithinDays:
+			preset === 'provisioning'
+				? Number(ctx.getNodeParameter('startsWithinDays', i, 0))
+				: undefined,
 	};
 }
 

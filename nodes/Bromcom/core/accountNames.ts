@@ -9,10 +9,16 @@
  *
  * Pure: plain data in, plain data out.
  */
+import { compareIds } from './export/model';
 
 export interface NamePerson {
 	/** The Bromcom ID (StudentID / StaffID): decides who keeps the plain name in a collision. */
 	id: string;
+	/**
+	 * The School ID, for people of several schools (a trust): Bromcom IDs are per school, so the same
+	 * ID can be two different people. People are served in (School ID, ID) order.
+	 */
+	schoolId?: string;
 	firstName?: unknown;
 	lastName?: unknown;
 	preferredFirstName?: unknown;
@@ -168,6 +174,7 @@ export function baseName(person: NamePerson, pattern: NamePattern, today: Date):
 
 export interface NameResult {
 	id: string;
+	schoolId?: string;
 	name: string;
 	/** 'existing': the person already has this name (their own account); 'new': free; 'suffixed': taken, numbered. */
 	status: 'existing' | 'new' | 'suffixed';
@@ -175,10 +182,12 @@ export interface NameResult {
 }
 
 /**
- * Names for everyone, unique among themselves and against `existing` (name → owner id, or '' when
- * the owner is unknown). A person who already owns a name keeps it. Otherwise people are served in ID
- * order, so the result does not depend on the order of the input items: the first gets the base name,
- * the next `base2`, `base3` … (the suffix replaces the end of the name when the cap would be exceeded).
+ * Names for everyone, unique among themselves and against `existing` (name → owner, or '' when the
+ * owner is unknown; the owner is the person's ID, or `<schoolId>:<ID>` for people of several schools).
+ * A person who already owns a name keeps it. Otherwise people are served in (School ID, ID) order, so
+ * the result does not depend on the order of the input items: the first gets the base name, the next
+ * `base2`, `base3` … (the suffix replaces the end of the name when the cap would be exceeded). Export
+ * Roster names a whole trust with this same function.
  */
 export function assignNames(
 	people: readonly NamePerson[],
@@ -190,17 +199,22 @@ export function assignNames(
 	for (const [name, owner] of existing) taken.set(name.toLowerCase(), owner);
 	const owned = new Map<string, string>();
 	for (const [name, owner] of taken) if (owner !== '') owned.set(owner, name);
-	const order = [...people].sort((a, b) => compareIds(a.id, b.id));
+	const order = [...people].sort(
+		(a, b) => compareIds(a.schoolId ?? '', b.schoolId ?? '') || compareIds(a.id, b.id),
+	);
 	const results = new Map<string, NameResult>();
+	const keyOf = (p: NamePerson) => (p.schoolId ? `${p.schoolId}:${p.id}` : p.id);
 	for (const person of order) {
+		const key = keyOf(person);
+		const who = { id: person.id, ...(person.schoolId ? { schoolId: person.schoolId } : {}) };
 		const base = baseName(person, pattern, today);
-		const own = owned.get(person.id);
+		const own = owned.get(key);
 		if (own !== undefined) {
-			results.set(person.id, { id: person.id, name: own, status: 'existing', base });
+			results.set(key, { ...who, name: own, status: 'existing', base });
 			continue;
 		}
 		if (base === '') {
-			results.set(person.id, { id: person.id, name: '', status: 'new', base });
+			results.set(key, { ...who, name: '', status: 'new', base });
 			continue;
 		}
 		let name = base;
@@ -208,20 +222,8 @@ export function assignNames(
 			const suffix = String(n);
 			name = base.slice(0, Math.max(1, pattern.maxLength - suffix.length)) + suffix;
 		}
-		taken.set(name, person.id);
-		results.set(person.id, {
-			id: person.id,
-			name,
-			status: name === base ? 'new' : 'suffixed',
-			base,
-		});
+		taken.set(name, key);
+		results.set(key, { ...who, name, status: name === base ? 'new' : 'suffixed', base });
 	}
-	return people.map((p) => results.get(p.id) as NameResult);
-}
-
-function compareIds(a: string, b: string): number {
-	const x = Number(a);
-	const y = Number(b);
-	if (Number.isFinite(x) && Number.isFinite(y) && x !== y) return x - y;
-	return a < b ? -1 : a > b ? 1 : 0;
+	return people.map((p) => results.get(keyOf(p)) as NameResult);
 }

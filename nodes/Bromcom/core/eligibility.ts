@@ -9,7 +9,7 @@
  */
 
 export type RecordKind = 'student' | 'contact' | 'teacher' | 'class';
-export type Preset = 'parentsEvening' | 'consentOnly' | 'custom';
+export type Preset = 'provisioning' | 'parentsEvening' | 'consentOnly' | 'custom';
 
 export interface RuleOptions {
 	preset: Preset;
@@ -36,6 +36,8 @@ export interface RuleOptions {
 	requirePersonEmail?: boolean;
 	/** Today, YYYY-MM-DD, for the start-date rules (given, so the rules stay pure). */
 	today?: string;
+	/** Provisioning: pupils admitted to start within this many days count as started (accounts on day one). */
+	startsWithinDays?: number;
 }
 
 export interface Link {
@@ -107,17 +109,29 @@ function count(value: unknown): number {
 
 const is = (o: RuleOptions, ...presets: Preset[]) => presets.includes(o.preset);
 const custom = (o: RuleOptions, key: keyof RuleOptions) => is(o, 'custom') && o[key] === true;
-/** A start date that is on or before today. An unknown start date does not pass. */
+/** YYYY-MM-DD of `today` plus `days` (UTC calendar arithmetic). */
+function dayPlus(today: string, days: number): string {
+	const t = Date.parse(`${today}T00:00:00Z`) + Math.max(0, days) * 86400000;
+	return new Date(t).toISOString().slice(0, 10);
+}
+/**
+ * A start date on or before today (or, for provisioning, today plus the admission window). An
+ * unknown start date does not pass.
+ */
 const started = (f: Facts, o: RuleOptions) => {
 	const day = String(f.startDate ?? '').slice(0, 10);
-	return (
-		/^\d{4}-\d{2}-\d{2}$/.test(day) && day <= (o.today ?? new Date().toISOString().slice(0, 10))
-	);
+	const today = o.today ?? new Date().toISOString().slice(0, 10);
+	const limit = is(o, 'provisioning') ? dayPlus(today, o.startsWithinDays ?? 0) : today;
+	return /^\d{4}-\d{2}-\d{2}$/.test(day) && day <= limit;
 };
 const consentApplies = (o: RuleOptions) =>
-	is(o, 'parentsEvening', 'consentOnly') || (is(o, 'custom') && o.requireConsent === true);
+	is(o, 'provisioning', 'parentsEvening', 'consentOnly') ||
+	(is(o, 'custom') && o.requireConsent === true);
+/** Titles: SchoolCloud's names rule. */
 const namesApply = (o: RuleOptions) =>
 	is(o, 'parentsEvening') || (is(o, 'custom') && o.requireNames === true);
+/** Forename and surname: SchoolCloud's names rule, and provisioning (an account needs both). */
+const fullNamesApply = (o: RuleOptions) => namesApply(o) || is(o, 'provisioning');
 const consentOk = (f: Facts, o: RuleOptions) => !o.lawfulBasisIsConsent || flag(f.consent);
 const allowedRelationships = (o: RuleOptions) =>
 	is(o, 'custom') && o.relationships && o.relationships.length > 0
@@ -134,6 +148,8 @@ function relationshipOk(f: Facts, o: RuleOptions): boolean {
 	return (f.links ?? []).some((l) => {
 		const related = allowed.some((r) => sameText(l.relationship, r));
 		const pr = flag(l.parentalResponsibility);
+		// Provisioning: an account for whoever has parental responsibility, whatever the relationship.
+		if (is(o, 'provisioning')) return pr;
 		// Parents' evening: Mother or Father always; any other relationship with parental responsibility.
 		if (is(o, 'parentsEvening')) return related || pr;
 		return requirePr ? pr && (o.relationships?.length ? related : true) : related;
@@ -187,10 +203,12 @@ export const RULES: readonly Rule[] = [
 	{
 		code: 'STUDENT_NOT_STARTED',
 		kind: 'student',
-		applies: (o) => custom(o, 'studentsStarted'),
+		applies: (o) => custom(o, 'studentsStarted') || is(o, 'provisioning'),
 		test: started,
-		message: (f) =>
-			`student's start date (${String(f.startDate ?? 'none recorded').slice(0, 10)}) has not passed`,
+		message: (f, o) =>
+			is(o, 'provisioning') && (o.startsWithinDays ?? 0) > 0
+				? `student's start date (${String(f.startDate ?? 'none recorded').slice(0, 10)}) is more than ${o.startsWithinDays} days away`
+				: `student's start date (${String(f.startDate ?? 'none recorded').slice(0, 10)}) has not passed`,
 	},
 	{
 		code: 'STUDENT_NO_EMAIL',
@@ -211,12 +229,14 @@ export const RULES: readonly Rule[] = [
 	{
 		code: 'CONTACT_RELATIONSHIP',
 		kind: 'contact',
-		applies: (o) => is(o, 'parentsEvening') || is(o, 'custom'),
+		applies: (o) => is(o, 'parentsEvening', 'custom', 'provisioning'),
 		test: relationshipOk,
 		message: (f, o) =>
 			is(o, 'parentsEvening')
 				? `contact has no parental responsibility and is not Mother/Father (${describeLinks(f)})`
-				: `contact's relationship does not meet the rule (${describeLinks(f)})`,
+				: is(o, 'provisioning')
+					? `contact has no parental responsibility for a student (${describeLinks(f)})`
+					: `contact's relationship does not meet the rule (${describeLinks(f)})`,
 	},
 	{
 		code: 'CONTACT_MISSING_TITLE',
@@ -228,14 +248,14 @@ export const RULES: readonly Rule[] = [
 	{
 		code: 'CONTACT_MISSING_FORENAME',
 		kind: 'contact',
-		applies: namesApply,
+		applies: fullNamesApply,
 		test: (f) => present(f.firstName),
 		message: () => 'contact has no forename',
 	},
 	{
 		code: 'CONTACT_MISSING_SURNAME',
 		kind: 'contact',
-		applies: namesApply,
+		applies: fullNamesApply,
 		test: (f) => present(f.lastName),
 		message: () => 'contact has no surname',
 	},
@@ -254,6 +274,13 @@ export const RULES: readonly Rule[] = [
 		message: () => 'contact has no email address',
 	},
 	{
+		code: 'CONTACT_NO_SIGN_IN_NAME',
+		kind: 'contact',
+		applies: (o) => is(o, 'provisioning'),
+		test: (f) => present(f.email),
+		message: () => 'contact has no email address in Bromcom to sign in with',
+	},
+	{
 		code: 'CONTACT_NO_PHONE',
 		kind: 'contact',
 		applies: (o) => is(o, 'custom') && o.requirePhone === true,
@@ -263,7 +290,7 @@ export const RULES: readonly Rule[] = [
 	{
 		code: 'CONTACT_NO_ELIGIBLE_CHILD',
 		kind: 'contact',
-		applies: (o) => is(o, 'parentsEvening'),
+		applies: (o) => is(o, 'parentsEvening', 'provisioning'),
 		test: (f) => count(f.eligibleChildren) > 0,
 		message: () =>
 			'contact has no child who is eligible (every linked student fails the student rules)',
@@ -280,21 +307,22 @@ export const RULES: readonly Rule[] = [
 	{
 		code: 'TEACHER_MISSING_FORENAME',
 		kind: 'teacher',
-		applies: namesApply,
+		applies: fullNamesApply,
 		test: (f) => present(f.firstName),
 		message: () => 'teacher has no forename',
 	},
 	{
 		code: 'TEACHER_MISSING_SURNAME',
 		kind: 'teacher',
-		applies: namesApply,
+		applies: fullNamesApply,
 		test: (f) => present(f.lastName),
 		message: () => 'teacher has no surname',
 	},
 	{
 		code: 'TEACHER_NO_CONSENT',
 		kind: 'teacher',
-		applies: (o) => is(o, 'consentOnly') || (is(o, 'custom') && o.requireConsent === true),
+		// SchoolCloud's rules ask consent of teachers too (the Parents' Evening preset copies them).
+		applies: consentApplies,
 		test: consentOk,
 		message: () => 'member of staff does not have Data Processing Consent granted',
 	},
@@ -333,7 +361,7 @@ export const RULES: readonly Rule[] = [
 	{
 		code: 'CLASS_TYPE',
 		kind: 'class',
-		applies: (o) => is(o, 'parentsEvening'),
+		applies: (o) => is(o, 'parentsEvening', 'provisioning'),
 		test: (f) =>
 			['CLASS', 'TUTORGRP', 'CLASS GROUP', 'TUTOR GROUP'].includes(
 				String(f.type ?? '')
@@ -357,6 +385,14 @@ export const RULES: readonly Rule[] = [
 		applies: (o) => is(o, 'parentsEvening'),
 		test: (f) => count(f.eligibleStudents) > 0,
 		message: () => 'class has no eligible student',
+		needs: 'eligibleStudents',
+	},
+	{
+		code: 'CLASS_NO_MEMBERS',
+		kind: 'class',
+		applies: (o) => is(o, 'provisioning'),
+		test: (f) => count(f.eligibleTeachers) + count(f.eligibleStudents) > 0,
+		message: () => 'class has no eligible pupil or member of staff',
 		needs: 'eligibleStudents',
 	},
 ];

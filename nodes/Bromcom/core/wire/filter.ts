@@ -314,6 +314,24 @@ export function recordStatusFilter(
 }
 
 /**
+ * Pupils on roll today or admitted to start within `days` days (provisioning: accounts on day one),
+ * leavers left out.
+ */
+export function onRollOrStartingWithin(
+	days: number,
+	columns: DateColumns = { start: 'StartDate', end: 'EndDate' },
+): string {
+	if (!Number.isInteger(days) || days < 0 || days > 366)
+		throw new FilterError(
+			`Students Starting Within (Days) is ${days}: give a whole number of days from 0 to 366.`,
+		);
+	if (days === 0) return recordStatusFilter('current', columns);
+	const start = validateIdentifier(columns.start, 'Start date column');
+	const end = validateIdentifier(columns.end, 'End date column');
+	return `${start} <= DATEADD(day, ${days}, GETDATE()) AND ISNULL(${end}, GETDATE()) >= GETDATE()`;
+}
+
+/**
  * The schema probe: no row matches, so Bromcom answers with the entity's full schema and no data
  * (docs/bromcom-facts.md, entityFilter: "Schema probe").
  */
