@@ -486,7 +486,9 @@ function readOneRoster(files, options = {}) {
 				name,
 				0,
 				'or.file-undeclared',
-				`${name} is present, but the manifest declares file.${data} ${mode ?? '(no row)'}`,
+				mode
+					? `${name} is present, but the manifest declares file.${data} ${mode}`
+					: `${name} is present, but the manifest has no file.${data} row`,
 			);
 			readAs[data] = 'bulk';
 		} else if (present) {
