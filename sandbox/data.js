@@ -362,7 +362,7 @@ function email(first, last, domain) {
 		s
 			.normalize('NFD')
 			.replace(/[\u0300-\u036f]/g, '')
-			.replace(/[^A-Za-z]/g, '')
+			.replace(/[^A-Za-z0-9]/g, '')
 			.toLowerCase();
 	return `${clean(first)}.${clean(last)}@${domain}`;
 }
@@ -620,7 +620,13 @@ function buildSchool({ seed, schoolId, size, now, schools, trust }) {
 			school.emails.push({
 				id: emailId++,
 				personId: c.personId,
-				address: email(c.first, c.last, r.pick(['example.com', 'mail.example.org', 'example.net'])),
+				// An address is one person's (two parents of the same name are two mailboxes): a number
+				// from the school and person keeps same-named parents of a trust apart.
+				address: email(
+					c.first,
+					`${c.last}${(schoolId % 100) * 100000 + (c.personId % 100000)}`,
+					r.pick(['example.com', 'mail.example.org', 'example.net']),
+				),
 				type: 'Home',
 				priority: 1,
 			});
@@ -628,7 +634,7 @@ function buildSchool({ seed, schoolId, size, now, schools, trust }) {
 				school.emails.push({
 					id: emailId++,
 					personId: c.personId,
-					address: email(c.first, `${c.last}.work`, 'work.example.com'),
+					address: email(c.first, `${c.last}${c.personId % 1000}.work`, 'work.example.com'),
 					type: 'Work',
 					priority: 2,
 				});

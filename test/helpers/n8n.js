@@ -236,13 +236,14 @@ async function runNode({
 	type = 'n8n-nodes-bromcom.bromcom',
 	staticData,
 	mode = 'manual',
+	typeVersion = 1,
 }) {
 	/** @type {import('n8n-workflow').INode} */
 	const node = {
 		id: 'node-1',
 		name: 'Bromcom',
 		type,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: { [credentialKey(parameters)]: { id: 'cred-1', name: 'Bromcom sandbox' } },
