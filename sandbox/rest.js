@@ -75,6 +75,8 @@ function createRest(ctx, options = {}) {
 	const settings = {
 		pageSize: options.restPageSize || 100000,
 		paging: options.restPaging || 'suffix',
+		// A JSON serialiser set to ignore nulls (.NET's NullValueHandling.Ignore) leaves NULL columns out.
+		omitNulls: options.restOmitNulls === true,
 	};
 
 	function json(res, status, body, extraHeaders = {}) {
@@ -128,7 +130,10 @@ function createRest(ctx, options = {}) {
 		let chunk = '';
 		for (let k = 0; k < rows.length; k++) {
 			const out = {};
-			for (const [name, key, type] of names) out[key] = restValue(rows[k][name], type);
+			for (const [name, key, type] of names) {
+				const value = restValue(rows[k][name], type);
+				if (value !== null || !settings.omitNulls) out[key] = value;
+			}
 			chunk += (k === 0 ? '' : ',') + JSON.stringify(out);
 			if (chunk.length > 64 * 1024) {
 				yield chunk;

@@ -259,6 +259,7 @@ function toSchool(
 function toPerson(kind: string, schoolId: number, r: PlainObject): ExportPerson {
 	const base = {
 		schoolId,
+		record: r,
 		givenName: text(r.FirstName),
 		familyName: text(r.LastName),
 		middleName: text(r.MiddleName),

@@ -104,3 +104,71 @@ export class KeyNormaliser {
 		return out;
 	}
 }
+
+const own = (row: object, key: string) => Object.prototype.hasOwnProperty.call(row, key);
+
+/**
+ * The columns in the server's order, from rows that each hold some of them in that order: every
+ * key once, each row's own order kept (a topological order of "comes before" within rows), ties in
+ * the order keys were first seen.
+ */
+function columnOrder(rows: ReadonlyArray<Record<string, unknown>>): string[] {
+	const first = new Map<string, number>();
+	const after = new Map<string, Set<string>>();
+	const seenShapes = new Set<string>();
+	for (const row of rows) {
+		const keys = Object.keys(row);
+		const shape = keys.join('\n');
+		if (seenShapes.has(shape)) continue;
+		seenShapes.add(shape);
+		keys.forEach((key, n) => {
+			if (!first.has(key)) first.set(key, first.size);
+			if (!after.has(key)) after.set(key, new Set());
+			if (n > 0) (after.get(keys[n - 1]) as Set<string>).add(key);
+		});
+	}
+	const incoming = new Map<string, number>([...first.keys()].map((k) => [k, 0]));
+	for (const next of after.values())
+		for (const key of next) incoming.set(key, (incoming.get(key) ?? 0) + 1);
+	const ready = [...first.keys()].filter((k) => incoming.get(k) === 0);
+	const names: string[] = [];
+	while (ready.length > 0) {
+		ready.sort((a, b) => (first.get(a) as number) - (first.get(b) as number));
+		const key = ready.shift() as string;
+		names.push(key);
+		for (const next of after.get(key) ?? []) {
+			const left = (incoming.get(next) as number) - 1;
+			incoming.set(next, left);
+			if (left === 0) ready.push(next);
+		}
+	}
+	// Rows from one server never disagree on order; if they did, the rest go in first-seen order.
+	for (const key of first.keys()) if (!names.includes(key)) names.push(key);
+	return names;
+}
+
+/**
+ * Every row with every column, as a DataSet gives them: JSON leaves a key out where SOAP writes the
+ * column as NULL (or omits the element, which the DataSet reader reads as null), so a key some rows
+ * lack is added to them as `null`, every row with the keys in one order (the server's, as far as
+ * the rows show it). Rows that already have every key in that order are left as they are. Returns
+ * the column names.
+ */
+export function completeRows(rows: Array<Record<string, unknown>>): string[] {
+	const names = columnOrder(rows);
+	for (let k = 0; k < rows.length; k++) {
+		const row = rows[k];
+		const keys = Object.keys(row);
+		if (keys.length === names.length && keys.every((key, n) => names[n] === key)) continue;
+		const full: Record<string, unknown> = {};
+		for (const name of names)
+			Object.defineProperty(full, name, {
+				value: own(row, name) ? row[name] : null,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		rows[k] = full;
+	}
+	return names;
+}

@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { DataSetRow } from '../core/wire/dataset';
 import { buildFilter, combineFilters } from '../core/wire/filter';
 import { mapLimit } from '../core/concurrency';
+import { completeRows } from '../core/casing';
 import {
 	fieldsOption,
 	invalid,
@@ -83,25 +84,34 @@ export async function readWindows(
 	concurrency = 2,
 ): Promise<DataSetRow[]> {
 	const windowFilter = (window: [string, string]) => dateWindowFilter(dateColumn, window, filter);
+	let schemaless = false;
+	const rows: DataSetRow[] = [];
 	if (settings.maxRows !== undefined) {
 		// Limit: windows in date order, one at a time, each read stopping once the limit is reached.
-		const rows: DataSetRow[] = [];
 		for (const window of windows) {
 			const remaining = settings.maxRows - rows.length;
 			if (remaining <= 0) break;
-			const part = (
-				await read(ctx, entity, windowFilter(window), { ...settings, maxRows: remaining })
-			).rows;
-			for (let k = 0; k < part.length; k++) rows.push(part[k]);
+			const part = await read(ctx, entity, windowFilter(window), {
+				...settings,
+				maxRows: remaining,
+			});
+			schemaless ||= part.schemaless === true;
+			for (let k = 0; k < part.rows.length; k++) rows.push(part.rows[k]);
 		}
-		return rows;
+	} else {
+		const parts = await mapLimit(
+			windows,
+			concurrency,
+			async (window) => await read(ctx, entity, windowFilter(window), settings),
+		);
+		for (const part of parts) {
+			schemaless ||= part.schemaless === true;
+			for (let k = 0; k < part.rows.length; k++) rows.push(part.rows[k]);
+		}
 	}
-	const parts = await mapLimit(
-		windows,
-		concurrency,
-		async (window) => (await read(ctx, entity, windowFilter(window), settings)).rows,
-	);
-	return parts.flat();
+	// One set of keys over all windows: the Partner API leaves a NULL column out of its JSON.
+	if (schemaless) completeRows(rows);
+	return rows;
 }
 
 /**

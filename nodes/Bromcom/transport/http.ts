@@ -405,4 +405,9 @@ export interface ReadOptions extends CallOptions {
 export interface StreamedDataSet extends ParsedDataSet {
 	/** True when Limit stopped the read before the end of the data. */
 	truncated: boolean;
+	/**
+	 * True when rows carry only the keys the answer gave them (JSON, which has no schema): reads
+	 * combined from several answers complete their rows together (`completeRows`).
+	 */
+	schemaless?: boolean;
 }

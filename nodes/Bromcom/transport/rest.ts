@@ -18,7 +18,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { KeyNormaliser } from '../core/casing';
+import { completeRows, KeyNormaliser } from '../core/casing';
 import { parseBromcomId } from '../core/ids';
 import { parseRetryAfter, POLICY } from '../core/policy';
 import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
@@ -414,6 +414,8 @@ export async function restRead(
 			}
 			url = following;
 		}
+		// The same keys on both routes: a key the JSON left out of a row is that column as NULL.
+		if (!consume) completeRows(rows);
 		const columns = inferColumns(sample);
 		return {
 			dataSetName: 'NewDataSet',
@@ -421,6 +423,7 @@ export async function restRead(
 			columns,
 			rows,
 			truncated,
+			schemaless: true,
 		};
 	}
 }

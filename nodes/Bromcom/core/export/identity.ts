@@ -246,7 +246,7 @@ export function resolveTrust(input: readonly ExportSchool[], o: ResolveOptions):
 	};
 	const excludePerson = (person: Person, code: string, message: string) => {
 		for (const r of person.records)
-			exclude(r.kind, r.schoolId, r.id, personSourcedId(r), [{ code, message }]);
+			exclude(r.kind, r.schoolId, r.id, personSourcedId(r), [{ code, message }], r.record);
 	};
 
 	// What the rules left out, in scope, as read.
@@ -263,12 +263,19 @@ export function resolveTrust(input: readonly ExportSchool[], o: ResolveOptions):
 			countOf(p.schoolId, p.kind).read++;
 			// Every user file needs a forename and surname (SDS: to create the user; OneRoster: required).
 			if (p.givenName.trim() === '' || p.familyName.trim() === '')
-				exclude(p.kind, p.schoolId, p.id, personSourcedId(p), [
-					{
-						code: `${PREFIX[p.kind]}_NO_NAME`,
-						message: `${WHO[p.kind]} has no ${p.givenName.trim() === '' ? 'forename' : 'surname'} in Bromcom (every user in the files needs both)`,
-					},
-				]);
+				exclude(
+					p.kind,
+					p.schoolId,
+					p.id,
+					personSourcedId(p),
+					[
+						{
+							code: `${PREFIX[p.kind]}_NO_NAME`,
+							message: `${WHO[p.kind]} has no ${p.givenName.trim() === '' ? 'forename' : 'surname'} in Bromcom (every user in the files needs both)`,
+						},
+					],
+					p.record,
+				);
 			else records.push(p);
 		}
 	records.sort(comparePeople);

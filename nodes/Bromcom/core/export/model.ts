@@ -47,6 +47,8 @@ export interface ExportPerson {
 	teaching?: boolean;
 	/** Contacts: their students at this school that the rules kept, with the relationship. */
 	links?: ContactLink[];
+	/** The record as read, for the Excluded output when the export leaves it out. */
+	record?: Record<string, unknown>;
 }
 
 export interface ExportClass {
