@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run sandbox -- --port 8085 --size medium --seed 1 [--now 2026-11-18T10:30:00Z] [--offset uk-local|utc] [--dateformat mdy|dmy]
+// npm run sandbox -- --port 8085 --size medium --seed 1 [--schools N] [--trust] [--now 2026-11-18T10:30:00Z] [--offset uk-local|utc] [--dateformat mdy|dmy]
 const { createSandbox } = require('../sandbox/server');
 
 function arg(name, fallback) {
@@ -16,6 +16,9 @@ function arg(name, fallback) {
 		now: arg('now'),
 		offsetMode: arg('offset'),
 		dateFormat: arg('dateformat'),
+		// A trust of N schools (20001 upwards, at most 50); --trust adds the people schools share.
+		...(arg('schools') ? { schools: Number(arg('schools')) } : {}),
+		trust: process.argv.includes('--trust'),
 	});
 	for (const id of sandbox.schoolIds) sandbox.school(id);
 	const url = await sandbox.start(Number(arg('port', 8085)));

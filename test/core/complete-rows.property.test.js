@@ -14,6 +14,7 @@ test('absent keys become null, in the column order, and present values are untou
 			}),
 			(masks) => {
 				const rows = masks.map((mask, r) => {
+					/** @type {Record<string, unknown>} */
 					const row = {};
 					COLUMNS.forEach((c, k) => {
 						if (mask[k])

@@ -192,18 +192,19 @@ function shuffled(schools, seed) {
 	}));
 }
 
+/** @param {string} mode @returns {import('../../nodes/Bromcom/core/export/identity').ResolveOptions} */
 const options = (mode) => ({
 	usernames:
 		mode === 'pattern'
 			? {
-					mode: 'pattern',
+					mode: /** @type {const} */ ('pattern'),
 					studentPattern: '{firstInitial}{lastName}',
 					staffPattern: '{firstName}.{lastName}',
 					domain: 'trust.sch.uk',
 					maxLength: 12,
 					existing: new Map([['asmith', '']]),
 				}
-			: { mode: 'bromcom' },
+			: { mode: /** @type {const} */ ('bromcom') },
 	includeClasses: true,
 	includeContacts: true,
 	today: new Date('2026-11-18T00:00:00Z'),

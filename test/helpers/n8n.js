@@ -70,8 +70,10 @@ try {
 	// already initialised in this module registry
 }
 
-// Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package.
-const from = process.env.BROMCOM_FROM_DIST ? '../../dist/' : '../../';
+// Tests load the TypeScript sources (through ts-jest); the benchmarks load the built package, or
+// another build of it (BROMCOM_FROM_DIST=<absolute path of a dist folder>, an earlier version).
+const fromDist = process.env.BROMCOM_FROM_DIST;
+const from = !fromDist ? '../../' : fromDist === '1' ? '../../dist/' : `${fromDist}/`;
 const { Bromcom } = require(`${from}nodes/Bromcom/Bromcom.node`);
 const { BromcomTrigger } = require(`${from}nodes/BromcomTrigger/BromcomTrigger.node`);
 const { BromcomEligibility } = require(`${from}nodes/BromcomEligibility/BromcomEligibility.node`);
@@ -226,7 +228,7 @@ function additionalData(hooks, credentials) {
  * Runs one Bromcom node on `items` (default: one empty item).
  * Returns { run, output, error, credentialsHelper } where output is the node's first output as json objects
  * (with pairedItem kept on `items`).
- * @param {{ parameters: Record<string, any>, items?: object[], credentials: any, continueOnFail?: boolean, type?: string, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode }} options
+ * @param {{ parameters: Record<string, any>, items?: object[], credentials: any, continueOnFail?: boolean, type?: string, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode, typeVersion?: number }} options
  */
 async function runNode({
 	parameters,
