@@ -106,7 +106,8 @@ export class BromcomEligibility implements INodeType {
 						});
 				} else if (operation === 'exportRoster') {
 					const result = await exportRoster(this, i);
-					kept.push({ json: result.json, binary: result.binary, pairedItem: { item: i } });
+					if (result.files) kept.push({ ...result.files, pairedItem: { item: i } });
+					if (result.notice) notices.push({ json: result.notice, pairedItem: { item: i } });
 					for (const json of result.excluded) excluded.push({ json, pairedItem: { item: i } });
 				} else {
 					const roster = await rosterFor(this, i);

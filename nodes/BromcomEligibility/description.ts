@@ -336,6 +336,61 @@ const EXPORT_PROPERTIES: INodeProperties[] = [
 		displayOptions: onExportPattern,
 	},
 	{
+		displayName: 'Deactivation Guard',
+		name: 'deactivationGuard',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to hold the export (no files, a notice on the Notices output) when it would drop more than a share of a school's pupils, staff or contacts since the last file set let through, or empty a school: School Data Sync deactivates everyone missing from a full upload",
+		displayOptions: onExport,
+	},
+	{
+		displayName: 'Deactivation Guard Options',
+		name: 'guardOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: ['exportRoster'], deactivationGuard: [true] } },
+		options: [
+			{
+				displayName: 'Accept Drop After Runs',
+				name: 'acceptAfterRuns',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Let a held drop through by itself once it has been held for this many runs (it has persisted, so it is real). 0 waits for the Acknowledge Drop ID.',
+			},
+			{
+				displayName: 'Acknowledge Drop ID',
+				name: 'acknowledgeId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 4bzcog0h',
+				description:
+					'Paste the ID of an exportHeld notice here to let that drop through on the next run',
+			},
+			{
+				displayName: 'Maximum Drop (%)',
+				name: 'thresholdPercent',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100 },
+				default: 10,
+				description:
+					"Hold the export when more than this share of a school's pupils, staff or contacts would go since the last file set let through",
+			},
+			{
+				displayName: 'Minimum People',
+				name: 'minimumPeople',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 20,
+				description:
+					'Below this many people in a school and kind, only emptying it is held (a few leavers of a small group are normal)',
+			},
+		],
+	},
+	{
 		...EXISTING_NAMES,
 		description:
 			'Names (or emails) that already exist in your directory, as a list or comma-separated. Write name=sourcedId (e.g. 22aobrien=20001-student-2000101, from an earlier export) for an account that belongs to a known person: that person keeps it, whatever joins the trust later.',

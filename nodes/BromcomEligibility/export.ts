@@ -12,6 +12,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { patternError } from '../Bromcom/core/accountNames';
 import { academicYearStart } from '../Bromcom/core/attendance';
 import { rowCount } from '../Bromcom/core/export/csv';
+import { GuardMemory, type GuardVerdict } from '../Bromcom/core/export/guard';
 import {
 	resolveTrust,
 	type ResolvedTrust,
@@ -34,6 +35,15 @@ import type { PlainObject } from '../Bromcom/core/types';
 import { BromcomError } from '../Bromcom/core/wire/errors';
 import { invalid, itemSettings, read, SchemaCache } from '../Bromcom/helpers/read';
 import { credentialSchoolId } from '../Bromcom/transport';
+import {
+	changeOf,
+	guardOptions,
+	heldNotice,
+	likelyCauses,
+	membershipStore,
+	memoryGroups,
+	settingsHash,
+} from './guard';
 import { existingNames } from './names';
 import { rosterFor } from './roster';
 
@@ -41,10 +51,12 @@ const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).tri
 const day = (v: unknown) => text(v).slice(0, 10);
 
 export interface ExportResult {
-	json: IDataObject;
-	binary: Record<string, IBinaryData>;
+	/** The file set and its summary; absent when the deactivation guard held the export. */
+	files?: { json: IDataObject; binary: Record<string, IBinaryData> };
 	/** Every record read and not in the files, with its reasons (the Excluded output). */
 	excluded: IDataObject[];
+	/** The guard's notice of a held export (the Notices output). */
+	notice?: IDataObject;
 }
 
 function schoolList(ctx: IExecuteFunctions, i: number): string[] {
@@ -152,6 +164,17 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 		includeClasses,
 		includeContacts,
 	};
+	const guard = await guardRun(ctx, i, resolved, schools, {
+		schoolIds,
+		format,
+		trust: frame.trust ?? null,
+		includeClasses,
+		includeContacts,
+		usernames: { ...usernames, existing: undefined },
+		rules: ctx.getNodeParameter('preset', i, '') as string,
+	});
+	const excluded = resolved.excluded.map(excludedItem);
+	if (guard.notice) return { excluded, notice: guard.notice };
 	const files =
 		format === 'oneRoster12' ? oneRosterFiles(resolved, frame) : sdsFiles(resolved, frame);
 	const binary: Record<string, IBinaryData> = {};
@@ -164,33 +187,117 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 		);
 	}
 	return {
-		json: {
-			format: format === 'oneRoster12' ? 'OneRoster 1.2 CSV (bulk)' : 'School Data Sync v2.1 CSV',
-			schools: summary(schools, resolved) as unknown as IDataObject[],
-			files: files.map((f) => ({ name: f.name, rows: rowCount(f.text) })),
-			binaryProperties: Object.keys(binary).join(','),
-			users: resolved.users.length,
-			excluded: resolved.excluded.length,
-			merged: resolved.merged.length,
-			// Records of one person joined into one user, each with the evidence (identity.ts, rule 1).
-			mergedUsers: resolved.merged as unknown as IDataObject[],
+		files: {
+			json: {
+				format: format === 'oneRoster12' ? 'OneRoster 1.2 CSV (bulk)' : 'School Data Sync v2.1 CSV',
+				schools: summary(schools, resolved, guard.verdict) as unknown as IDataObject[],
+				files: files.map((f) => ({ name: f.name, rows: rowCount(f.text) })),
+				binaryProperties: Object.keys(binary).join(','),
+				users: resolved.users.length,
+				excluded: resolved.excluded.length,
+				merged: resolved.merged.length,
+				guard: guard.summary,
+				// Records of one person joined into one user, each with the evidence (identity.ts, rule 1).
+				mergedUsers: resolved.merged as unknown as IDataObject[],
+			},
+			binary,
 		},
-		binary,
-		excluded: resolved.excluded.map(excludedItem),
+		excluded,
 	};
 }
 
-/** Per school and kind: read = exported + excluded + merged, and the excluded by reason code. */
-function summary(schools: ExportSchool[], resolved: ResolvedTrust) {
+/**
+ * Per school and kind: read = exported + excluded + merged, the excluded by reason code, and, when
+ * the node remembers an earlier file set, the people added and removed since it.
+ */
+function summary(schools: ExportSchool[], resolved: ResolvedTrust, verdict?: GuardVerdict) {
 	const names = new Map(schools.map((s) => [s.schoolId, s.name]));
 	return resolved.counts.map((c) => ({
 		schoolId: c.schoolId,
 		name: names.get(c.schoolId),
-		students: c.student,
-		teachers: c.teacher,
-		contacts: c.contact,
+		students: { ...c.student, ...changeOf(verdict, c.schoolId, 'student') },
+		teachers: { ...c.teacher, ...changeOf(verdict, c.schoolId, 'teacher') },
+		contacts: { ...c.contact, ...changeOf(verdict, c.schoolId, 'contact') },
 		classes: c.class,
 	}));
+}
+
+/**
+ * The deactivation guard around one export: compares the file set with the last one let through,
+ * then lets it through (the memory becomes it) or holds it (the memory stays, a notice goes out). A
+ * manual run previews: it compares and holds alike, and never changes the memory.
+ */
+async function guardRun(
+	ctx: IExecuteFunctions,
+	i: number,
+	resolved: ResolvedTrust,
+	schools: ExportSchool[],
+	settings: IDataObject,
+): Promise<{ verdict?: GuardVerdict; summary: IDataObject; notice?: IDataObject }> {
+	const options = guardOptions(ctx, i);
+	const store = membershipStore(ctx);
+	if (!store)
+		return {
+			summary: {
+				checked: false,
+				message:
+					'This n8n has no deduplication store, so the deactivation guard and the change since the last export are off.',
+			},
+		};
+	const includeContacts = settings.includeContacts === true;
+	const groups = memoryGroups(
+		resolved,
+		settings.schoolIds as number[],
+		includeContacts ? ['student', 'teacher', 'contact'] : ['student', 'teacher'],
+	);
+	const hash = settingsHash(settings);
+	// A few people of each school and kind the run left out: if they were in the last file set, the
+	// notice names them as people who would go, with their reasons.
+	const perGroup = new Map<string, number>();
+	const probes = resolved.excluded
+		.filter((e) => e.kind !== 'class' && (e.kind !== 'contact' || includeContacts))
+		.filter((e) => {
+			const key = `${e.schoolId}|${e.kind}`;
+			perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
+			return (perGroup.get(key) as number) <= 5;
+		})
+		.map((e) => ({ schoolId: e.schoolId, kind: e.kind, sourcedId: e.sourcedId }));
+	const memory = new GuardMemory(store);
+	const verdict = await memory.compare(groups, hash, options, probes);
+	const preview = ctx.getMode() === 'manual';
+	const held = verdict.hold && verdict.released === undefined;
+	if (preview || held)
+		await memory.rollBack(
+			held && !preview ? { id: verdict.id as string, runsHeld: verdict.runsHeld } : undefined,
+		);
+	else await memory.commit(groups, hash);
+	const summary: IDataObject = {
+		checked: true,
+		enabled: options.enabled,
+		firstRun: verdict.firstRun,
+		...(verdict.released ? { released: verdict.released, id: verdict.id } : {}),
+		...(preview
+			? { preview: 'a manual run compares with the last file set let through and never changes it' }
+			: {}),
+		settingsChanged: verdict.settingsChanged,
+	};
+	if (!held) return { verdict, summary };
+	const samples = resolved.excluded
+		.filter((e) => verdict.samples.includes(e.sourcedId))
+		.map((e) => ({
+			sourcedId: e.sourcedId,
+			schoolId: e.schoolId,
+			kind: e.kind,
+			excludedReasons: e.reasons as unknown as IDataObject[],
+		}));
+	const names = new Map(schools.map((s) => [s.schoolId, s.name]));
+	const causes = likelyCauses(verdict, {
+		today: new Date(),
+		sampleReasons: resolved.excluded
+			.filter((e) => verdict.samples.includes(e.sourcedId))
+			.flatMap((e) => e.reasons.map((r) => r.code)),
+	});
+	return { verdict, summary, notice: heldNotice(verdict, options, names, samples, causes) };
 }
 
 function excludedItem(e: ExcludedRecord): IDataObject {
