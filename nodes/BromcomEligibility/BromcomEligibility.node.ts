@@ -5,7 +5,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
 import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
@@ -14,6 +14,7 @@ import { properties } from './description';
 import { exportRoster } from './export';
 import { generateNames } from './names';
 import type { RosterEntry } from '../Bromcom/core/roster';
+import { changeOf, rosterChanges } from './guard';
 import { rosterFor } from './roster';
 import { factsOf, ruleOptions } from './rules';
 
@@ -71,6 +72,7 @@ export class BromcomEligibility implements INodeType {
 		const kept: INodeExecutionData[] = [];
 		const excluded: INodeExecutionData[] = [];
 		const summaries: INodeExecutionData[] = [];
+		const rosters: Array<{ schoolId: number; kept: RosterEntry[] }> = [];
 		const notices: INodeExecutionData[] = [];
 		if (operation === 'generateNames') {
 			// Names are decided for all items together: collisions are resolved across them.
@@ -105,12 +107,19 @@ export class BromcomEligibility implements INodeType {
 							pairedItem: { item: i },
 						});
 				} else if (operation === 'exportRoster') {
+					if (items.length > 1 && this.getNodeParameter('deactivationGuard', i, true) === true)
+						throw new NodeOperationError(
+							this.getNode(),
+							`Export Roster received ${items.length} items: with the Deactivation Guard on, it writes one file set per run (the guard compares it with the last one this node let through). Use one Export Roster node per file set, or turn the guard off.`,
+							{ itemIndex: i },
+						);
 					const result = await exportRoster(this, i);
 					if (result.files) kept.push({ ...result.files, pairedItem: { item: i } });
 					if (result.notice) notices.push({ json: result.notice, pairedItem: { item: i } });
 					for (const json of result.excluded) excluded.push({ json, pairedItem: { item: i } });
 				} else {
 					const roster = await rosterFor(this, i);
+					rosters.push(roster);
 					summaries.push({ json: rosterSummary(roster), pairedItem: { item: i } });
 					for (const entry of roster.kept)
 						kept.push({
@@ -149,7 +158,16 @@ export class BromcomEligibility implements INodeType {
 				throw nodeError;
 			}
 		}
-		if (operation === 'getRoster') return [kept, excluded, summaries];
+		if (operation === 'getRoster') {
+			// The change since the last run of this node, school by school and kind by kind.
+			const changes = await rosterChanges(this, rosters);
+			for (const item of summaries) {
+				const json = item.json as { schoolId: number; counts: Record<string, IDataObject> };
+				for (const [kind, counts] of Object.entries(json.counts))
+					Object.assign(counts, changeOf(changes, json.schoolId, kind));
+			}
+			return [kept, excluded, summaries];
+		}
 		if (operation === 'exportRoster') return [kept, excluded, notices];
 		return [kept, excluded];
 	}

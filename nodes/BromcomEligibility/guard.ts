@@ -5,7 +5,9 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { RosterEntry } from '../Bromcom/core/roster';
 import {
+	GuardMemory,
 	shortHash,
 	type GroupChange,
 	type GuardGroup,
@@ -194,4 +196,38 @@ export function heldNotice(
 		minimumPeople: o.minimumPeople,
 		runsHeld: verdict.runsHeld + 1,
 	};
+}
+
+/**
+ * Get Eligible Roster's memory: the people it kept in the last production run of this node, so its
+ * Summary says who was added and removed since, school by school. It never holds anything; a manual
+ * run compares and leaves the memory as it was.
+ */
+export async function rosterChanges(
+	ctx: IExecuteFunctions,
+	rosters: Array<{ schoolId: number; kept: RosterEntry[] }>,
+): Promise<GuardVerdict | undefined> {
+	const store = membershipStore(ctx);
+	if (!store || rosters.length === 0) return undefined;
+	const groups = new Map<string, GuardGroup>();
+	for (const r of rosters)
+		for (const e of r.kept) {
+			if (e.kind === 'class' || e.kind === 'membership') continue;
+			const key = `${r.schoolId}|${e.kind}`;
+			if (!groups.has(key)) groups.set(key, { schoolId: r.schoolId, kind: e.kind, sourcedIds: [] });
+			(groups.get(key) as GuardGroup).sourcedIds.push(e.key);
+		}
+	const list = [...groups.values()];
+	const hash = settingsHash({ operation: 'getRoster' });
+	const memory = new GuardMemory(store);
+	const verdict = await memory.compare(list, hash, {
+		enabled: false,
+		thresholdPercent: 100,
+		minimumPeople: 1,
+		acknowledgeId: '',
+		acceptAfterRuns: 0,
+	});
+	if (ctx.getMode() === 'manual') await memory.rollBack();
+	else await memory.commit(list, hash);
+	return verdict;
 }

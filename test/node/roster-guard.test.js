@@ -188,3 +188,38 @@ test('Accept Drop After Runs lets a persistent drop through by itself', async ()
 		[0, 'persisted'],
 	]);
 });
+
+test("Get Eligible Roster's Summary accounts for everyone read and says what changed since the node's last run", async () => {
+	const roster = async (mode = 'trigger') => {
+		const r = await runNode({
+			type: 'n8n-nodes-bromcom.bromcomEligibility',
+			typeVersion: 1.1,
+			mode,
+			parameters: { operation: 'getRoster', schoolId: '20002', preset: 'provisioning' },
+			credentials,
+		});
+		expect(r.error).toBeUndefined();
+		return r.run.data.resultData.runData.Bromcom[0].data.main[2].map((i) => i.json);
+	};
+	const [first] = await roster();
+	expect(first).toMatchObject({ summary: 'eligibleRoster', schoolId: 20002 });
+	for (const c of Object.values(first.counts)) expect(c.read).toBe(c.kept + c.excluded);
+	expect(first.counts.student.previous).toBeUndefined();
+	sandbox.changes.addStudent({ schoolId: 20002 });
+	sandbox.changes.markLeaver({
+		schoolId: 20002,
+		studentId: sandbox.rows('Students', 20002, ON_ROLL)[0].StudentID,
+	});
+	// A manual run shows the change and leaves the memory as it was…
+	const [preview] = await roster('manual');
+	expect(preview.counts.student).toMatchObject({ added: 1, removed: 1 });
+	const [second] = await roster();
+	expect(second.counts.student).toMatchObject({
+		previous: first.counts.student.kept,
+		added: 1,
+		removed: 1,
+	});
+	// …and a production run moves it on.
+	const [third] = await roster();
+	expect(third.counts.student).toMatchObject({ added: 0, removed: 0 });
+});
