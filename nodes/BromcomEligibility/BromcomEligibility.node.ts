@@ -15,6 +15,7 @@ import { exportRoster } from './export';
 import { generateNames } from './names';
 import type { RosterEntry } from '../Bromcom/core/roster';
 import { changeOf, rosterChanges } from './guard';
+import { readiness } from './readiness';
 import { rosterFor } from './roster';
 import { factsOf, ruleOptions } from './rules';
 
@@ -44,7 +45,10 @@ export class BromcomEligibility implements INodeType {
 				required: true,
 				testedBy: 'bromcomMisApiTest',
 				displayOptions: {
-					show: { authentication: ['thirdPartyUser'], operation: ['getRoster', 'exportRoster'] },
+					show: {
+						authentication: ['thirdPartyUser'],
+						operation: ['getRoster', 'exportRoster', 'readiness'],
+					},
 				},
 			},
 			{
@@ -54,7 +58,7 @@ export class BromcomEligibility implements INodeType {
 				displayOptions: {
 					show: {
 						authentication: ['partnerApplication'],
-						operation: ['getRoster', 'exportRoster'],
+						operation: ['getRoster', 'exportRoster', 'readiness'],
 					},
 				},
 			},
@@ -106,6 +110,9 @@ export class BromcomEligibility implements INodeType {
 							},
 							pairedItem: { item: i },
 						});
+				} else if (operation === 'readiness') {
+					for (const school of await readiness(this, i))
+						(school.ready ? kept : excluded).push({ json: school.json, pairedItem: { item: i } });
 				} else if (operation === 'exportRoster') {
 					if (items.length > 1 && this.getNodeParameter('deactivationGuard', i, true) === true)
 						throw new NodeOperationError(
@@ -177,7 +184,7 @@ export class BromcomEligibility implements INodeType {
 function outputsExpression(): string {
 	const main = (...names: string[]) =>
 		JSON.stringify(names.map((displayName) => ({ type: 'main', displayName })));
-	return `$parameter.operation === 'getRoster' ? ${main('Kept', 'Excluded', 'Summary')} : $parameter.operation === 'exportRoster' ? ${main('Files', 'Excluded', 'Notices')} : ${main('Kept', 'Excluded')}`;
+	return `$parameter.operation === 'getRoster' ? ${main('Kept', 'Excluded', 'Summary')} : $parameter.operation === 'exportRoster' ? ${main('Files', 'Excluded', 'Notices')} : $parameter.operation === 'readiness' ? ${main('Ready', 'Not Ready')} : ${main('Kept', 'Excluded')}`;
 }
 
 /** Get Eligible Roster's account of what it read: per kind, read = kept + excluded, by reason code. */

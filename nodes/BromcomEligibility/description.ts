@@ -230,7 +230,7 @@ const EXPORT_PROPERTIES: INodeProperties[] = [
 		placeholder: 'From the credential, or e.g. 20001, 20002, 20003',
 		description:
 			"Comma-separated Bromcom School IDs of the trust's schools, all in one file set. If any school fails, the export fails: a partial set would deactivate people.",
-		displayOptions: onExport,
+		displayOptions: { show: { operation: ['exportRoster', 'readiness'] } },
 	},
 	{
 		displayName: 'Format',
@@ -408,6 +408,18 @@ function nameField(name: string, displayName: string, expression: string): INode
 	};
 }
 
+const READINESS_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'Check Write Permission',
+		name: 'checkWriteBack',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to find out if write-back is permitted: sends one write for a person who cannot exist (Bromcom ID 2147483647), which Bromcom refuses before changing anything, and reads why it refused',
+		displayOptions: { show: { operation: ['readiness'] } },
+	},
+];
+
 const NAME_PROPERTIES: INodeProperties[] = [
 	{
 		displayName: 'Pattern',
@@ -476,18 +488,11 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
-				name: 'Filter Items',
-				value: 'filterItems',
-				action: 'Filter items by eligibility rules',
+				name: 'Check Readiness',
+				value: 'readiness',
+				action: 'Check which schools are ready and what to fix',
 				description:
-					'Check incoming items (from Bromcom, a spreadsheet, a webhook…) against the rules',
-			},
-			{
-				name: 'Get Eligible Roster',
-				value: 'getRoster',
-				action: 'Get the eligible roster of a school',
-				description:
-					'Read students, contacts, staff, classes and memberships from Bromcom and apply the rules in cascade',
+					'For each school: what the workflows of this package can do with the access granted, the lawful basis, who would be left out and why, and what to fix in Bromcom',
 			},
 			{
 				name: 'Export Roster',
@@ -497,18 +502,32 @@ export const properties: INodeProperties[] = [
 					'The eligible roster of one or many schools as Microsoft School Data Sync v2.1 or OneRoster 1.2 CSV files, ready to zip and upload',
 			},
 			{
+				name: 'Filter Items',
+				value: 'filterItems',
+				action: 'Filter items by eligibility rules',
+				description:
+					'Check incoming items (from Bromcom, a spreadsheet, a webhook…) against the rules',
+			},
+			{
 				name: 'Generate Account Names',
 				value: 'generateNames',
 				action: 'Generate account names for people',
 				description:
 					'Usernames, emails and OU paths from a pattern, unique against the names that already exist, the same on every run',
 			},
+			{
+				name: 'Get Eligible Roster',
+				value: 'getRoster',
+				action: 'Get the eligible roster of a school',
+				description:
+					'Read students, contacts, staff, classes and memberships from Bromcom and apply the rules in cascade',
+			},
 		],
 		default: 'filterItems',
 	},
 	{
 		...authenticationProperty,
-		displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
+		displayOptions: { show: { operation: ['getRoster', 'exportRoster', 'readiness'] } },
 	},
 	// Version 1 kept Parents' Evening as every operation's default; from 1.1 Export Roster defaults to
 	// Provisioning (what account provisioning needs), the other operations keep Parents' Evening.
@@ -520,7 +539,7 @@ export const properties: INodeProperties[] = [
 		show: { '@version': [{ _cnd: { gte: 1.1 } }], operation: ['filterItems', 'getRoster'] },
 	}),
 	rulesProperty('provisioning', {
-		show: { '@version': [{ _cnd: { gte: 1.1 } }], operation: ['exportRoster'] },
+		show: { '@version': [{ _cnd: { gte: 1.1 } }], operation: ['exportRoster', 'readiness'] },
 	}),
 	{
 		displayName: 'Students Starting Within (Days)',
@@ -531,7 +550,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'Also include pupils admitted for a start within this many days, so their accounts exist on their first day. 0: pupils on roll today only.',
 		displayOptions: {
-			show: { operation: ['getRoster', 'exportRoster'], preset: ['provisioning'] },
+			show: { operation: ['getRoster', 'exportRoster', 'readiness'], preset: ['provisioning'] },
 		},
 	},
 	{
@@ -588,7 +607,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'fromBromcom',
-		displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
+		displayOptions: { show: { operation: ['getRoster', 'exportRoster', 'readiness'] } },
 	},
 	{
 		displayName: 'School Lawful Basis',
@@ -719,5 +738,6 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	...EXPORT_PROPERTIES,
+	...READINESS_PROPERTIES,
 	...NAME_PROPERTIES,
 ];

@@ -143,7 +143,13 @@ export async function exportRoster(ctx: IExecuteFunctions, i: number): Promise<E
 			info = ((await read(ctx, 'Schools', '', settings)).rows[0] ?? {}) as PlainObject;
 			roster = await rosterFor(ctx, i, schemas, {
 				schoolId,
-				kinds: ['student', 'teacher', 'class', 'membership', 'contact'],
+				kinds: [
+					'student',
+					'teacher',
+					'class',
+					'membership',
+					...(includeContacts ? ['contact'] : []),
+				],
 			});
 		} catch (error) {
 			if (error instanceof BromcomError)

@@ -67,15 +67,15 @@ export async function rosterFor(
 	const associates = (await read(ctx, 'CollectionAssociates', stillLinked, settings)).rows;
 	const executives = (await read(ctx, 'CollectionExecutives', stillLinked, settings)).rows;
 	const staff = (await read(ctx, 'Staff', current, settings)).rows;
-	const links = (await read(ctx, 'StudentContacts', stillLinked, settings)).rows.filter((l) =>
-		onRoll.has(Number(field(l, CANDIDATES.linkStudentId))),
-	);
+	// Contacts are read only when they are asked for (their entities may not be granted).
+	const withContacts = kinds.has('contact');
+	const links = withContacts
+		? (await read(ctx, 'StudentContacts', stillLinked, settings)).rows.filter((l) =>
+				onRoll.has(Number(field(l, CANDIDATES.linkStudentId))),
+			)
+		: [];
 	const contactIds = links.map((l) => Number(field(l, CANDIDATES.linkContactId)));
-	const [personColumn, emailPerson, phonePerson] = [
-		await resolveColumn(schemas, 'People', CANDIDATES.personId, settings),
-		await resolveColumn(schemas, 'Emails', CANDIDATES.personId, settings),
-		await resolveColumn(schemas, 'PersonTelephones', CANDIDATES.personId, settings),
-	];
+	const personColumn = await resolveColumn(schemas, 'People', CANDIDATES.personId, settings);
 	const people = await readByIds(
 		ctx,
 		'People',
@@ -83,8 +83,24 @@ export async function rosterFor(
 		[...contactIds, ...staff.map((s) => Number(s.StaffID))],
 		settings,
 	);
-	const emails = await readByIds(ctx, 'Emails', emailPerson, contactIds, settings);
-	const phones = await readByIds(ctx, 'PersonTelephones', phonePerson, contactIds, settings);
+	const emails = withContacts
+		? await readByIds(
+				ctx,
+				'Emails',
+				await resolveColumn(schemas, 'Emails', CANDIDATES.personId, settings),
+				contactIds,
+				settings,
+			)
+		: [];
+	const phones = withContacts
+		? await readByIds(
+				ctx,
+				'PersonTelephones',
+				await resolveColumn(schemas, 'PersonTelephones', CANDIDATES.personId, settings),
+				contactIds,
+				settings,
+			)
+		: [];
 	const roster = buildRoster(
 		{
 			students,
