@@ -25,6 +25,7 @@ afterEach(async () => {
 });
 afterAll(() => shutdown());
 
+/** @param {object} [parameters] @param {import('n8n-workflow').WorkflowExecuteMode} [mode] */
 async function exportRoster(parameters = {}, mode = 'trigger') {
 	const r = await runNode({
 		type: 'n8n-nodes-bromcom.bromcomEligibility',
@@ -190,6 +191,7 @@ test('Accept Drop After Runs lets a persistent drop through by itself', async ()
 });
 
 test("Get Eligible Roster's Summary accounts for everyone read and says what changed since the node's last run", async () => {
+	/** @param {import('n8n-workflow').WorkflowExecuteMode} [mode] */
 	const roster = async (mode = 'trigger') => {
 		const r = await runNode({
 			type: 'n8n-nodes-bromcom.bromcomEligibility',
