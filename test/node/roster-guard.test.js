@@ -25,6 +25,10 @@ afterEach(async () => {
 });
 afterAll(() => shutdown());
 
+/**
+ * @param {Record<string, any>} [parameters]
+ * @param {import('n8n-workflow').WorkflowExecuteMode} [mode]
+ */
 async function exportRoster(parameters = {}, mode = 'trigger') {
 	const r = await runNode({
 		type: 'n8n-nodes-bromcom.bromcomEligibility',
@@ -190,7 +194,9 @@ test('Accept Drop After Runs lets a persistent drop through by itself', async ()
 });
 
 test("Get Eligible Roster's Summary accounts for everyone read and says what changed since the node's last run", async () => {
-	const roster = async (mode = 'trigger') => {
+	const roster = async (
+		/** @type {import('n8n-workflow').WorkflowExecuteMode} */ mode = 'trigger',
+	) => {
 		const r = await runNode({
 			type: 'n8n-nodes-bromcom.bromcomEligibility',
 			typeVersion: 1.1,
