@@ -5,6 +5,8 @@
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -667,6 +669,241 @@ async function triggerScenario() {
 	await new Promise((r) => setTimeout(r, 3000));
 	assert.equal((await triggerExecutions(cookie)).length, 2);
 }
+
+// ---- Export Roster's deactivation guard --------------------------------------------------------------
+
+const GUARD_WF = 'e2eGuardExport00001';
+const GUARD_NODE = 'Export Roster';
+const ON_ROLL = 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())';
+
+/**
+ * The rows n8n's deduplication store (the `processed_data` table) holds for a workflow, read from
+ * n8n's SQLite file with the sqlite3 module n8n ships, run by n8n's own Node (the module is built for it).
+ */
+function processedData(workflowId) {
+	const script = [
+		"const sqlite3 = require(require.resolve('sqlite3', { paths: [process.argv[1]] }));",
+		'const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY);',
+		'db.all("SELECT context, value FROM processed_data WHERE workflowId = ?", [process.argv[3]], (e, rows) => {',
+		'  if (e) { console.error(e.message); process.exit(1); }',
+		'  process.stdout.write(JSON.stringify(rows));',
+		'  db.close();',
+		'});',
+	].join('\n');
+	const out = execFileSync(
+		path.join(n8n.nodeBin, 'node'),
+		['-e', script, path.dirname(n8n.cli), path.join(home, '.n8n', 'database.sqlite'), workflowId],
+		{ encoding: 'utf8' },
+	);
+	return JSON.parse(out).map((r) => ({ context: r.context, raw: String(r.value) }));
+}
+
+const md5 = (text) => crypto.createHash('md5').update(text).digest('base64');
+
+/** Files in n8n's binary data folder (filesystem mode): a held run must add none. */
+function storedFiles() {
+	const root = path.join(home, '.n8n', 'storage');
+	if (!fs.existsSync(root)) return 0;
+	return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
+		.length;
+}
+
+/** Runs the guard's workflow with `n8n execute` (mode cli: production, so the memory is committed). */
+async function exportRun() {
+	const r = await cli('execute', `--id=${GUARD_WF}`, '--rawOutput');
+	const run = rt.parseExecuteOutput(r.stdout);
+	const node = run.data.resultData.runData[GUARD_NODE]?.[0];
+	const [files = [], excluded = [], notices = []] = node?.data?.main ?? [];
+	const item = files[0];
+	let tables;
+	let people;
+	if (item) {
+		const sds = validateSds(
+			Object.values(item.binary).map((b) => ({ name: b.fileName, text: binaryText(b) })),
+		);
+		assert.deepEqual(sds.problems, []);
+		tables = sds.tables;
+		// Everyone in the file set: each user and the records merged into it (one person at two schools).
+		people = new Set([
+			...tables['users.csv'].map((u) => u.sourcedId),
+			...item.json.mergedUsers.map((m) => m.sourcedId),
+		]);
+	}
+	return {
+		status: run.status ?? (run.finished ? 'success' : 'error'),
+		error: run.data.resultData.error,
+		files,
+		summary: item?.json,
+		tables,
+		people,
+		excluded: excluded.map((i) => i.json),
+		notices: notices.map((i) => i.json),
+	};
+}
+
+/** Re-imports the guard's workflow with Acknowledge Drop ID set, as a user pastes the notice's id. */
+async function acknowledge(id) {
+	const source = JSON.parse(
+		fs.readFileSync(path.join(__dirname, 'workflows', `${GUARD_WF}.json`), 'utf8'),
+	);
+	source.nodes.find((n) => n.name === GUARD_NODE).parameters.guardOptions = { acknowledgeId: id };
+	const file = path.join(work, `${GUARD_WF}-ack.json`);
+	fs.writeFileSync(file, JSON.stringify(source));
+	const imported = await cli('import:workflow', `--input=${file}`);
+	assert.equal(imported.code, 0, imported.stderr);
+}
+
+const only = (set, prefix) => [...set].filter((s) => s.startsWith(prefix)).sort();
+const minus = (a, b) => [...a].filter((s) => !b.has(s)).sort();
+
+test("Export Roster's deactivation guard in real n8n", async () => {
+	const started = Date.now();
+	// 1. The first production run: files, and a memory of digests in n8n's deduplication store.
+	const storedBeforeFirst = storedFiles();
+	const first = await exportRun();
+	assert.equal(first.status, 'success', JSON.stringify(first.error));
+	assert.ok(first.summary, 'the first run wrote no files');
+	// n8n keeps a run's files in its binary data folder (filesystem mode), where a held run must add none.
+	assert.ok(storedFiles() > storedBeforeFirst, 'the files are not in the binary data folder');
+	assert.deepEqual(first.notices, []);
+	assert.deepEqual(first.summary.guard, {
+		checked: true,
+		enabled: true,
+		firstRun: true,
+		settingsChanged: false,
+	});
+	const rows = processedData(GUARD_WF);
+	assert.deepEqual(
+		rows.map((r) => r.context),
+		['n:ge1'],
+		'one memory, scoped to the Export Roster node',
+	);
+	const remembered = rows[0].raw;
+
+	// 2. A revoked permission at one school: the run fails naming the school, writes nothing, and the
+	// memory is untouched, so the next good run is not held.
+	const filesBefore = storedFiles();
+	sandbox.changes.revokeEntity({ schoolId: 20002, username: 'e2e-user', entity: 'Students' });
+	let failed;
+	try {
+		failed = await exportRun();
+	} finally {
+		sandbox.changes.grantEntity({ schoolId: 20002, username: 'e2e-user', entity: 'Students' });
+	}
+	assert.equal(failed.status, 'error');
+	assert.match(failed.error.message, /School 20002: .*'Students'/);
+	assert.deepEqual(failed.files, []);
+	assert.equal(storedFiles(), filesBefore, 'the failed run wrote files');
+	assert.equal(processedData(GUARD_WF)[0].raw, remembered, 'the failed run changed the memory');
+	const good = await exportRun();
+	assert.deepEqual(good.notices, []);
+	assert.deepEqual(good.people, first.people);
+	assert.equal(good.summary.guard.firstRun, false);
+	for (const school of good.summary.schools)
+		assert.deepEqual(
+			[school.students.removed, school.students.added, school.teachers.removed],
+			[0, 0, 0],
+		);
+
+	// 3. Consent withdrawn for about 30% of a school's pupils; Bromcom withholds them (the school's
+	// lawful basis is Consent), so they vanish from every read: held, no files, one notice.
+	assert.equal(sandbox.withholdUnconsented, true);
+	const merged = new Set(good.summary.mergedUsers.flatMap((m) => [m.sourcedId, m.into]));
+	const pupils = only(good.people, '20002-student-').filter((s) => !merged.has(s));
+	const withdrawn = pupils.slice(0, Math.ceil(pupils.length * 0.3));
+	for (const s of withdrawn)
+		sandbox.changes.revokeConsent({ schoolId: 20002, personId: Number(s.split('-')[2]) });
+	const beforeHeld = storedFiles();
+	const held = await exportRun();
+	assert.equal(held.status, 'success', JSON.stringify(held.error));
+	assert.deepEqual(held.files, [], 'a held export has files');
+	assert.equal(storedFiles(), beforeHeld, 'a held export wrote files');
+	assert.equal(held.notices.length, 1);
+	const notice = held.notices[0];
+	assert.equal(notice.notice, 'exportHeld');
+	assert.match(notice.id, /^[0-9a-z]{1,8}$/);
+	assert.equal(notice.runsHeld, 1);
+	const students20002 = only(good.people, '20002-student-').length;
+	assert.deepEqual(
+		notice.schools.map((x) => [x.schoolId, x.kind, x.previous, x.now, x.removed, x.holds]),
+		[[20002, 'student', students20002, students20002 - withdrawn.length, withdrawn.length, true]],
+	);
+	assert.match(
+		notice.message,
+		new RegExp(`\\(20002\\): ${withdrawn.length} of ${students20002} pupils would go`),
+	);
+	assert.ok(notice.howToRelease.includes(notice.id));
+	const again = await exportRun();
+	assert.deepEqual(again.files, []);
+	assert.equal(again.notices.length, 1);
+	assert.equal(again.notices[0].id, notice.id, 'the same drop, the same id');
+	assert.equal(again.notices[0].runsHeld, 2);
+
+	// Acknowledged (the id pasted into the node): files, and the pupils gone are exactly the withdrawn.
+	await acknowledge(notice.id);
+	const released = await exportRun();
+	assert.deepEqual(released.notices, []);
+	assert.deepEqual(released.summary.guard, {
+		checked: true,
+		enabled: true,
+		firstRun: false,
+		released: 'acknowledged',
+		id: notice.id,
+		settingsChanged: false,
+	});
+	assert.deepEqual(minus(good.people, released.people), withdrawn.slice().sort());
+	assert.deepEqual(minus(released.people, good.people), []);
+
+	// 4. The September rollover at the other school: held once, then acknowledged, exactly the leavers gone.
+	const leavers = sandbox
+		.rows('Students', 20001, ON_ROLL)
+		.filter((s) => s.YearGroup === '8')
+		.map((s) => `20001-student-${s.StudentID}`)
+		.filter((s) => released.people.has(s))
+		.sort();
+	assert.ok(leavers.length > 10, `${leavers.length} leavers`);
+	const rolled = sandbox.changes.rollover({ schoolId: 20001 });
+	const rollover = await exportRun();
+	assert.deepEqual(rollover.files, []);
+	assert.equal(rollover.notices.length, 1);
+	const rolloverNotice = rollover.notices[0];
+	assert.notEqual(rolloverNotice.id, notice.id);
+	assert.equal(rolloverNotice.runsHeld, 1);
+	const row = rolloverNotice.schools.find((x) => x.schoolId === 20001 && x.kind === 'student');
+	assert.deepEqual([row.removed, row.added, row.holds], [leavers.length, rolled.joined, true]);
+	await acknowledge(rolloverNotice.id);
+	const afterRollover = await exportRun();
+	assert.equal(afterRollover.summary?.guard.released, 'acknowledged');
+	assert.deepEqual(minus(released.people, afterRollover.people), leavers);
+	assert.equal(minus(afterRollover.people, released.people).length, rolled.joined);
+
+	// Where the memory lives: n8n's processed_data table, one row for the node, digests only. It is
+	// exactly the last file set let through: the markers, and each person's sourcedId and count marker.
+	const [memory, ...others] = processedData(GUARD_WF);
+	assert.deepEqual(others, []);
+	const value = JSON.parse(memory.raw);
+	assert.equal(value.mode, 'entries');
+	assert.ok(
+		value.data.every((d) => /^[A-Za-z0-9+/]{22}==$/.test(d)),
+		'an entry is not an MD5 digest',
+	);
+	const digests = new Set(value.data);
+	const kinds = { student: 'student', staff: 'teacher' };
+	const keys = [...afterRollover.people].map((s) => {
+		const [school, kind] = s.split('-');
+		return `p|${school}|${kinds[kind]}|${s}`;
+	});
+	for (const key of ['init', ...keys]) assert.ok(digests.has(md5(key)), `${key} is not remembered`);
+	assert.equal(value.data.length, 2 + 2 * keys.length);
+	// Nothing a person could be known by: the row is the mode and the digests, nothing else; no
+	// sourcedId (they have "-") or email ("@") in the clear, none of the names in the files.
+	assert.deepEqual(Object.keys(value).sort(), ['data', 'mode']);
+	assert.doesNotMatch(memory.raw, /[@-]/);
+	for (const u of afterRollover.tables['users.csv'])
+		for (const v of [u.username, u.givenName, u.familyName].filter((x) => x && x.length >= 6))
+			assert.ok(!memory.raw.includes(v), `the memory holds "${v}"`);
+	console.log(`deactivation guard e2e: ${Math.round((Date.now() - started) / 1000)} s`);
+});
 
 test("The password and the application secret never appear in n8n's stored data or logs", () => {
 	const db = fs.readFileSync(path.join(home, '.n8n', 'database.sqlite'));

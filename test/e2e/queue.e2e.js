@@ -8,7 +8,11 @@
  * 2. An MSP fan-out (one workflow over three schools, one school's permission missing) fired in a
  *    burst spreads over both workers and gives the same per-school results; the sandbox records how
  *    many requests each school saw at once.
- * 3. A trigger + write-back workflow (new student → register an SSO link) and the same with a Code
+ * 3. Export Roster's deactivation guard: a first run on one worker commits its memory (n8n's
+ *    deduplication store, in PostgreSQL); with that worker stopped, a run after a drop on the other
+ *    worker is held against it; acknowledged on the first worker again, it passes. The workflow's
+ *    static data stays empty.
+ * 4. A trigger + write-back workflow (new student → register an SSO link) and the same with a Code
  *    node that writes static data, under bursts of changes across several polls, with a worker killed
  *    mid-execution, an execution that outlives the next poll, and the main restarted between polls:
  *    every change gives exactly one event and at most one write, and exactly one after a
@@ -30,7 +34,7 @@ const PASSWORD = 'Qu3ue&<mode> pw';
 const BASE_PORT = Number(process.env.E2E_QUEUE_PORT || 5900);
 const PG_PORT = BASE_PORT + 32;
 const REDIS_PORT = BASE_PORT + 33;
-/** BROMCOM_QUEUE_ONLY=triggers|reads runs one part (for working on it); CI runs all. */
+/** BROMCOM_QUEUE_ONLY=triggers|reads|guard runs one part (for working on it); CI runs all. */
 const ONLY = process.env.BROMCOM_QUEUE_ONLY;
 const part = (name) => ({ skip: ONLY !== undefined && ONLY !== name });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-queue-'));
@@ -435,11 +439,12 @@ before(async () => {
 		triggerSso,
 		triggerCode,
 		reconcile,
+		guardExport,
 	])
 		fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
 	await cli_(mainN8n(), 'import:credentials', `--input=${path.join(work, 'credentials.json')}`);
 	await cli_(mainN8n(), 'import:workflow', '--separate', `--input=${wfDir}`);
-	for (const id of [...hooks.map((h) => h.variant.id), reconcile.id])
+	for (const id of [...hooks.map((h) => h.variant.id), reconcile.id, GUARD_WF])
 		await cli_(mainN8n(), 'publish:workflow', `--id=${id}`);
 	sandbox.changes.revokeEntity({
 		schoolId: REVOKED_SCHOOL,
@@ -591,7 +596,167 @@ test(
 	},
 );
 
-// ---- 3: triggers, write-back, a killed worker, a long execution, a restarted main ---------------------
+// ---- 3: Export Roster's deactivation guard across workers ---------------------------------------------
+
+const GUARD_WF = 'qGuardExport000001';
+const GUARD_SCHOOL = 20002;
+/**
+ * Export Roster over two schools, started by a production webhook so its executions run on the
+ * workers. The Acknowledge Drop ID comes from the request (`{"ack": "<id>"}`), as an expression.
+ */
+const guardExport = workflow(
+	GUARD_WF,
+	'Export Roster with the deactivation guard (webhook)',
+	[
+		node(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			{ httpMethod: 'POST', path: 'q-guard', responseMode: 'onReceived' },
+			{ typeVersion: 2, webhookId: '7b1c2d3e-0000-4000-8000-000000000030' },
+		),
+		node(
+			'Export Roster',
+			'n8n-nodes-bromcom.bromcomEligibility',
+			{
+				operation: 'exportRoster',
+				schoolIds: '20001, 20002',
+				format: 'sds21',
+				includeClasses: true,
+				includeContacts: false,
+				lawfulBasis: 'fromBromcom',
+				deactivationGuard: true,
+				guardOptions: { acknowledgeId: "={{ $json.body.ack || '' }}" },
+			},
+			{ typeVersion: 1.1, credentials: CREDENTIAL },
+		),
+	],
+	chain('Webhook', 'Export Roster'),
+);
+
+/** Starts the export on the workers; returns its outputs and the worker (1 or 2) that ran it. */
+async function runGuardExport(body = {}) {
+	const before = new Set((await executionsOf(GUARD_WF)).map((e) => e.id));
+	const res = await fetch(`${main.base}/webhook/q-guard`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	assert.equal(res.status, 200, await res.text());
+	const execution = await waitFor(
+		'the export execution',
+		async () =>
+			(await executionsOf(GUARD_WF)).find(
+				(e) => !before.has(e.id) && e.status !== 'running' && e.status !== 'new',
+			),
+		120000,
+	);
+	assert.equal(execution.status, 'success', JSON.stringify(execution));
+	const data = (await executionData(execution.id)).data;
+	const ranOn = workers.filter((w) =>
+		new RegExp(`Worker started execution ${execution.id} \\(`).test(w.log),
+	);
+	assert.equal(ranOn.length, 1, `one worker ran execution ${execution.id}`);
+	const [files, , notices] = data.resultData.runData['Export Roster'][0].data.main;
+	return {
+		worker: ranOn[0].index + 1,
+		files: files ?? [],
+		summary: files?.[0]?.json,
+		notices: (notices ?? []).map((i) => i.json),
+	};
+}
+
+test(
+	"Export Roster's deactivation guard keeps its memory across workers (n8n's deduplication store), and nothing in static data",
+	part('guard'),
+	async () => {
+		const started = Date.now();
+		const withdrawn = [];
+		try {
+			// The first run, on whichever worker takes it, commits the memory.
+			const first = await runGuardExport();
+			assert.deepEqual(first.notices, []);
+			assert.equal(first.summary.guard.firstRun, true);
+			const exported = first.summary.schools.find((s) => s.schoolId === GUARD_SCHOOL).students;
+			// That worker stops: the next run can only go to the other one.
+			const a = first.worker - 1;
+			const b = 1 - a;
+			await workers[a].process.stop();
+
+			// Consent withdrawn for about 30% of a school's pupils; Bromcom withholds them.
+			const pupils = sandbox.rows(
+				'Students',
+				GUARD_SCHOOL,
+				'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())',
+			);
+			assert.equal(pupils.length, exported.exported + exported.merged);
+			withdrawn.push(...pupils.slice(0, Math.ceil(pupils.length * 0.3)).map((p) => p.StudentID));
+			for (const personId of withdrawn)
+				sandbox.changes.revokeConsent({ schoolId: GUARD_SCHOOL, personId });
+			const held = await runGuardExport();
+			assert.equal(held.worker, b + 1, 'the held run is on the other worker');
+			assert.deepEqual(held.files, [], 'a held export has files');
+			assert.equal(held.notices.length, 1);
+			const notice = held.notices[0];
+			assert.equal(notice.notice, 'exportHeld');
+			// Compared with what the first worker committed.
+			assert.deepEqual(
+				notice.schools.map((x) => [x.schoolId, x.kind, x.previous, x.removed, x.holds]),
+				[[GUARD_SCHOOL, 'student', pupils.length, withdrawn.length, true]],
+			);
+
+			// Acknowledged on the first worker again (the other one stopped): it finds the hold the
+			// second worker recorded, and lets the file set through.
+			await startWorker(a);
+			await workers[b].process.stop();
+			const released = await runGuardExport({ ack: notice.id });
+			assert.equal(released.worker, a + 1);
+			assert.deepEqual(released.notices, []);
+			assert.equal(released.files.length, 1);
+			assert.deepEqual(
+				{ released: released.summary.guard.released, id: released.summary.guard.id },
+				{ released: 'acknowledged', id: notice.id },
+			);
+			const after = released.summary.schools.find((s) => s.schoolId === GUARD_SCHOOL).students;
+			assert.deepEqual(
+				[after.previous, after.removed, after.added],
+				[pupils.length, withdrawn.length, 0],
+			);
+			await startWorker(b);
+
+			// The memory is one row of n8n's processed_data table, digests only; the export wrote nothing
+			// to the workflow's static data.
+			const memory = pg
+				.query(`SELECT context, value FROM processed_data WHERE "workflowId" = '${GUARD_WF}'`)
+				.trim()
+				.split('\n');
+			assert.equal(memory.length, 1);
+			const [context, value] = memory[0].split('|');
+			assert.equal(context, 'n:exportroster');
+			const parsed = JSON.parse(value);
+			assert.deepEqual(Object.keys(parsed).sort(), ['data', 'mode']);
+			assert.ok(parsed.data.every((d) => /^[A-Za-z0-9+/]{22}==$/.test(d)));
+			assert.equal(
+				pg.query(`SELECT "staticData" FROM workflow_entity WHERE id = '${GUARD_WF}'`).trim(),
+				'',
+				'the export wrote static data',
+			);
+			figures.guard = {
+				workers: [first.worker, held.worker, released.worker],
+				seconds: Math.round((Date.now() - started) / 1000),
+			};
+		} finally {
+			for (const personId of withdrawn)
+				sandbox.changes.setConsent({ schoolId: GUARD_SCHOOL, personId, granted: true });
+			// Both workers up again for the next part, whatever happened here.
+			for (const k of [0, 1]) {
+				const child = workers[k]?.process.child;
+				if (child && (child.exitCode !== null || child.signalCode !== null)) await startWorker(k);
+			}
+		}
+	},
+);
+
+// ---- 4: triggers, write-back, a killed worker, a long execution, a restarted main ---------------------
 
 const ssoWrites = (domain) =>
 	sandbox

@@ -25,7 +25,10 @@ afterEach(async () => {
 });
 afterAll(() => shutdown());
 
-/** @param {object} [parameters] @param {import('n8n-workflow').WorkflowExecuteMode} [mode] */
+/**
+ * @param {Record<string, any>} [parameters]
+ * @param {import('n8n-workflow').WorkflowExecuteMode} [mode]
+ */
 async function exportRoster(parameters = {}, mode = 'trigger') {
 	const r = await runNode({
 		type: 'n8n-nodes-bromcom.bromcomEligibility',
@@ -191,8 +194,9 @@ test('Accept Drop After Runs lets a persistent drop through by itself', async ()
 });
 
 test("Get Eligible Roster's Summary accounts for everyone read and says what changed since the node's last run", async () => {
-	/** @param {import('n8n-workflow').WorkflowExecuteMode} [mode] */
-	const roster = async (mode = 'trigger') => {
+	const roster = async (
+		/** @type {import('n8n-workflow').WorkflowExecuteMode} */ mode = 'trigger',
+	) => {
 		const r = await runNode({
 			type: 'n8n-nodes-bromcom.bromcomEligibility',
 			typeVersion: 1.1,
