@@ -14,4 +14,10 @@ const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+// tsc also writes its incremental build cache (the template's tsconfig sets `incremental`; every build
+// here starts from an empty dist/, so it saves nothing) and a copy of package.json (the template's
+// tsconfig includes it for resolveJsonModule; nothing imports it, and npm ships the real one): neither
+// belongs in the package (test/package.test.js lists what does).
+for (const file of ['tsconfig.tsbuildinfo', 'package.json'])
+	fs.rmSync(path.join(root, 'dist', file), { force: true });
 execFileSync(bin('gulp'), ['build:icons', '--silent'], { cwd: root, stdio: 'inherit' });

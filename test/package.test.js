@@ -43,32 +43,102 @@ test('package.json: MIT, the community keyword, strict n8n block, peer n8n-workf
 	expect(packed.dependencies).toBeUndefined();
 });
 
-test('the tarball holds the built package only: no sources, tests, sandbox or secrets', () => {
-	const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
-		.trim()
-		.split('\n')
-		.map((f) => f.replace(/^package\//, ''));
+/**
+ * What may ship, file by file: the package.json, README and licence, and under dist/ the compiled
+ * JavaScript, its type declarations (the n8n template's tsconfig emits them; harmless to n8n, useful to
+ * anyone importing the classes), the codex files (`*.node.json`, which n8n reads for categories and
+ * links) and the icons. No source maps: n8n would show users stack traces with this repository's .ts
+ * paths; no tsc build cache, sources, tests, sandbox, bench or screenshots.
+ */
+const SHIPPED = [
+	/^package\.json$/,
+	/^README\.md$/,
+	/^LICENSE\.md$/,
+	/^dist\/index\.js$/,
+	/^dist\/(credentials|nodes)\/.+\.js$/,
+	/^dist\/.+\.d\.ts$/,
+	/^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/,
+	/^dist\/icons\/[^/]+\.svg$/,
+];
+
+/** What is wrong with a package whose tarball would hold `files` (paths inside the package). */
+function shippedProblems(manifest, files) {
+	const problems = files
+		.filter((f) => !SHIPPED.some((pattern) => pattern.test(f)))
+		.map((f) => `ships ${f}`);
+	for (const listed of [...manifest.n8n.nodes, ...manifest.n8n.credentials])
+		if (!files.includes(listed))
+			problems.push(`package.json n8n lists ${listed}, not in the tarball`);
+	for (const required of ['package.json', 'README.md', 'LICENSE.md'])
+		if (!files.includes(required)) problems.push(`${required} missing`);
+	return problems;
+}
+
+/** The files `npm pack --dry-run --json` would put in the tarball of the package in `dir`. */
+function packList(dir) {
+	const out = execFileSync('npm', ['pack', '--dry-run', '--json'], {
+		cwd: dir,
+		encoding: 'utf8',
+		env: { ...process.env, npm_config_ignore_scripts: 'true' },
+	});
+	return JSON.parse(out)[0].files.map((f) => f.path);
+}
+
+test('engines.n8n is the supported n8n range: each n8n the e2e suite runs on is inside it, and the README states it', () => {
+	const range = /^>=(\d+\.\d+\.\d+) <(\d+\.\d+\.\d+)$/.exec(pkg.engines.n8n);
+	expect(range).not.toBeNull();
+	const parts = (v) => v.split('.').map(Number);
+	const compare = (a, b) => {
+		const [x, y] = [parts(a), parts(b)];
+		return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+	};
+	const { n8nVersion } = require('../scripts/n8n-runtime');
+	const tested = ['1', '2'].map((line) => n8nVersion(line));
+	for (const version of tested) {
+		expect(compare(version, range[1])).toBeGreaterThanOrEqual(0);
+		expect(compare(version, range[2])).toBeLessThan(0);
+	}
+	// n8n 1.123 runs on Node.js 20.19 and later; the package needs nothing newer.
+	expect(pkg.engines.node).toBe('>=20.19');
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+	expect(readme).toContain(`\`${pkg.engines.n8n}\``);
+	for (const version of tested) expect(readme).toContain(version);
+});
+
+test('npm pack --dry-run: the tarball holds dist/, README, LICENSE and package.json only, and every file package.json names for n8n', () => {
+	const files = packList(root);
+	expect(shippedProblems(pkg, files)).toEqual([]);
 	expect(files).toEqual(
 		expect.arrayContaining([
-			'package.json',
-			'README.md',
-			'LICENSE.md',
-			'dist/nodes/Bromcom/Bromcom.node.js',
-			'dist/credentials/BromcomMisApi.credentials.js',
+			'dist/nodes/Bromcom/Bromcom.node.json',
 			'dist/icons/bromcom.svg',
 			'dist/icons/bromcom.dark.svg',
 		]),
 	);
-	expect(files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE\.md$)/.test(f))).toEqual(
-		[],
-	);
-	expect(files.filter((f) => /sandbox|test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
-	// No source maps: n8n would print stack traces with this repository's .ts paths to users.
-	expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-	// Images are the icons only: no README or test screenshot travels with the package.
-	expect(files.filter((f) => /\.(png|svg|jpe?g)$/.test(f) && !f.startsWith('dist/icons/'))).toEqual(
-		[],
-	);
+	// The dry run lists exactly what the real `npm pack` (installed and scanned below) contains.
+	const tarred = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+		.trim()
+		.split('\n')
+		.map((f) => f.replace(/^package\//, ''));
+	expect([...tarred].sort()).toEqual([...files].sort());
+});
+
+test('the pack check fails a package that ships a test file, a source map or misses a file named for n8n', () => {
+	const copy = path.join(work, 'mispacked');
+	fs.mkdirSync(path.join(copy, 'test'), { recursive: true });
+	fs.cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+	for (const f of ['README.md', 'LICENSE.md'])
+		fs.copyFileSync(path.join(root, f), path.join(copy, f));
+	fs.copyFileSync(__filename, path.join(copy, 'test', 'package.test.js'));
+	fs.writeFileSync(path.join(copy, 'dist', 'index.js.map'), '{}');
+	fs.rmSync(path.join(copy, 'dist', 'credentials', 'BromcomPartnerApi.credentials.js'));
+	const manifest = { ...pkg, files: ['dist', 'test/package.test.js'] };
+	fs.writeFileSync(path.join(copy, 'package.json'), JSON.stringify(manifest));
+	expect(shippedProblems(manifest, packList(copy)).sort()).toEqual([
+		'package.json n8n lists dist/credentials/BromcomPartnerApi.credentials.js, not in the tarball',
+		'ships dist/index.js.map',
+		'ships test/package.test.js',
+	]);
 });
 
 test('installed like n8n installs it (no dev or peer dependencies), it pulls in nothing and loads every node and credential', () => {
