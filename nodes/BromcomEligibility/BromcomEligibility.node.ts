@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
 import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
 import { credentialTest } from '../Bromcom/n8n/authentication';
-import { properties } from './description';
+import { NO_CREDENTIAL, properties } from './description';
 import { exportRoster } from './export';
 import { generateNames } from './names';
 import { rosterFor } from './roster';
@@ -24,7 +24,7 @@ export class BromcomEligibility implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{$parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : "Eligible roster"}}',
+			'={{ $parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : $parameter["operation"] === "getRoster" ? "Get Eligible Roster" : $parameter["operation"] === "exportRoster" ? "Export Roster" : "Generate Account Names" }}',
 		description:
 			"Apply consent and eligibility rules (parents' evening, consent only, custom) to people and classes, with a reason for every exclusion",
 		defaults: { name: 'Bromcom Consent & Eligibility' },
@@ -32,14 +32,19 @@ export class BromcomEligibility implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Kept', 'Excluded'],
-		// Only the operations that read Bromcom need a credential.
+		// Only the operations that read Bromcom need a credential. The rule that says so is a `hide` on
+		// the operation, not a `show`: n8n's editor hides from the panel every parameter named in a `show`
+		// rule of a credential's displayOptions (and of the parameters those name), treating it as part of
+		// the credential choice (getNodeAuthFields / isAuthRelatedParameter in the editor's
+		// nodeTypesUtils.ts). With `show: { operation }` n8n 2.41 hid the Operation picker itself.
 		credentials: [
 			{
 				name: 'bromcomMisApi',
 				required: true,
 				testedBy: 'bromcomMisApiTest',
 				displayOptions: {
-					show: { authentication: ['thirdPartyUser'], operation: ['getRoster', 'exportRoster'] },
+					show: { authentication: ['thirdPartyUser'] },
+					hide: { operation: NO_CREDENTIAL },
 				},
 			},
 			{
@@ -47,10 +52,8 @@ export class BromcomEligibility implements INodeType {
 				required: true,
 				testedBy: 'bromcomPartnerApiTest',
 				displayOptions: {
-					show: {
-						authentication: ['partnerApplication'],
-						operation: ['getRoster', 'exportRoster'],
-					},
+					show: { authentication: ['partnerApplication'] },
+					hide: { operation: NO_CREDENTIAL },
 				},
 			},
 		],

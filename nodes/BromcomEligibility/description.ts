@@ -4,6 +4,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { schoolIdProperty } from '../Bromcom/actions/common.descriptions';
 import { authenticationProperty } from '../Bromcom/n8n/authentication';
 
+/** The operations that read nothing from Bromcom, so need no credential. */
+export const NO_CREDENTIAL = ['filterItems', 'generateNames'];
+
 const show = (operation: string, kind?: string): INodeProperties['displayOptions'] => ({
 	show: { operation: [operation], ...(kind ? { kind: [kind] } : {}) },
 });
@@ -401,10 +404,9 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'filterItems',
 	},
-	{
-		...authenticationProperty,
-		displayOptions: { show: { operation: ['getRoster', 'exportRoster'] } },
-	},
+	// No displayOptions of its own: n8n's editor shows it in the credential dialog, not in the panel,
+	// and a value kept while Filter Items is chosen is still there when the user switches back.
+	authenticationProperty,
 	{
 		displayName: 'Rules',
 		name: 'preset',
