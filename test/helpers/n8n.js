@@ -226,7 +226,8 @@ function additionalData(hooks, credentials) {
  * Runs one Bromcom node on `items` (default: one empty item).
  * Returns { run, output, error, credentialsHelper } where output is the node's first output as json objects
  * (with pairedItem kept on `items`).
- * @param {{ parameters: Record<string, any>, items?: object[], credentials: any, continueOnFail?: boolean, type?: string, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode }} options
+ * `typeVersion` is the node's version (1 unless given: the version most tests were written against).
+ * @param {{ parameters: Record<string, any>, items?: object[], credentials: any, continueOnFail?: boolean, type?: string, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode, typeVersion?: number }} options
  */
 async function runNode({
 	parameters,
@@ -236,13 +237,14 @@ async function runNode({
 	type = 'n8n-nodes-bromcom.bromcom',
 	staticData,
 	mode = 'manual',
+	typeVersion = 1,
 }) {
 	/** @type {import('n8n-workflow').INode} */
 	const node = {
 		id: 'node-1',
 		name: 'Bromcom',
 		type,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: { [credentialKey(parameters)]: { id: 'cred-1', name: 'Bromcom sandbox' } },
