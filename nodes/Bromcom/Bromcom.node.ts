@@ -29,6 +29,8 @@ export class Bromcom implements INodeType {
 		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
 		group: ['input'],
 		// 1.1: writes Dry Run by default, write dates without a moving default (write.descriptions.ts).
+		// A description that lists versions with a default also keeps n8n from adding its "Custom API
+		// Call" pointer to the Resource list (see BromcomEligibility.node.ts); the router refuses it.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -8,8 +8,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
-import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
+import { CUSTOM_API_CALL, customApiCallError, errorItem, toNodeError } from '../Bromcom/n8n/errors';
 import { credentialTest } from '../Bromcom/n8n/authentication';
+import { schoolForMessage } from '../Bromcom/n8n/settings';
 import { NO_CREDENTIAL, properties } from './description';
 import { exportRoster } from './export';
 import { generateNames } from './names';
@@ -22,7 +23,13 @@ export class BromcomEligibility implements INodeType {
 		name: 'bromcomEligibility',
 		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// One version, declared as a list with a default: n8n adds its "Custom API Call" pointer to the
+		// HTTP Request node only to a description it takes for the newest version of a node
+		// (defaultVersion unset, or equal to version: injectCustomApiCallOptions in n8n 2.41's
+		// load-nodes-and-credentials.ts). Here it would sit among Filter Items and Generate Account
+		// Names, where no API call belongs. The browser test checks the Operation list is exactly these.
+		version: [1],
+		defaultVersion: 1,
 		subtitle:
 			'={{ $parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : $parameter["operation"] === "getRoster" ? "Get Eligible Roster" : $parameter["operation"] === "exportRoster" ? "Export Roster" : "Generate Account Names" }}',
 		description:
@@ -67,6 +74,7 @@ export class BromcomEligibility implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (operation === CUSTOM_API_CALL) throw customApiCallError(this.getNode());
 		const kept: INodeExecutionData[] = [];
 		const excluded: INodeExecutionData[] = [];
 		if (operation === 'generateNames') {
@@ -141,7 +149,8 @@ export class BromcomEligibility implements INodeType {
 								: 'applying the rules',
 					school:
 						operation === 'getRoster'
-							? String(this.getNodeParameter('schoolId', i, '') || 'from the credential')
+							? String(this.getNodeParameter('schoolId', i, '') ?? '').trim() ||
+								(await schoolForMessage(this, undefined))
 							: undefined,
 				});
 				if (this.continueOnFail()) {

@@ -261,7 +261,7 @@ test('the behaviour write with the SOAP credential, and a SOAP write with the Pa
 		continueOnFail: true,
 	});
 	expect(soapRun.output[0].error).toMatch(
-		/exists only on the Partner API: in Credential to connect with, choose a Bromcom Partner API credential/,
+		/exists only on the Partner API: in the Credential field, choose a Bromcom Partner API credential/,
 	);
 	const restSoapWrite = await runNode({
 		parameters: {

@@ -354,14 +354,14 @@ export async function performWrite(
 		throw new BromcomError({
 			kind: 'invalidInput',
 			message:
-				'This write exists only on the Partner API: in Credential to connect with, choose a Bromcom Partner API credential (the node then uses the Partner API). Nothing was sent.',
+				'This write exists only on the Partner API: in the Credential field, choose a Bromcom Partner API credential (the node then uses the Partner API). Nothing was sent.',
 			notSent: true,
 		});
 	}
 	if (rest === undefined && route === 'rest') {
 		throw new BromcomError({
 			kind: 'invalidInput',
-			message: `${String(request.wireName || request.catalog)} is a write of Bromcom's SOAP write service, which the Partner API does not offer: in Credential to connect with, choose a Bromcom MIS API credential (a third-party user). Nothing was sent.`,
+			message: `${String(request.wireName || request.catalog)} is a write of Bromcom's SOAP write service, which the Partner API does not offer: in the Credential field, choose a Bromcom MIS API credential (a third-party user). Nothing was sent.`,
 			notSent: true,
 		});
 	}

@@ -46,7 +46,9 @@ export async function searchEntities(
 		});
 	}
 	const needle = (filter ?? '').toLowerCase();
-	// The Partner API cannot list what a school granted: the names are known ones, not checked.
+	// The Partner API cannot list what a school granted: the names are known ones, not checked. The
+	// mark is in the name because n8n's list shows names only (it drops a result's description), and
+	// the name stays in the field once picked.
 	const unchecked = routeOf(this) === 'rest';
 	return {
 		results: names
@@ -54,7 +56,7 @@ export async function searchEntities(
 			.map((n) =>
 				unchecked
 					? {
-							name: n,
+							name: `${n} (not checked)`,
 							value: n,
 							description:
 								'A known Bromcom entity; not checked against what this school granted (the Partner API cannot list it)',

@@ -15,7 +15,7 @@ import { required, writeDate, writeDescription } from '../write.descriptions';
 export const description = writeDescription('behaviour', 'upsert', [
 	{
 		displayName:
-			'Records a behaviour event in Bromcom, or changes one (write-back). Partner API only: in Credential to connect with, choose a Bromcom Partner API credential (the node then uses the Partner API). Bromcom offers no behaviour write over SOAP.',
+			'Records a behaviour event in Bromcom, or changes one (write-back). Partner API only: in the Credential field, choose a Bromcom Partner API credential (the node then uses the Partner API). Bromcom offers no behaviour write over SOAP.',
 		name: 'partnerOnlyNotice',
 		type: 'notice',
 		default: '',
