@@ -102,13 +102,8 @@ const OWNER = {
 	const nodeBin = rt.ensureNode24();
 	const cli = rt.ensureN8n(nodeBin);
 	// The examples' schedules are UK times: n8n's own default zone is America/New_York.
-	const n8n = {
-		nodeBin,
-		cli,
-		env: rt.n8nEnv(home, port, {
-			GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE || 'Europe/London',
-		}),
-	};
+	const timezone = process.env.GENERIC_TIMEZONE || 'Europe/London';
+	const n8n = { nodeBin, cli, env: rt.n8nEnv(home, port, { GENERIC_TIMEZONE: timezone }) };
 
 	rt.log(`2/5 starting the Bromcom sandbox (${size}) on 127.0.0.1:${sandboxPort}…`);
 	const sandbox = createSandbox({ size, seed: 1, fixtures: true });
@@ -159,7 +154,7 @@ Bromcom + n8n are running.
   sandbox:      ${sandboxUrl}  (School IDs ${sandbox.schoolIds.join(', ')}; user sandbox / sandbox)
   credentials:  "Bromcom Sandbox" (third-party user, SOAP) and "Bromcom Partner Sandbox"
                 (Partner API: Application ID sandbox-app, Secret sandbox-app-secret)
-  time zone:    ${n8n.env.GENERIC_TIMEZONE} (the examples' schedules are UK times)
+  time zone:    ${timezone} (the examples' schedules are UK times)
 
 What to click first:
   1. Open "Bromcom: parents' evening roster → Google Sheets" and press "Execute workflow":

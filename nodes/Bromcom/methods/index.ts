@@ -10,7 +10,6 @@ import type {
 	INodeListSearchResult,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { parseSchoolIdField } from '../core/ids';
 import { RESOURCE_ENTITY } from '../core/catalog';
@@ -71,8 +70,10 @@ export async function columnOptions(
 	ctx: ILoadOptionsFunctions,
 	entity: string | undefined,
 ): Promise<INodePropertyOptions[]> {
-	if (!entity)
-		throw new NodeOperationError(ctx.getNode(), 'Choose an entity first to list its columns.');
+	// Nothing to list until an entity and a credential are chosen: an empty list, not an error in a
+	// panel just opened (n8n's editor asks for a picker's options before it has set the credential it
+	// picks for a new node, and asks again once it has).
+	if (!entity || Object.keys(ctx.getNode().credentials ?? {}).length === 0) return [];
 	try {
 		const data = await getEntityData(ctx, entity, SCHEMA_PROBE_FILTER, {
 			schoolId: schoolOf(ctx),
