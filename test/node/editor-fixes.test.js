@@ -253,3 +253,25 @@ describe("n8n's Custom API Call option", () => {
 		expect(sandbox.requests()).toEqual([]);
 	});
 });
+
+describe("what n8n's editor hides: only the Authentication parameter", () => {
+	// n8n's editor hides from the panel every parameter that a credential's displayOptions.show names,
+	// and every parameter those parameters' own show rules name (getNodeAuthFields and
+	// isAuthRelatedParameter in its nodeTypesUtils.ts): n8n 2.41 hid the eligibility node's Operation
+	// so. The browser suite checks the panels; this is the same rule, in every `npm test`.
+	const { Bromcom } = require('../../nodes/Bromcom/Bromcom.node');
+	const { BromcomTrigger } = require('../../nodes/BromcomTrigger/BromcomTrigger.node');
+	const { BromcomEligibility } = require('../../nodes/BromcomEligibility/BromcomEligibility.node');
+	test.each([
+		['Bromcom', new Bromcom().description],
+		['Bromcom Trigger', new BromcomTrigger().description],
+		['Bromcom Consent & Eligibility', new BromcomEligibility().description],
+	])('%s', (_name, description) => {
+		const named = new Set(
+			description.credentials.flatMap((c) => Object.keys(c.displayOptions?.show ?? {})),
+		);
+		expect([...named]).toEqual(['authentication']);
+		const authFields = description.properties.filter((p) => named.has(p.name));
+		expect(authFields.flatMap((p) => Object.keys(p.displayOptions?.show ?? {}))).toEqual([]);
+	});
+});
