@@ -401,7 +401,6 @@ function expectedPanel(d, node) {
 /** The subtitle n8n shows under the node on the canvas, evaluated from the description. */
 function expectedSubtitle(d, node) {
 	const body = String(d.subtitle ?? '').replace(/^=\{\{\s*|\s*\}\}$/g, '');
-	// eslint-disable-next-line no-new-func
 	return body ? String(new Function('$parameter', `return (${body});`)(node.parameters)) : '';
 }
 
