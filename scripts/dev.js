@@ -48,9 +48,23 @@ async function smokeChecks({ n8n, server, cookie, sandbox, sandboxUrl }) {
 		})
 	).json();
 	const result = test.data ?? test;
+	/** @type {any} */
+	const partnerTest = await (
+		await fetch(`${server.base}/rest/credentials/test`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie },
+			body: JSON.stringify({
+				credentials: rt.sandboxPartnerCredential(sandboxUrl, { id: '' }),
+			}),
+		})
+	).json();
+	const partner = partnerTest.data ?? partnerTest;
 	check(
-		result.status === 'OK' && /entities granted/.test(result.message),
-		`the credential test passes (${result.message})`,
+		result.status === 'OK' &&
+			/entities granted/.test(result.message) &&
+			partner.status === 'OK' &&
+			/accepted the application/.test(partner.message),
+		`both credential tests pass (${result.message} / ${partner.message})`,
 	);
 	await server.stop();
 	const run = await rt.n8nCli(n8n, ['execute', '--id=exMspRollup0000001', '--rawOutput']);
@@ -87,7 +101,9 @@ const OWNER = {
 	rt.log('1/5 Node.js 24 and n8n (first run: a few minutes)…');
 	const nodeBin = rt.ensureNode24();
 	const cli = rt.ensureN8n(nodeBin);
-	const n8n = { nodeBin, cli, env: rt.n8nEnv(home, port) };
+	// The examples' schedules are UK times: n8n's own default zone is America/New_York.
+	const timezone = process.env.GENERIC_TIMEZONE || 'Europe/London';
+	const n8n = { nodeBin, cli, env: rt.n8nEnv(home, port, { GENERIC_TIMEZONE: timezone }) };
 
 	rt.log(`2/5 starting the Bromcom sandbox (${size}) on 127.0.0.1:${sandboxPort}…`);
 	const sandbox = createSandbox({ size, seed: 1, fixtures: true });
@@ -101,10 +117,17 @@ const OWNER = {
 	fs.mkdirSync(out, { recursive: true });
 	rt.installPackage(home, rt.packPackage(out));
 
-	rt.log('4/5 importing the "Bromcom Sandbox" credential and the example workflows…');
+	rt.log(
+		'4/5 importing the "Bromcom Sandbox" and "Bromcom Partner Sandbox" credentials and the example workflows…',
+	);
+	// The Partner one first: a new node picks the credential changed last, and the examples and the
+	// first steps below use the third-party user.
+	const partnerFile = path.join(out, 'credentials-partner.json');
+	fs.writeFileSync(partnerFile, JSON.stringify([rt.sandboxPartnerCredential(sandboxUrl)]));
 	const credentialsFile = path.join(out, 'credentials.json');
 	fs.writeFileSync(credentialsFile, JSON.stringify([rt.sandboxCredential(sandboxUrl)]));
 	for (const args of [
+		['import:credentials', `--input=${partnerFile}`],
 		['import:credentials', `--input=${credentialsFile}`],
 		['import:workflow', '--separate', `--input=${path.join(rt.ROOT, 'examples')}`],
 	]) {
@@ -129,6 +152,9 @@ Bromcom + n8n are running.
   n8n editor:   ${editor}
   log in with:  ${OWNER.email} / ${OWNER.password}
   sandbox:      ${sandboxUrl}  (School IDs ${sandbox.schoolIds.join(', ')}; user sandbox / sandbox)
+  credentials:  "Bromcom Sandbox" (third-party user, SOAP) and "Bromcom Partner Sandbox"
+                (Partner API: Application ID sandbox-app, Secret sandbox-app-secret)
+  time zone:    ${timezone} (the examples' schedules are UK times)
 
 What to click first:
   1. Open "Bromcom: parents' evening roster → Google Sheets" and press "Execute workflow":
@@ -137,6 +163,8 @@ What to click first:
      and execute it.
   3. To watch changes: activate "Bromcom: new students → Google Workspace accounts", then add a
      student in the sandbox:  curl -s -X POST ${sandboxUrl}/__sandbox/change -d '{"action":"addStudent","schoolId":20001}'
+     Its trigger polls once an hour, so the new student shows in the workflow's Executions after
+     the next hourly poll (set the trigger's Poll Times to Every Minute to see it sooner).
 
 Stop with Ctrl+C.
 `);

@@ -459,6 +459,28 @@ function sandboxCredential(
 	};
 }
 
+/**
+ * A "Bromcom Partner API" credential for the sandbox's application that every school granted
+ * (sandbox/README.md, Partner API), as `n8n import:credentials` takes it.
+ */
+function sandboxPartnerCredential(
+	baseUrl,
+	{ id = 'bromcomPartner01', name = 'Bromcom Partner Sandbox' } = {},
+) {
+	return {
+		id,
+		name,
+		type: 'bromcomPartnerApi',
+		data: {
+			applicationId: 'sandbox-app',
+			applicationSecret: 'sandbox-app-secret',
+			schoolId: '20001',
+			baseUrl,
+			pageSize: 100000,
+		},
+	};
+}
+
 module.exports = {
 	sandboxCredential,
 	N8N_LINE,
@@ -467,6 +489,7 @@ module.exports = {
 	n8nVersion,
 	activationArgs,
 	sqliteQuery,
+	sandboxPartnerCredential,
 	ROOT,
 	CACHE,
 	PACKAGE_NAME,

@@ -28,7 +28,11 @@ export class Bromcom implements INodeType {
 		name: 'bromcom',
 		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
 		group: ['input'],
-		version: 1,
+		// 1.1: writes Dry Run by default, write dates without a moving default (write.descriptions.ts).
+		// A description that lists versions with a default also keeps n8n from adding its "Custom API
+		// Call" pointer to the Resource list (see BromcomEligibility.node.ts); the router refuses it.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Read students, contacts, staff, classes, attendance, timetables, assessment and behaviour from Bromcom MIS (UK schools), and write back assessment results, dinner money and single sign-on links safely',

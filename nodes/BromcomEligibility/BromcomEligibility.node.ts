@@ -8,9 +8,10 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { evaluate, type RecordKind } from '../Bromcom/core/eligibility';
-import { errorItem, toNodeError } from '../Bromcom/n8n/errors';
+import { CUSTOM_API_CALL, customApiCallError, errorItem, toNodeError } from '../Bromcom/n8n/errors';
 import { credentialTest } from '../Bromcom/n8n/authentication';
-import { properties } from './description';
+import { schoolForMessage } from '../Bromcom/n8n/settings';
+import { NO_CREDENTIAL, properties } from './description';
 import { exportRoster } from './export';
 import { generateNames } from './names';
 import type { RosterEntry } from '../Bromcom/core/roster';
@@ -25,11 +26,15 @@ export class BromcomEligibility implements INodeType {
 		name: 'bromcomEligibility',
 		icon: { light: 'file:../../icons/bromcom.svg', dark: 'file:../../icons/bromcom.dark.svg' },
 		group: ['transform'],
-		// 1.1: Export Roster's rules default to Provisioning (version 1 keeps Parents' Evening).
+		// 1.1: Export Roster's rules default to Provisioning (version 1 keeps Parents' Evening). A list
+		// of versions with a default also keeps n8n from adding its "Custom API Call" pointer to the HTTP
+		// Request node, which it adds only to a description it takes for a node's newest version
+		// (defaultVersion unset or equal to version: injectCustomApiCallOptions in n8n 2.41's
+		// load-nodes-and-credentials.ts); no API call belongs among these operations.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
-			'={{$parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : "Eligible roster"}}',
+			'={{ $parameter["operation"] === "filterItems" ? "Filter " + $parameter["kind"] + "s" : $parameter["operation"] === "getRoster" ? "Get Eligible Roster" : $parameter["operation"] === "exportRoster" ? "Export Roster" : $parameter["operation"] === "readiness" ? "Check Readiness" : "Generate Account Names" }}',
 		description:
 			"Apply consent and eligibility rules (parents' evening, consent only, custom) to people and classes, with a reason for every exclusion",
 		defaults: { name: 'Bromcom Consent & Eligibility' },
@@ -38,17 +43,19 @@ export class BromcomEligibility implements INodeType {
 		// Get Eligible Roster adds a Summary output (counts per kind and reason); Export Roster's first
 		// output carries the files, and Notices the export's notices.
 		outputs: `={{ ${outputsExpression()} }}`,
-		// Only the operations that read Bromcom need a credential.
+		// Only the operations that read Bromcom need a credential. The rule that says so is a `hide` on
+		// the operation, not a `show`: n8n's editor hides from the panel every parameter named in a `show`
+		// rule of a credential's displayOptions (and of the parameters those name), treating it as part of
+		// the credential choice (getNodeAuthFields / isAuthRelatedParameter in the editor's
+		// nodeTypesUtils.ts). With `show: { operation }` n8n 2.41 hid the Operation picker itself.
 		credentials: [
 			{
 				name: 'bromcomMisApi',
 				required: true,
 				testedBy: 'bromcomMisApiTest',
 				displayOptions: {
-					show: {
-						authentication: ['thirdPartyUser'],
-						operation: ['getRoster', 'exportRoster', 'readiness'],
-					},
+					show: { authentication: ['thirdPartyUser'] },
+					hide: { operation: NO_CREDENTIAL },
 				},
 			},
 			{
@@ -56,10 +63,8 @@ export class BromcomEligibility implements INodeType {
 				required: true,
 				testedBy: 'bromcomPartnerApiTest',
 				displayOptions: {
-					show: {
-						authentication: ['partnerApplication'],
-						operation: ['getRoster', 'exportRoster', 'readiness'],
-					},
+					show: { authentication: ['partnerApplication'] },
+					hide: { operation: NO_CREDENTIAL },
 				},
 			},
 		],
@@ -73,6 +78,7 @@ export class BromcomEligibility implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (operation === CUSTOM_API_CALL) throw customApiCallError(this.getNode());
 		const kept: INodeExecutionData[] = [];
 		const excluded: INodeExecutionData[] = [];
 		const summaries: INodeExecutionData[] = [];
@@ -155,7 +161,8 @@ export class BromcomEligibility implements INodeType {
 								: 'applying the rules',
 					school:
 						operation === 'getRoster'
-							? String(this.getNodeParameter('schoolId', i, '') || 'from the credential')
+							? String(this.getNodeParameter('schoolId', i, '') ?? '').trim() ||
+								(await schoolForMessage(this, undefined))
 							: undefined,
 				});
 				if (this.continueOnFail()) {

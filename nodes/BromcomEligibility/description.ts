@@ -4,6 +4,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { schoolIdProperty } from '../Bromcom/actions/common.descriptions';
 import { authenticationProperty } from '../Bromcom/n8n/authentication';
 
+/** The operations that read nothing from Bromcom, so need no credential. */
+export const NO_CREDENTIAL = ['filterItems', 'generateNames'];
+
 const show = (operation: string, kind?: string): INodeProperties['displayOptions'] => ({
 	show: { operation: [operation], ...(kind ? { kind: [kind] } : {}) },
 });
@@ -525,10 +528,9 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'filterItems',
 	},
-	{
-		...authenticationProperty,
-		displayOptions: { show: { operation: ['getRoster', 'exportRoster', 'readiness'] } },
-	},
+	// No displayOptions of its own: n8n's editor shows it in the credential dialog, not in the panel,
+	// and a value kept while Filter Items is chosen is still there when the user switches back.
+	authenticationProperty,
 	// Version 1 kept Parents' Evening as every operation's default; from 1.1 Export Roster defaults to
 	// Provisioning (what account provisioning needs), the other operations keep Parents' Evening.
 	rulesProperty('parentsEvening', {

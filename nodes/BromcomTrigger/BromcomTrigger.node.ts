@@ -30,11 +30,23 @@ import { credentialTypeOf, resolveBaseUrl } from '../Bromcom/transport';
 import { partnerBaseUrl } from '../Bromcom/transport/rest';
 import { properties } from './description';
 import { getColumns, searchEntities } from './methods';
-import { snapshotConfig, watchSpec } from './options';
+import { snapshotConfig, watchSpec, type WatchSpec } from './options';
 import { eventItem, massChangeItem } from './output';
 import { fetchRecords, latestVersions } from './poll';
 
 const STATE_KEY = 'bromcom';
+
+/**
+ * Records that left, for Fetch Test Event: those a Left event would carry with `reason:
+ * noLongerMatching` (leavers with an end date, ended memberships). Undefined where a record can only
+ * leave by disappearing (`reason: notFound`): the samples are then current records, as last seen.
+ */
+function leftRecordsFilter(spec: WatchSpec, status: RecordStatus): string | undefined {
+	if (spec.dates && status === 'current')
+		return combineFilters(recordStatusFilter('leavers', spec.dates), spec.extraFilter);
+	if (spec.extraFilter && !spec.extraFilterOnReadBack) return `NOT (${spec.extraFilter})`;
+	return undefined;
+}
 const SAMPLE_SIZE = 5;
 
 export class BromcomTrigger implements INodeType {
@@ -112,6 +124,14 @@ export class BromcomTrigger implements INodeType {
 			school: effectiveSchool,
 		};
 
+		// Fetch Test Event for a trigger that fires only on Left: the samples are records that left, shaped
+		// as the Left events this trigger emits, not current records.
+		const leftSamples =
+			this.getMode() === 'manual' &&
+			triggerOn.size > 0 &&
+			[...triggerOn].every((event) => event === 'left');
+		let leftSampleReason: 'noLongerMatching' | 'notFound' = 'notFound';
+
 		let filter: string;
 		let records: Array<[string, Row]>;
 		let columns: string[];
@@ -122,17 +142,30 @@ export class BromcomTrigger implements INodeType {
 			const status = spec.dates
 				? (this.getNodeParameter('recordStatus', 'current') as RecordStatus)
 				: 'all';
-			filter = combineFilters(
-				spec.dates ? recordStatusFilter(status, spec.dates) : '',
-				spec.extraFilter,
-				await buildUserFilter(conditions, 'and', options.rawFilter, spec.entity, settings, schemas),
+			const userPart = await buildUserFilter(
+				conditions,
+				'and',
+				options.rawFilter,
+				spec.entity,
+				settings,
+				schemas,
 			);
+			const leftFilter = leftSamples ? leftRecordsFilter(spec, status) : undefined;
+			if (leftFilter !== undefined) leftSampleReason = 'noLongerMatching';
+			filter =
+				leftFilter !== undefined
+					? combineFilters(leftFilter, userPart)
+					: combineFilters(
+							spec.dates ? recordStatusFilter(status, spec.dates) : '',
+							spec.extraFilter,
+							userPart,
+						);
 			({ records, columns } = await fetchRecords(this, watch, spec, filter, settings, schemas));
 		} catch (error) {
 			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
 			throw toNodeError(this.getNode(), error, {
 				action: `polling ${spec.entity}`,
-				school: String(schoolId ?? 'from the credential'),
+				school: String(effectiveSchool ?? 'from the credential'),
 			});
 		}
 
@@ -147,7 +180,14 @@ export class BromcomTrigger implements INodeType {
 
 		if (this.getMode() === 'manual') {
 			const sample = records.slice(0, SAMPLE_SIZE).map(([key, record]) => ({
-				json: { ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject,
+				json: leftSamples
+					? eventItem(
+							{ event: 'left', key, previous: record },
+							includeInOutput,
+							meta('sample', key),
+							leftSampleReason === 'noLongerMatching' ? record : undefined,
+						)
+					: ({ ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject),
 			}));
 			return [
 				sample.length
@@ -156,7 +196,9 @@ export class BromcomTrigger implements INodeType {
 							{
 								json: {
 									...meta('sample', ''),
-									message: `No ${spec.entity} records match the trigger's settings in this school.`,
+									message: leftSamples
+										? `No ${spec.entity} records that left match the trigger's settings in this school, so there is no Record Left sample to show.`
+										: `No ${spec.entity} records match the trigger's settings in this school.`,
 								},
 							},
 						],

@@ -228,6 +228,7 @@ function additionalData(hooks, credentials) {
  * Runs one Bromcom node on `items` (default: one empty item).
  * Returns { run, output, error, credentialsHelper } where output is the node's first output as json objects
  * (with pairedItem kept on `items`).
+ * `typeVersion` is the node's version (1 unless given: the version most tests were written against).
  * @param {{ parameters: Record<string, any>, items?: object[], credentials: any, continueOnFail?: boolean, type?: string, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode, typeVersion?: number }} options
  */
 async function runNode({

@@ -574,6 +574,7 @@ test('The column picker and the entity picker work over the Partner API; the ent
 	});
 	expect(entities.results).toEqual([
 		expect.objectContaining({
+			name: 'StudentFlatView (not checked)',
 			value: 'StudentFlatView',
 			description: expect.stringMatching(/not checked/i),
 		}),

@@ -225,16 +225,18 @@ test('invalid input is a per-item error naming the field; nothing is sent', asyn
 	const run = activeWorkflow(EVENT());
 	/** @type {Array<[Record<string, any>, RegExp]>} */
 	const cases = [
-		[{ studentId: 'abc' }, /Invalid studentId: Student ID must be a whole number/],
-		[{ eventDate: '2026-02-30' }, /Invalid eventDate: Event Date must be a real date/],
-		[{ adjustment: 2.5 }, /Invalid adjustment: Points must be a whole number/],
-		[{ classId: '1e3' }, /Invalid classId/],
+		[{ studentId: 'abc' }, /^Student ID must be a whole number/],
+		[{ eventDate: '2026-02-30' }, /^Event Date must be a real date/],
+		[{ adjustment: 2.5 }, /^Points must be a whole number/],
+		[{ classId: '1e3' }, /^Class ID must be a whole number/],
 	];
 	for (const [extra, pattern] of cases) {
 		const r = await run(extra, [{ student }, { student }]);
 		expect(r.output).toHaveLength(2);
 		expect(r.output[0].error).toMatch(pattern);
 		expect(r.output[1].error).toMatch(pattern);
+		// The field as the node shows it, never its internal name.
+		expect(r.output[0].error).not.toMatch(/Invalid|studentId|eventDate|adjustment|classId/);
 	}
 	expect(writes()).toHaveLength(0);
 });
@@ -259,7 +261,7 @@ test('the behaviour write with the SOAP credential, and a SOAP write with the Pa
 		continueOnFail: true,
 	});
 	expect(soapRun.output[0].error).toMatch(
-		/exists only on the Partner API: set Authentication to Partner Application \(REST\)/,
+		/exists only on the Partner API: in the Credential field, choose a Bromcom Partner API credential/,
 	);
 	const restSoapWrite = await runNode({
 		parameters: {

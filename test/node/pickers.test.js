@@ -24,6 +24,8 @@ test('entity picker lists exactly the permitted entities, searchable', async () 
 		credentials,
 	});
 	expect(all.results.map((r) => r.value)).toEqual(sandbox.info().entities);
+	// Checked against the school's grants over SOAP: no "not checked" mark.
+	expect(all.results.every((r) => r.name === r.value)).toBe(true);
 	const limited = await loadOptions({
 		kind: 'listSearch',
 		method: 'searchEntities',

@@ -199,6 +199,66 @@ describe('filter builder → SQL Server semantics', () => {
 	});
 });
 
+describe('Is Between on a text column with whole-number ends compares numbers', () => {
+	// Year groups as Bromcom holds them: text, some padded, some not numbers at all.
+	const YEARS = ['N1', 'R', '1', '2', '6', '7', '8  ', '9', '10', '11', '12', '13', '07'].map(
+		(YearGroup, k) => ({ StudentID: k + 1, YearGroup, Score: k }),
+	);
+	const yearsOf = (filter) =>
+		YEARS.filter(compileFilter(filter, COLUMNS, { now: NOW })).map((r) => r.YearGroup.trim());
+
+	test('7 to 11 lists the numbers and selects Years 7–11, not R or N1 (as text it selected nothing)', () => {
+		const filter = where([{ field: 'YearGroup', operator: 'between', value: '7', value2: '11' }]);
+		expect(filter).toBe("YearGroup IN ('7', '8', '9', '10', '11')");
+		expect(yearsOf(filter)).toEqual(['7', '8', '9', '10', '11']);
+		// What the builder sent before: text order, so nothing between '7' and '11'.
+		expect(yearsOf("YearGroup BETWEEN '7' AND '11'")).toEqual([]);
+	});
+
+	test.each([
+		['1', '6', ['1', '2', '6']],
+		[' 9 ', '13', ['9', '10', '11', '12', '13']],
+		['10', '10', ['10']],
+		['-1', '1', ['1']],
+	])('%j to %j on YearGroup selects %j', (from, to, expected) => {
+		expect(
+			yearsOf(where([{ field: 'YearGroup', operator: 'between', value: from, value2: to }])),
+		).toEqual(expected);
+	});
+
+	test('two text ends still compare as text; a number column is untouched', () => {
+		expect(where([{ field: 'LastName', operator: 'between', value: 'A', value2: 'M' }])).toBe(
+			"LastName BETWEEN 'A' AND 'M'",
+		);
+		expect(where([{ field: 'StudentID', operator: 'between', value: '1', value2: '500' }])).toBe(
+			'StudentID BETWEEN 1 AND 500',
+		);
+		expect(select(where([{ field: 'Score', operator: 'between', value: 12, value2: 60 }]))).toEqual(
+			[1, 5],
+		);
+	});
+
+	test.each([
+		[{ value: '7', value2: '' }, /"Is Between" for YearGroup needs both values: To Value/],
+		[{ value: '', value2: '11' }, /"Is Between" for YearGroup needs both values: Value/],
+		[{ value: '7' }, /needs both values: To Value/],
+		[{ value: '1', value2: '101' }, /YearGroup is a text column.*more than 100/],
+		[{ value: '11', value2: '7' }, /YearGroup: the lower end 11 is greater than the upper end 7/],
+		[{ value: 'R', value2: '6' }, /"R" and "6" for YearGroup.*cannot be compared exactly/],
+		[{ value: '7', value2: '7.5' }, /for YearGroup.*cannot be compared exactly/],
+	])('%j is refused, naming the field', (bounds, message) => {
+		const condition = { field: 'YearGroup', operator: 'between', ...bounds };
+		expect(() => where([condition])).toThrow(FilterError);
+		expect(() => where([condition])).toThrow(message);
+	});
+
+	test('an empty end is an error on a number column too', () => {
+		expect(() =>
+			where([{ field: 'StudentID', operator: 'between', value: '1', value2: '' }]),
+		).toThrow(/"Is Between" for StudentID needs both values: To Value/);
+	});
+});
+
 describe('filter builder rejects bad input with a clear message', () => {
 	test.each([
 		[{ field: 'Last Name', operator: 'equals', value: 'x' }, /not a valid Bromcom column name/],

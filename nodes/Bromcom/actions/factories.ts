@@ -19,6 +19,7 @@ import {
 } from '../helpers/read';
 import type { EntitySpec } from '../core/catalog';
 import { BromcomError } from '../core/wire/errors';
+import { schoolForMessage } from '../n8n/settings';
 import { buildCondition, combineFilters, type DateColumns } from '../core/wire/filter';
 import {
 	filtersProperty,
@@ -124,7 +125,7 @@ export function makeGet(spec: GetSpec): Operation {
 			);
 			if (data.rows.length === 0) {
 				throw notFound(
-					`No ${spec.entity.name} record with ${idColumn} ${id} in school ${settings.schoolId ?? '(from the credential)'}.`,
+					`No ${spec.entity.name} record with ${idColumn} ${id} in school ${await schoolForMessage(this, settings.schoolId)}.`,
 				);
 			}
 			let rows = data.rows as IDataObject[];

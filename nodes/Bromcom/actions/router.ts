@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { mapGrouped } from '../core/concurrency';
 import { SchemaCache } from '../helpers/read';
-import { errorItem, toNodeError } from '../n8n/errors';
+import { CUSTOM_API_CALL, customApiCallError, errorItem, toNodeError } from '../n8n/errors';
 import * as assessment from './assessment/Assessment.resource';
 import * as attendance from './attendance/Attendance.resource';
 import * as behaviour from './behaviour/Behaviour.resource';
@@ -17,6 +17,7 @@ import * as staff from './staff/Staff.resource';
 import * as student from './student/Student.resource';
 import * as timetable from './timetable/Timetable.resource';
 import type { Operation, Shared } from './types';
+import { schoolForMessage } from '../n8n/settings';
 
 const RESOURCES: Record<string, Record<string, Operation>> = {
 	student: {
@@ -47,6 +48,9 @@ const OVERALL = 4;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	const chosen = this.getNode().parameters;
+	if (chosen.resource === CUSTOM_API_CALL || chosen.operation === CUSTOM_API_CALL)
+		throw customApiCallError(this.getNode());
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = RESOURCES[resource]?.[operation];
@@ -69,7 +73,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return {
 				error: toNodeError(this.getNode(), error, {
 					itemIndex: i,
-					school: school === 'credential' ? 'from the credential' : school,
+					school: school === 'credential' ? await schoolForMessage(this, undefined) : school,
 				}),
 			};
 		}

@@ -46,6 +46,49 @@ const WRITE_OPTIONS: INodeProperties[] = [
 	},
 ];
 
+/**
+ * The Bromcom node's versions, for defaults that changed. n8n saves only the parameters a user changed
+ * from their default, so a saved workflow silently takes whatever default its node version declares:
+ * a default that changes behaviour gets a new node version, and version 1 keeps its old one.
+ * 1.1: writes are Dry Run by default, and write dates have no moving default ({{ $now }} made every
+ * run a new idempotency key, so a re-run wrote again).
+ */
+export const V1 = { '@version': [1] };
+export const SINCE_V1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+
+/**
+ * A write's date field. Version 1 defaulted to a moving expression; from 1.1 it is required with no
+ * default, so the date comes from the data being written and a re-run keeps the same key.
+ */
+export function writeDate(
+	displayName: string,
+	name: string,
+	v1Default: string,
+	description: string,
+): INodeProperties[] {
+	return [
+		{
+			displayName,
+			name,
+			type: 'dateTime',
+			required: true,
+			default: v1Default,
+			description,
+			displayOptions: { show: V1 },
+		},
+		{
+			displayName,
+			name,
+			type: 'dateTime',
+			required: true,
+			default: '',
+			placeholder: 'e.g. {{ $json.date }}',
+			description: `${description} Map it from the data you are writing, not {{ $now }}: the date is part of the write's idempotency key, so a date that changes on every run makes every run a new write`,
+			displayOptions: { show: SINCE_V1_1 },
+		},
+	];
+}
+
 /** What every write operation shows: its own fields, School ID, Dry Run and the write options. */
 export function writeDescription(
 	resource: string,
@@ -63,6 +106,16 @@ export function writeDescription(
 			default: false,
 			description:
 				'Whether to only return exactly what would be sent (password hidden) and its idempotency key, without sending anything',
+			displayOptions: { show: V1 },
+		},
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to only return exactly what would be sent (password hidden) and its idempotency key, without sending anything. On until you turn it off, so a new write node (or one an AI Agent uses as a tool) writes nothing by accident.',
+			displayOptions: { show: SINCE_V1_1 },
 		},
 		{
 			displayName: 'Options',

@@ -12,6 +12,7 @@ import {
 	type CallOptions,
 	type StreamedDataSet,
 } from '../transport';
+import type { ReadOptions } from '../transport/http';
 import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
 import { parseBromcomId } from '../core/ids';
 import { invalid, schoolIdParameter } from '../n8n/settings';
@@ -70,13 +71,22 @@ export class SchemaCache {
 
 	constructor(private readonly ctx: BromcomContext) {}
 
-	async columns(entity: string, settings: ItemSettings): Promise<DataSetColumn[]> {
+	/**
+	 * `typing` (the columns a filter names, and that filter with untyped literals) matters only over
+	 * the Partner API, whose probe must read rows to type columns (rest.ts); a SOAP `1=0` reads none.
+	 */
+	async columns(
+		entity: string,
+		settings: ItemSettings,
+		typing?: ReadOptions['typing'],
+	): Promise<DataSetColumn[]> {
 		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
 		let pending = this.cache.get(key);
 		if (!pending) {
 			pending = getEntityData(this.ctx, entity, SCHEMA_PROBE_FILTER, {
 				...settings,
 				maxRows: undefined,
+				typing,
 			}).then((ds) => ds.columns);
 			this.cache.set(key, pending);
 			pending.catch(() => this.cache.delete(key));
@@ -111,28 +121,36 @@ export async function buildUserFilter(
 			);
 		}
 	});
-	const conditions = conditionParameters;
+	const combinator = match === 'or' ? 'or' : 'and';
+	const conditions = conditionParameters.map(
+		(c) =>
+			({
+				field: String(c.field),
+				operator: c.operator ?? 'equals',
+				value: c.value,
+				value2: c.value2,
+			}) as FilterCondition,
+	);
 	let guided = '';
 	if (conditions.length > 0) {
-		const columns: FilterColumn[] = (await schemas.columns(entity, settings)).map((c) => ({
+		// The same conditions with every value as text narrow the rows that type the columns over the
+		// Partner API; SQL Server converts such text to the column's type. Any that cannot be written so
+		// leave the sample unnarrowed.
+		let narrowing: string | undefined;
+		try {
+			narrowing = buildFilter({
+				combinator,
+				conditions: conditions.map((c) => ({ ...c, type: 'string' as LiteralType })),
+			});
+		} catch {
+			narrowing = undefined;
+		}
+		const typing = { columns: conditions.map((c) => c.field), narrowing };
+		const columns: FilterColumn[] = (await schemas.columns(entity, settings, typing)).map((c) => ({
 			name: c.name,
 			type: literalType(c.kind),
 		}));
-		guided = buildFilter(
-			{
-				combinator: match === 'or' ? 'or' : 'and',
-				conditions: conditions.map(
-					(c) =>
-						({
-							field: String(c.field),
-							operator: c.operator ?? 'equals',
-							value: c.value,
-							value2: c.value2,
-						}) as FilterCondition,
-				),
-			},
-			{ columns, entity },
-		);
+		guided = buildFilter({ combinator, conditions }, { columns, entity });
 	}
 	return combineFilters(guided, validateRawFilter(String(rawFilter ?? '')));
 }

@@ -8,7 +8,7 @@
  * the workflow's static data, which queue mode saves as a whole); a manual run keeps it for that run
  * only, which every output item states (`ledger`).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import {
@@ -125,6 +125,10 @@ export const dateTime = (label: string) =>
 		.transform((v) =>
 			v instanceof Date ? (Number.isNaN(v.getTime()) ? '' : v.toISOString()) : String(v).trim(),
 		)
+		.refine(
+			(v) => v !== '',
+			`${label} is empty: map the date from the data you are writing, for example {{ $json.date }}`,
+		)
 		.refine((v) => {
 			const m =
 				/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
@@ -140,14 +144,32 @@ export const dateTime = (label: string) =>
 			return `${date}T${(time + ':00:00').slice(0, 8)}`;
 		});
 
-export function validate<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
+/**
+ * Checks a write's input. The error names the field as the node shows it (its display name from the
+ * operation's `fields`, matched case-insensitively: the schema says studentID where the field is
+ * studentId), never an internal key.
+ */
+export function validate<T extends z.ZodTypeAny>(
+	schema: T,
+	input: unknown,
+	fields: INodeProperties[],
+): z.infer<T> {
 	const result = schema.safeParse(input);
 	if (result.success) return result.data;
-	const issue = result.error.issues[0];
-	const field = issue.path.length ? String(issue.path[0]) : 'input';
+	let issue = result.error.issues[0];
+	// A field that takes one of several forms (an ID or 0) fails as a whole with "Invalid input": the
+	// form's own rule says what is wrong.
+	if (issue.code === 'invalid_union') {
+		const inner = issue.unionErrors.flatMap((e) => e.issues);
+		issue = inner.find((x) => x.code === 'custom') ?? inner[0] ?? issue;
+	}
+	const key = issue.path.length ? String(issue.path[0]) : '';
+	const label = fields.find((f) => f.name.toLowerCase() === key.toLowerCase())?.displayName ?? key;
+	const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+	const said = missing ? `${label} is required` : issue.message;
 	throw new BromcomError({
 		kind: 'invalidInput',
-		message: `Invalid ${field}: ${issue.message}. Nothing was sent to Bromcom.`,
+		message: `${said.startsWith(label) ? said : `${label}: ${said}`}. Nothing was sent to Bromcom.`,
 		notSent: true,
 	});
 }
@@ -293,6 +315,27 @@ export function parseRestWriteResult(body: string): {
 
 // ---- The pipeline ----------------------------------------------------------------------------------
 
+/**
+ * Whether item `i` only shows what it would send. Every write asks here, so a rule about when a write
+ * may not be sent (for example when an AI Agent calls the node as a tool) has one place to go. Version
+ * 1 defaults to sending, as it always did; 1.1 defaults to Dry Run (write.descriptions.ts). A value that
+ * is neither true nor false (an expression gone wrong) is an error, never a write.
+ */
+export function isDryRun(ctx: IExecuteFunctions, i: number): boolean {
+	const value = ctx.getNodeParameter('dryRun', i, ctx.getNode().typeVersion >= 1.1) as unknown;
+	if (typeof value === 'boolean') return value;
+	const text = String(value ?? '')
+		.trim()
+		.toLowerCase();
+	if (text === 'true') return true;
+	if (text === 'false') return false;
+	throw new BromcomError({
+		kind: 'invalidInput',
+		message: `Dry Run must be true or false, not "${String(value).slice(0, 40)}". Nothing was sent to Bromcom.`,
+		notSent: true,
+	});
+}
+
 function isUnknownOutcome(error: unknown): error is BromcomError {
 	return error instanceof BromcomError && error.kind === 'transient' && !error.notSent;
 }
@@ -304,21 +347,21 @@ export async function performWrite(
 ): Promise<IDataObject> {
 	const settings = itemSettings(ctx, i);
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	const dryRun = ctx.getNodeParameter('dryRun', i, false) as boolean;
+	const dryRun = isDryRun(ctx, i);
 	const rest = request.rest;
 	const route = routeOf(ctx);
 	if (rest !== undefined && route !== 'rest') {
 		throw new BromcomError({
 			kind: 'invalidInput',
 			message:
-				'This write exists only on the Partner API: set Authentication to Partner Application (REST) and choose a Bromcom Partner API credential. Nothing was sent.',
+				'This write exists only on the Partner API: in the Credential field, choose a Bromcom Partner API credential (the node then uses the Partner API). Nothing was sent.',
 			notSent: true,
 		});
 	}
 	if (rest === undefined && route === 'rest') {
 		throw new BromcomError({
 			kind: 'invalidInput',
-			message: `${String(request.wireName || request.catalog)} is a write of Bromcom's SOAP write service, which the Partner API does not offer: set Authentication to Third-Party User (SOAP) and use the Bromcom MIS API credential. Nothing was sent.`,
+			message: `${String(request.wireName || request.catalog)} is a write of Bromcom's SOAP write service, which the Partner API does not offer: in the Credential field, choose a Bromcom MIS API credential (a third-party user). Nothing was sent.`,
 			notSent: true,
 		});
 	}

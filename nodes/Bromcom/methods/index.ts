@@ -10,7 +10,6 @@ import type {
 	INodeListSearchResult,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { parseSchoolIdField } from '../core/ids';
 import { RESOURCE_ENTITY } from '../core/catalog';
@@ -46,7 +45,9 @@ export async function searchEntities(
 		});
 	}
 	const needle = (filter ?? '').toLowerCase();
-	// The Partner API cannot list what a school granted: the names are known ones, not checked.
+	// The Partner API cannot list what a school granted: the names are known ones, not checked. The
+	// mark is in the name because n8n's list shows names only (it drops a result's description), and
+	// the name stays in the field once picked.
 	const unchecked = routeOf(this) === 'rest';
 	return {
 		results: names
@@ -54,7 +55,7 @@ export async function searchEntities(
 			.map((n) =>
 				unchecked
 					? {
-							name: n,
+							name: `${n} (not checked)`,
 							value: n,
 							description:
 								'A known Bromcom entity; not checked against what this school granted (the Partner API cannot list it)',
@@ -69,8 +70,10 @@ export async function columnOptions(
 	ctx: ILoadOptionsFunctions,
 	entity: string | undefined,
 ): Promise<INodePropertyOptions[]> {
-	if (!entity)
-		throw new NodeOperationError(ctx.getNode(), 'Choose an entity first to list its columns.');
+	// Nothing to list until an entity and a credential are chosen: an empty list, not an error in a
+	// panel just opened (n8n's editor asks for a picker's options before it has set the credential it
+	// picks for a new node, and asks again once it has).
+	if (!entity || Object.keys(ctx.getNode().credentials ?? {}).length === 0) return [];
 	try {
 		const data = await getEntityData(ctx, entity, SCHEMA_PROBE_FILTER, {
 			schoolId: schoolOf(ctx),

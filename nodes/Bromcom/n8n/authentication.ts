@@ -1,9 +1,12 @@
 /**
  * The two ways into Bromcom, shared by the Bromcom node, the trigger and the eligibility node (n8n's
- * pattern: an Authentication option choosing the credential type). Third-Party User is the SOAP
- * third-party services with a user the school creates; Partner Application is the Partner API (REST)
- * with an application the school grants. Reads give the same items either way. The values are
- * transport's AUTHENTICATION (written out here because n8n's lint reads the literal default).
+ * pattern: an Authentication option choosing the credential type). n8n's editor does not show it in
+ * the node's panel: the Credential list offers both types and picking one sets it, and the new
+ * credential dialog lists the two options. Third-Party User is the SOAP third-party services with a
+ * user the school creates; Partner Application is the Partner API (REST) with an application the
+ * school grants. Reads give the same items either way. The values are transport's AUTHENTICATION
+ * (written out here because n8n's lint reads the literal default). No credential's show rule may name
+ * another parameter: n8n's editor would hide that one too (BromcomEligibility.node.ts).
  */
 import type { INodeProperties } from 'n8n-workflow';
 

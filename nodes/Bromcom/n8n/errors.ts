@@ -146,3 +146,24 @@ export function errorItem(
 		pairedItem: { item: itemIndex },
 	};
 }
+
+/**
+ * n8n's "Custom API Call" option (`__CUSTOM_API_CALL__`), which n8n adds to the Resource and Operation
+ * lists of a node whose credential signs requests. It is n8n's pointer to the HTTP Request node, not an
+ * operation: this package's nodes declare their versions so that n8n no longer adds it (Bromcom.node.ts,
+ * BromcomEligibility.node.ts), and a workflow saved with it gets this error instead of n8n's "Could not
+ * get parameter".
+ */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+export function customApiCallError(node: INode, itemIndex = 0): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		'Custom API Call is not an operation of this node: choose one of its operations.',
+		{
+			itemIndex,
+			description:
+				"To call a Bromcom endpoint the node does not cover, add n8n's HTTP Request node with Authentication: Predefined Credential Type and Credential Type: Bromcom Partner API. It sends the Application ID and Secret as headers to https://api.bromcomcloud.com/v2/<Entity>?schoolId=<School ID>.",
+		},
+	);
+}

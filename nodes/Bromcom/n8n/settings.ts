@@ -4,6 +4,7 @@
  */
 import { BromcomError } from '../core/wire/errors';
 import { parseSchoolIdField } from '../core/ids';
+import { credentialSchoolId, type BromcomContext } from '../transport';
 
 export function invalid(message: string): BromcomError {
 	return new BromcomError({ kind: 'invalidInput', message, notSent: true });
@@ -18,4 +19,22 @@ export function schoolIdParameter(value: unknown): number | undefined {
 		);
 	}
 	return parsed.schoolId;
+}
+
+/**
+ * The school a request was for, as messages name it: the node's School ID, else the credential's
+ * number (a message that says "school from the credential" leaves the reader to look it up).
+ */
+export async function schoolForMessage(
+	ctx: BromcomContext,
+	schoolId: number | undefined,
+): Promise<string> {
+	if (schoolId !== undefined) return String(schoolId);
+	try {
+		const fromCredential = await credentialSchoolId(ctx);
+		if (Number.isFinite(fromCredential)) return String(fromCredential);
+	} catch {
+		// no credential to read: say where the school would have come from
+	}
+	return 'from the credential';
 }

@@ -400,6 +400,12 @@ export interface ReadOptions extends CallOptions {
 	 * needs a few columns of a long read makes a few values per row. Undefined: every column.
 	 */
 	columns?: readonly string[];
+	/**
+	 * For the schema probe (`1=0`) over the Partner API, whose JSON carries no types: the columns the
+	 * caller needs typed (the read stops at the first row that types them all) and a filter that narrows
+	 * the sample (tried first; if it matches nothing or Bromcom refuses it, the entity's first rows).
+	 */
+	typing?: { columns: readonly string[]; narrowing?: string };
 }
 
 export interface StreamedDataSet extends ParsedDataSet {

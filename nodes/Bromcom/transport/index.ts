@@ -289,7 +289,7 @@ export async function callWrite(
 	if (routeOf(ctx) === 'rest') {
 		throw new BromcomError({
 			kind: 'invalidInput',
-			message: `${wireName} is a write of Bromcom's SOAP write service, which the Partner API does not offer: set Authentication to Third-Party User (SOAP) and use the Bromcom MIS API credential. Nothing was sent.`,
+			message: `${wireName} is a write of Bromcom's SOAP write service, which the Partner API does not offer: in the Credential field, choose a Bromcom MIS API credential (a third-party user). Nothing was sent.`,
 			notSent: true,
 		});
 	}

@@ -270,8 +270,11 @@ interface PageResult {
 
 /**
  * Reads an entity over the Partner API, all pages, under the read policy (a retry starts the whole
- * read again, with a fresh consumer). `1=0` (the schema probe) reads the first rows only, to type the
- * columns: JSON has no schema, and a `1=0` answer would be empty.
+ * read again, with a fresh consumer). `1=0` (the schema probe) reads a few rows only, to type the
+ * columns: JSON has no schema, and a `1=0` answer would be empty. With `options.typing` it reads no
+ * more rows than it needs (it stops at the first row that types every needed column, and closes the
+ * connection), and first from the rows the caller's own filter narrows to, so that typing a filter
+ * does not make Bromcom produce the entity's whole first page (100,000 rows of a large entity).
  */
 export async function restRead(
 	connection: Connection,
@@ -285,8 +288,8 @@ export async function restRead(
 	const schoolId = checkedSchool(credentials, options);
 	const name = checkedEntity(entity);
 	const probe = filter === SCHEMA_PROBE_FILTER;
-	const sendFilter = probe ? '' : filter;
 	const max = probe ? SAMPLE_ROWS : (options.maxRows ?? Infinity);
+	const needed = (probe ? (options.typing?.columns ?? []) : []).map((c) => c.toLowerCase());
 	const pageSize = pageSizeOf(credentials);
 	const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const what = `/v2/${name}`;
@@ -298,18 +301,42 @@ export async function restRead(
 	return await rethrowOnRoute(readAll(), secrets);
 
 	async function readAll(): Promise<StreamedDataSet> {
-		return await withPolicy(
-			'read',
-			options.attempts ?? POLICY.attempts,
-			async () => await readOnce(),
-		);
+		const narrowing = probe ? (options.typing?.narrowing ?? '').trim() : '';
+		if (narrowing !== '') {
+			// A narrowing Bromcom cannot run (its literals are untyped) only costs the fallback below.
+			const narrowed = await withPolicy(
+				'read',
+				options.attempts ?? POLICY.attempts,
+				async () => await readOnce(narrowing),
+			).catch((error: unknown) => {
+				if (error instanceof BromcomError && error.kind === 'badFilter') return undefined;
+				throw asBromcomError(error, secrets);
+			});
+			if (narrowed?.typedAll) return narrowed.data;
+		}
+		return (
+			await withPolicy(
+				'read',
+				options.attempts ?? POLICY.attempts,
+				async () => await readOnce(probe ? '' : filter),
+			)
+		).data;
 	}
 
-	async function readOnce(): Promise<StreamedDataSet> {
+	async function readOnce(
+		sendFilter: string,
+	): Promise<{ data: StreamedDataSet; typedAll: boolean }> {
 		const consume = probe ? undefined : options.consumer?.();
 		const rows: DataSetRow[] = [];
 		const sample: Array<Record<string, unknown>> = [];
 		const keys = new KeyNormaliser();
+		// The needed columns a row has given a value (so a type) so far.
+		const typed = new Set<string>();
+		const typesAll = (row: DataSetRow): boolean => {
+			for (const [key, value] of Object.entries(row))
+				if (value !== null && value !== undefined) typed.add(key.toLowerCase());
+			return needed.length > 0 && needed.every((c) => typed.has(c));
+		};
 		let kept = 0;
 		let truncated = false;
 		let page = 0;
@@ -333,14 +360,16 @@ export async function restRead(
 						if (batch.length > 0) {
 							if (first === undefined) first = JSON.stringify(batch[0]);
 							count += batch.length;
-							for (let k = 0; k < batch.length && kept < max; k++) {
+							let enough = false;
+							for (let k = 0; k < batch.length && kept < max && !enough; k++) {
 								const row = keys.row(batch[k]) as DataSetRow;
 								if (sample.length < SAMPLE_ROWS) sample.push(row);
 								if (consume) consume([row]);
 								else if (!probe) rows.push(row);
 								kept++;
+								if (probe && typesAll(row)) enough = true;
 							}
-							if (kept >= max) {
+							if (kept >= max || enough) {
 								truncated = true;
 								body.stop();
 								return { count, members: {}, hasData: true, first, stopped: true };
@@ -418,12 +447,15 @@ export async function restRead(
 		if (!consume) completeRows(rows);
 		const columns = inferColumns(sample);
 		return {
-			dataSetName: 'NewDataSet',
-			tables: [{ name: 'Table', xmlName: 'Table', columns }],
-			columns,
-			rows,
-			truncated,
-			schemaless: true,
+			data: {
+				dataSetName: 'NewDataSet',
+				tables: [{ name: 'Table', xmlName: 'Table', columns }],
+				columns,
+				rows,
+				truncated,
+				schemaless: true,
+			},
+			typedAll: needed.length > 0 && needed.every((c) => typed.has(c)),
 		};
 	}
 }

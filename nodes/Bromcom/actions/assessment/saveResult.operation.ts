@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { dateTime, id, performWrite, validate } from '../../helpers/write';
 import { buildFilter, type FilterCondition } from '../../core/wire/filter';
-import { required, writeDescription } from '../write.descriptions';
+import { required, writeDate, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription(
 	'assessment',
@@ -33,13 +33,12 @@ export const description = writeDescription(
 			'string',
 			'The result as Bromcom shows it, for example 7 or Secure',
 		),
-		{
-			displayName: 'Result Date',
-			name: 'resultDate',
-			type: 'dateTime',
-			required: true,
-			default: '={{ $today.toISODate() }}',
-		},
+		...writeDate(
+			'Result Date',
+			'resultDate',
+			'={{ $today.toISODate() }}',
+			'The date of the result.',
+		),
 	],
 	[
 		{
@@ -74,16 +73,20 @@ const schema = z.object({
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, {
-		studentResultID: this.getNodeParameter('studentResultId', i, '0'),
-		studentID: this.getNodeParameter('studentId', i),
-		assessmentTypeID: this.getNodeParameter('assessmentTypeId', i),
-		termID: this.getNodeParameter('termId', i),
-		yearGroupID: this.getNodeParameter('yearGroupId', i),
-		subjectID: this.getNodeParameter('subjectId', i),
-		result: this.getNodeParameter('result', i),
-		resultDate: this.getNodeParameter('resultDate', i),
-	});
+	const input = validate(
+		schema,
+		{
+			studentResultID: this.getNodeParameter('studentResultId', i, '0'),
+			studentID: this.getNodeParameter('studentId', i),
+			assessmentTypeID: this.getNodeParameter('assessmentTypeId', i),
+			termID: this.getNodeParameter('termId', i),
+			yearGroupID: this.getNodeParameter('yearGroupId', i),
+			subjectID: this.getNodeParameter('subjectId', i),
+			result: this.getNodeParameter('result', i),
+			resultDate: this.getNodeParameter('resultDate', i),
+		},
+		description,
+	);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	return [
 		await performWrite(this, i, {

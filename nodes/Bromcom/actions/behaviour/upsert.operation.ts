@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { dateTime, id, performWrite, validate } from '../../helpers/write';
 import { buildFilter, type FilterCondition } from '../../core/wire/filter';
-import { required, writeDescription } from '../write.descriptions';
+import { required, writeDate, writeDescription } from '../write.descriptions';
 
 /**
  * Behaviour › Create or Update: `POST /v2/BehaviourEventRecords` on the Partner API, the only REST
@@ -15,7 +15,7 @@ import { required, writeDescription } from '../write.descriptions';
 export const description = writeDescription('behaviour', 'upsert', [
 	{
 		displayName:
-			'Records a behaviour event in Bromcom, or changes one (write-back). Partner API only: set Authentication to Partner Application (REST); Bromcom offers no behaviour write over SOAP.',
+			'Records a behaviour event in Bromcom, or changes one (write-back). Partner API only: in the Credential field, choose a Bromcom Partner API credential (the node then uses the Partner API). Bromcom offers no behaviour write over SOAP.',
 		name: 'partnerOnlyNotice',
 		type: 'notice',
 		default: '',
@@ -35,14 +35,12 @@ export const description = writeDescription('behaviour', 'upsert', [
 		'The Bromcom EventID of the behaviour type (for example Excellent Work), from the BehaviourEvents entity',
 	),
 	required('Owner ID', 'ownerId', 'string', 'The Bromcom ID of the staff member recording it'),
-	{
-		displayName: 'Event Date',
-		name: 'eventDate',
-		type: 'dateTime',
-		required: true,
-		default: '={{ $now.toISO() }}',
-		description: 'When it happened. Sent to Bromcom in UTC.',
-	},
+	...writeDate(
+		'Event Date',
+		'eventDate',
+		'={{ $now.toISO() }}',
+		'When it happened. Sent to Bromcom in UTC.',
+	),
 	{
 		displayName: 'Points',
 		name: 'adjustment',
@@ -128,18 +126,22 @@ export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const rawDate = this.getNodeParameter('eventDate', i) as unknown;
-	const input = validate(schema, {
-		eventRecordId: this.getNodeParameter('eventRecordId', i, '0'),
-		studentId: this.getNodeParameter('studentId', i),
-		eventId: this.getNodeParameter('eventId', i),
-		ownerId: this.getNodeParameter('ownerId', i),
-		classId: this.getNodeParameter('classId', i, ''),
-		locationId: this.getNodeParameter('locationId', i, ''),
-		eventDate: rawDate,
-		adjustment: this.getNodeParameter('adjustment', i, 0),
-		comment: String(this.getNodeParameter('comment', i, '') ?? ''),
-		internalComment: String(this.getNodeParameter('internalComment', i, '') ?? ''),
-	});
+	const input = validate(
+		schema,
+		{
+			eventRecordId: this.getNodeParameter('eventRecordId', i, '0'),
+			studentId: this.getNodeParameter('studentId', i),
+			eventId: this.getNodeParameter('eventId', i),
+			ownerId: this.getNodeParameter('ownerId', i),
+			classId: this.getNodeParameter('classId', i, ''),
+			locationId: this.getNodeParameter('locationId', i, ''),
+			eventDate: rawDate,
+			adjustment: this.getNodeParameter('adjustment', i, 0),
+			comment: String(this.getNodeParameter('comment', i, '') ?? ''),
+			internalComment: String(this.getNodeParameter('internalComment', i, '') ?? ''),
+		},
+		description,
+	);
 	const eventDate = utcStamp(rawDate, input.eventDate);
 	const body = {
 		studentId: input.studentId,

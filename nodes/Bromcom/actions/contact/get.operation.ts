@@ -5,6 +5,7 @@ import { readContacts, resolveColumn } from '../../helpers/joins';
 import { CANDIDATES, simplifyContact } from '../../core/people';
 import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
 import { buildCondition } from '../../core/wire/filter';
+import { schoolForMessage } from '../../n8n/settings';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, notFound, singleRecordOptions } from '../factories';
 import type { Shared } from '../types';
@@ -39,7 +40,7 @@ export async function execute(this: IExecuteFunctions, i: number, shared: Shared
 	);
 	if (contacts.length === 0)
 		throw notFound(
-			`No contact with PersonID ${personId} is linked to a student in school ${settings.schoolId ?? '(from the credential)'}.`,
+			`No contact with PersonID ${personId} is linked to a student in school ${await schoolForMessage(this, settings.schoolId)}.`,
 		);
 	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 	return selectFields(simplify ? contacts.map(simplifyContact) : contacts, fieldsOption(this, i));

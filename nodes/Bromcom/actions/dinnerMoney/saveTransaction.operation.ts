@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { dateTime, id, money, performWrite, validate } from '../../helpers/write';
 import { buildFilter } from '../../core/wire/filter';
-import { required, writeDescription } from '../write.descriptions';
+import { required, writeDate, writeDescription } from '../write.descriptions';
 
 export const description = writeDescription('dinnerMoney', 'saveTransaction', [
 	required('Person ID', 'personId', 'string', 'The Bromcom PersonID of the student'),
@@ -32,14 +32,7 @@ export const description = writeDescription('dinnerMoney', 'saveTransaction', [
 		'The balance after this transaction',
 		{ placeholder: '10.20' },
 	),
-	{
-		displayName: 'Time',
-		name: 'instant',
-		type: 'dateTime',
-		required: true,
-		default: '={{ $now.toISO() }}',
-		description: 'When the transaction happened',
-	},
+	...writeDate('Time', 'instant', '={{ $now.toISO() }}', 'When the transaction happened.'),
 	required(
 		'External ID',
 		'externalId',
@@ -70,15 +63,19 @@ const schema = z.object({
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, {
-		personId: this.getNodeParameter('personId', i),
-		transactionType: this.getNodeParameter('transactionType', i),
-		amount: this.getNodeParameter('amount', i),
-		remainingBalance: this.getNodeParameter('remainingBalance', i),
-		instant: this.getNodeParameter('instant', i),
-		externalId: this.getNodeParameter('externalId', i),
-		transactionDetails: this.getNodeParameter('transactionDetails', i, ''),
-	});
+	const input = validate(
+		schema,
+		{
+			personId: this.getNodeParameter('personId', i),
+			transactionType: this.getNodeParameter('transactionType', i),
+			amount: this.getNodeParameter('amount', i),
+			remainingBalance: this.getNodeParameter('remainingBalance', i),
+			instant: this.getNodeParameter('instant', i),
+			externalId: this.getNodeParameter('externalId', i),
+			transactionDetails: this.getNodeParameter('transactionDetails', i, ''),
+		},
+		description,
+	);
 	return [
 		await performWrite(this, i, {
 			catalog: 'saveDinnerTransaction',

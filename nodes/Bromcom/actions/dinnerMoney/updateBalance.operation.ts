@@ -22,10 +22,14 @@ const schema = z.object({ personId: id('Person ID'), amount: money('Balance', -9
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, {
-		personId: this.getNodeParameter('personId', i),
-		amount: this.getNodeParameter('amount', i),
-	});
+	const input = validate(
+		schema,
+		{
+			personId: this.getNodeParameter('personId', i),
+			amount: this.getNodeParameter('amount', i),
+		},
+		description,
+	);
 	return [
 		await performWrite(this, i, {
 			catalog: 'updateDinnerBalance',

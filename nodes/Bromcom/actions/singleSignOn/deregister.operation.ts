@@ -23,10 +23,14 @@ const schema = z.object({
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, {
-		userId: this.getNodeParameter('userId', i),
-		emailAddress: this.getNodeParameter('emailAddress', i),
-	});
+	const input = validate(
+		schema,
+		{
+			userId: this.getNodeParameter('userId', i),
+			emailAddress: this.getNodeParameter('emailAddress', i),
+		},
+		description,
+	);
 	return [
 		await performWrite(this, i, {
 			catalog: 'deregisterSingleSignOnUser',

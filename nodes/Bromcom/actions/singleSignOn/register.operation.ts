@@ -36,11 +36,15 @@ const schema = z.object({
 export const sequential = true;
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const input = validate(schema, {
-		userId: this.getNodeParameter('userId', i),
-		emailAddress: this.getNodeParameter('emailAddress', i),
-		ssoProvider: this.getNodeParameter('ssoProvider', i),
-	});
+	const input = validate(
+		schema,
+		{
+			userId: this.getNodeParameter('userId', i),
+			emailAddress: this.getNodeParameter('emailAddress', i),
+			ssoProvider: this.getNodeParameter('ssoProvider', i),
+		},
+		description,
+	);
 	return [
 		await performWrite(this, i, {
 			catalog: 'registerSingleSignOnUser',

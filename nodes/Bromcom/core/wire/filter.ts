@@ -204,6 +204,62 @@ function listValues(value: unknown, field: string): unknown[] {
 	return list;
 }
 
+/** The most whole numbers a range on a text column is written out as (`IN (…)`, one literal each). */
+export const MAX_TEXT_RANGE = 100;
+
+const WHOLE_RE = /^[+-]?\d+$/;
+
+function isBlank(value: unknown): boolean {
+	return value === null || value === undefined || String(value).trim() === '';
+}
+
+/**
+ * `Is Between`. A text column (YearGroup holds '7', '10', 'R', 'N1') compares text as text, so
+ * `BETWEEN '7' AND '11'` matches nothing ('7' > '11'). When both ends are whole numbers the range is
+ * written out as the numbers it holds, `IN ('7', '8', '9', '10', '11')`: exact for every value written
+ * as a whole number (SQL Server ignores trailing spaces in `=`, so padded codes match too), and 'R' or
+ * 'N1' are left out as they should be. No conversion function is needed, so any SQL Server that takes
+ * an entityFilter takes it. What cannot be made exact is refused, naming the field: a span of more
+ * than MAX_TEXT_RANGE numbers, or a whole number at one end and other text at the other. Both ends
+ * are required on every column type.
+ */
+function betweenCondition(name: string, type: LiteralType, from: unknown, to: unknown): string {
+	if (isBlank(from) || isBlank(to)) {
+		throw new FilterError(
+			`"Is Between" for ${name} needs both values: ${isBlank(from) ? 'Value (the lower end)' : 'To Value (the upper end)'} is empty.`,
+		);
+	}
+	if (type === 'string') {
+		const low = String(from).trim();
+		const high = String(to).trim();
+		const lowWhole = WHOLE_RE.test(low);
+		const highWhole = WHOLE_RE.test(high);
+		if (lowWhole && highWhole) {
+			const a = Number(low);
+			const b = Number(high);
+			if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b - a + 1 > MAX_TEXT_RANGE) {
+				throw new FilterError(
+					`"Is Between" ${low} and ${high} for ${name}: ${name} is a text column, so whole numbers are compared as numbers by listing them, and this range holds more than ${MAX_TEXT_RANGE}. Narrow the range, or list the values with "Is In".`,
+				);
+			}
+			if (a > b) {
+				throw new FilterError(
+					`"Is Between" for ${name}: the lower end ${low} is greater than the upper end ${high}.`,
+				);
+			}
+			const values: string[] = [];
+			for (let n = a; n <= b; n++) values.push(stringLiteral(String(n)));
+			return `${name} IN (${values.join(', ')})`;
+		}
+		if (lowWhole || highWhole) {
+			throw new FilterError(
+				`"Is Between" "${low}" and "${high}" for ${name}: ${name} is a text column, and a whole number at one end with other text at the other cannot be compared exactly (as text, '10' comes before '9'). Use two whole numbers (compared as numbers), or list the values with "Is In".`,
+			);
+		}
+	}
+	return `${name} BETWEEN ${literal(from, type, name)} AND ${literal(to, type, name)}`;
+}
+
 function isGroup(x: FilterCondition | FilterGroup): x is FilterGroup {
 	return Array.isArray((x as FilterGroup).conditions);
 }
@@ -257,7 +313,7 @@ export function buildCondition(condition: FilterCondition, options: BuildOptions
 			return `${name} ${op === 'notIn' ? 'NOT IN' : 'IN'} (${items.join(', ')})`;
 		}
 		case 'between':
-			return `${name} BETWEEN ${literal(condition.value, type, name)} AND ${literal(condition.value2, type, name)}`;
+			return betweenCondition(name, type, condition.value, condition.value2);
 		case 'isNull':
 			return `${name} IS NULL`;
 		case 'isNotNull':
