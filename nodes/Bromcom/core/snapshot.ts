@@ -185,10 +185,14 @@ export function emptyState(fingerprint: string, now: number): SnapshotState {
 
 /** Keys as one text: joined by ",", a "," or "%" inside a key written as %2C or %25. */
 export function joinKeys(keys: readonly string[]): string {
-	const plain = keys.every((key) => key.indexOf(',') === -1 && key.indexOf('%') === -1);
-	return (plain ? keys : keys.map((key) => key.replace(/%/g, '%25').replace(/,/g, '%2C'))).join(
-		',',
-	);
+	const text = keys.join(',');
+	// Plain keys (the usual numeric IDs): the joined text has no "%" and one "," between each two keys.
+	if (text.indexOf('%') === -1) {
+		let commas = 0;
+		for (let i = text.indexOf(','); i !== -1; i = text.indexOf(',', i + 1)) commas++;
+		if (commas === Math.max(0, keys.length - 1)) return text;
+	}
+	return keys.map((key) => key.replace(/%/g, '%25').replace(/,/g, '%2C')).join(',');
 }
 
 /** The keys of `joinKeys(keys)`; `count` of them (the text of no key and of one key "" would read alike). */
