@@ -51,6 +51,8 @@ async function startNullProxy(target) {
 			return;
 		}
 		let text = await answer.text();
+		// The rule in force when the answer came back: a rule set before the rows it names were added
+		// covers every answer that holds them.
 		const rule = proxy.nulls;
 		const request = body.toString('utf8');
 		if (
