@@ -36,6 +36,8 @@ const SEED = Number(arg('seed', 1));
 const INTERVAL = Number(arg('interval', 5));
 const PORT = Number(arg('port', process.env.SOAK_PORT || 6650));
 const REPORT = arg('report', undefined);
+/** --render <result.json>: only writes the report (to --report) from a run's printed result. */
+const RENDER = arg('render', undefined);
 const SCHOOL = 20001;
 const ACCEPT_AFTER = 3;
 const NOW = '2026-11-18T10:30:00Z';
@@ -51,6 +53,13 @@ const log = (m) => process.stderr.write(`[soak ${new Date().toISOString().slice(
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
+	if (RENDER) {
+		fs.writeFileSync(
+			REPORT ?? 'docs/soak.md',
+			reportMarkdown(JSON.parse(fs.readFileSync(RENDER, 'utf8'))),
+		);
+		return;
+	}
 	const started = Date.now();
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bromcom-soak-'));
 	const home = path.join(work, 'n8n');
@@ -244,6 +253,9 @@ async function main() {
 	// ---- The oracle ------------------------------------------------------------------------------------
 	const requests = sandbox.requests();
 	const result = {
+		date: new Date().toISOString(),
+		node: process.version,
+		machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
 		seed: SEED,
 		minutes: MINUTES,
 		interval: INTERVAL,
@@ -489,11 +501,48 @@ function countBy(list, key) {
 
 const round = (n) => Math.round(n * 10) / 10;
 
+/** How the soak works, at the top of its report (docs/soak.md). */
+const METHOD = [
+	'# Soak: a school year in real n8n',
+	'',
+	'`npm run soak -- --minutes 60 --seed N` (scripts/soak.js) packs this package into a fresh n8n 2.41.1 in',
+	'production mode (`n8n start`, the workflows published, executions saved only when they fail) and lets',
+	'a seeded school year (sandbox/schoolYear.js) change the sandbox and break it at random while n8n works:',
+	'',
+	'- **Students**: the Bromcom Trigger on Students (current), every event, six fields watched;',
+	'- **New pupil → SSO**: a second trigger on Students, New only, into Register SSO (Retry On Fail: 5',
+	'  tries) under write faults;',
+	'- **Contacts**: the trigger on Contacts, Email and consent watched;',
+	'- **Nightly export**: a Schedule Trigger every minute into Export Roster (SDS, consent only).',
+	'',
+	'The triggers poll every few seconds: n8n refuses a poll time whose cron seconds field is not a plain',
+	"number (`The polling interval is too short`, n8n-workflow's `isSubMinuteCron`), so each trigger has one",
+	'_Custom_ poll time per second of the minute it polls at (`0 * * * * *`, `5 * * * * *`, …). Each workflow',
+	'posts what it produced (events, notices, write results, the export) to a sink in the soak process. The',
+	'two Students triggers read through a proxy that can leave StudentID out of chosen rows (a NULL, as .NET',
+	'writes it) for admissions whose key arrives later.',
+	'',
+	"**The oracle** (test/soak/oracle.js, views.js) uses only the sandbox's own records, never the",
+	"product's code: the truth after every change (each view computed from the sandbox's rows through its",
+	'T-SQL engine), its request log (which poll read what, when, with which fault) and its write audit. Per',
+	'trigger and record: an event is *false* if the record never had that state around its poll or the kind',
+	'does not fit; *duplicated* if it repeats the state already reported; a state is *lost* if the record',
+	'held it through two clean reads of that trigger (no fault, complete, not overtaken by another poll)',
+	'and the events up to then say otherwise. Changes superseded while the mass-change guard held them',
+	'(it releases the newest state) are counted apart. Every valid New of the SSO trigger must have exactly',
+	'one registration applied by Bromcom, and nobody else any. Each notice must follow a generated cause. A',
+	'column change and the rollover are barrier steps: earlier changes are seen first, and later ones wait',
+	"until the trigger has taken them in. The oracle's own tests (test/soak/oracle.test.js) show it finds",
+	'each kind of defect.',
+	'',
+];
+
 function reportMarkdown(r) {
 	const lines = [
-		'# Soak: a school year in real n8n',
+		...METHOD,
+		'## Run of record',
 		'',
-		`\`npm run soak -- --minutes ${r.minutes} --seed ${r.seed} --interval ${r.interval}\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version} (the runner), n8n in production mode (\`n8n start\`, workflows published). Wall time ${Math.round(r.wallSeconds / 60)} min (setup ${r.setupSeconds} s). Verdict: **${r.verdict.ok ? 'every check held' : r.verdict.failures.join('; ')}**.`,
+		`\`npm run soak -- --minutes ${r.minutes} --seed ${r.seed} --interval ${r.interval}\`, ${String(r.date ?? new Date().toISOString()).slice(0, 10)}, Node ${r.node ?? process.version} (the runner), on ${r.machine ?? 'this machine'}. Wall time ${Math.round(r.wallSeconds / 60)} min (setup ${r.setupSeconds} s). Verdict: **${r.verdict.ok ? 'every check held' : r.verdict.failures.join('; ')}**.`,
 		'',
 		'## Events (per trigger, against the oracle)',
 		'',
@@ -526,11 +575,15 @@ function reportMarkdown(r) {
 			.map(([k, v]) => `${k} ${v}`)
 			.join(', '),
 		'',
-		`Exports received: ${r.exports.received}; with a student not on roll: ${r.exports.problemCount}.`,
+		`Exports received: ${r.exports.received}; with a student not on roll: ${r.exports.problemCount}. Failed executions n8n saved (a poll or run that failed after its retries, for example while Students was revoked): ${Object.entries(
+			r.failedExecutions ?? {},
+		)
+			.map(([k, v]) => `${k} ${v}`)
+			.join(', ')}.`,
 		'',
 		'## n8n memory (main process RSS, every 10 s)',
 		'',
-		`First ${r.memory.mainMB.first} MB, min ${r.memory.mainMB.min}, max ${r.memory.mainMB.max}, last ${r.memory.mainMB.last} (with the task runner at most ${r.memory.withChildrenMaxMB} MB). Second half: mean ${r.memory.secondHalf.meanMB} MB, slope ${r.memory.secondHalf.slopeMBPerHour} ± ${r.memory.secondHalf.stderrMBPerHour} MB/h (fitted growth ${r.memory.secondHalf.fittedGrowthMB} MB): ${r.memory.flat ? 'no upward trend' : '**an upward trend**'}.`,
+		`First ${r.memory.mainMB.first} MB, min ${r.memory.mainMB.min}, max ${r.memory.mainMB.max}, last ${r.memory.mainMB.last} (with the task runner at most ${r.memory.withChildrenMaxMB} MB). Second half: mean ${r.memory.secondHalf.meanMB} MB, slope ${r.memory.secondHalf.slopeMBPerHour} ± ${r.memory.secondHalf.stderrMBPerHour} MB/h (fitted growth ${r.memory.secondHalf.fittedGrowthMB} MB): ${r.memoryChecked === false ? 'not judged on a run under 20 minutes (n8n is still warming up)' : r.memory.flat ? 'no upward trend' : '**an upward trend**'}.`,
 		'',
 		'| minute | RSS (MB) |',
 		'|---:|---:|',
