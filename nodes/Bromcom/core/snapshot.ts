@@ -54,8 +54,6 @@ export interface SnapshotState {
 	cols?: string;
 	/** How many records had no key in the last accepted poll (the trigger reports a change of it). */
 	nk?: number;
-	/** Accepted polls: a poll that finds another poll saved the state while it read drops its own result. */
-	n?: number;
 }
 
 /** The state as version 1 wrote it (kept readable: an existing trigger upgrades without a flood). */
