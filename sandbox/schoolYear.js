@@ -102,6 +102,7 @@ function createSchoolYear(sandbox, options) {
 	let step = 0;
 	let rolledOver = false;
 	const revoked = [];
+	let writeFaults = 0;
 
 	const current = () => sandbox.rows('Students', schoolId, CURRENT).map((s) => s.StudentID);
 	const contactsOf = (ids) => {
@@ -233,6 +234,13 @@ function createSchoolYear(sandbox, options) {
 			return { kind: 'fault', action: 'revoke', username, entity: 'Students' };
 		},
 		writeFault: () => {
+			// At most two write faults waiting: a write-back whose Retry On Fail (5 tries) meets a fault on
+			// every try fails as a whole, and which write it was is then up to n8n, not the node.
+			const used = sandbox
+				.requests()
+				.filter((q) => q.operation === 'registerSingleSignOnUser' && q.injected).length;
+			if (writeFaults - used >= 2) return undefined;
+			writeFaults++;
 			const fault = pick(WRITE_FAULTS);
 			sandbox.injectFault({
 				...fault,

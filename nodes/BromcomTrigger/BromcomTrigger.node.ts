@@ -242,7 +242,10 @@ export class BromcomTrigger implements INodeType {
 		if (result.diff === undefined || schemaChanged) {
 			// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
 			// or removed a column (which would otherwise read as every record updated): a quiet baseline.
-			staticData[STATE_KEY] = { ...result.baseline, cols, ...extra } as unknown as IDataObject;
+			// A column change keeps who left: their return is still Restored. Any other new baseline is of
+			// something else (another entity, school, filter or credential), so nothing carries over.
+			const fresh = schemaChanged && result.rebaseline ? result.rebaseline : result.baseline;
+			staticData[STATE_KEY] = { ...fresh, cols, ...extra } as unknown as IDataObject;
 			if (schemaChanged) {
 				notices.push({
 					json: {

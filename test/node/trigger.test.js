@@ -358,6 +358,35 @@ describe('no silent wrong results under real edits', () => {
 		expect(w.notices).toEqual([]);
 	});
 
+	test('who left before a column change is still remembered after it: a return is Restored, not New (found by the soak)', async () => {
+		const w = watcher({ ...ALL, schoolId: '20003' });
+		expect(await w.poll()).toEqual([]);
+		const [before, between] = sandbox
+			.rows('Students', 20003, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())')
+			.slice(0, 2)
+			.map((r) => r.StudentID);
+		sandbox.changes.markLeaver({ schoolId: 20003, studentId: before });
+		try {
+			expect((await w.poll()).map((i) => `${i.event}:${i.key}`)).toEqual([`left:${before}`]);
+			// One leaves while the columns change: not reported (the notice says so), yet remembered.
+			sandbox.changes.markLeaver({ schoolId: 20003, studentId: between });
+			sandbox.changes.addColumn({ entity: 'Students', name: 'AnotherBromcomColumn' });
+			expect(await w.poll()).toEqual([]);
+			expect(w.notices).toEqual([
+				expect.objectContaining({ event: 'rebaseline', reason: 'columnsChanged' }),
+			]);
+			sandbox.changes.restoreLeaver({ schoolId: 20003, studentId: before });
+			sandbox.changes.restoreLeaver({ schoolId: 20003, studentId: between });
+			expect((await w.poll()).map((i) => `${i.event}:${i.key}`).sort()).toEqual(
+				[`restored:${before}`, `restored:${between}`].sort(),
+			);
+		} finally {
+			sandbox.changes.removeColumn({ entity: 'Students', name: 'AnotherBromcomColumn' });
+			sandbox.changes.restoreLeaver({ schoolId: 20003, studentId: before });
+			sandbox.changes.restoreLeaver({ schoolId: 20003, studentId: between });
+		}
+	});
+
 	test("a state erased by another node's static-data save is not passed over in silence: a stateLost notice, then events again", async () => {
 		const w = watcher({ ...STUDENTS, triggerOn: ['new'], includeInOutput: 'new' });
 		expect(await w.poll()).toEqual([]);

@@ -386,7 +386,65 @@ function slope(points) {
 	return { slope: b, stderr: Math.sqrt(sse / (n - 2) / sxx), n, mean: my };
 }
 
+/**
+ * n8n's memory over time from `series` [[seconds, MB]]. A Node process's RSS is a sawtooth: it climbs
+ * until V8 collects and gives memory back, then climbs again, so a straight line fitted to part of it
+ * mostly measures where in a cycle the part starts and ends. A leak shows as a rising floor: the lowest
+ * RSS of each cycle (cycles split where RSS falls by more than 5% between samples), after the first
+ * five minutes (start-up). Flat when the
+ * floors' slope is within twice its standard error of zero, or what it adds over the run is under 2% of
+ * their mean; with fewer than 3 cycles, when the second half's peak is within 5% of the first half's.
+ * The straight-line slope over the second half is reported as well.
+ */
+function memoryTrend(series) {
+	const end = series[series.length - 1][0];
+	const half = series.filter(([t]) => t >= end / 2);
+	const fit = slope(half.map(([t, mb]) => [t / 3600, mb]));
+	const floors = [];
+	let current = [series[0]];
+	for (let i = 1; i < series.length; i++) {
+		if (series[i][1] < series[i - 1][1] * 0.95) {
+			floors.push(current.reduce((a, b) => (b[1] < a[1] ? b : a)));
+			current = [];
+		}
+		current.push(series[i]);
+	}
+	floors.push(current.reduce((a, b) => (b[1] < a[1] ? b : a)));
+	// The first five minutes are n8n starting and warming up: the floors after them are what a leak lifts.
+	const after = floors.filter(([t]) => t >= 300);
+	const steady = after.length >= 3 ? after : floors;
+	const floorFit = slope(steady.map(([t, mb]) => [t / 3600, mb]));
+	const span = (steady[steady.length - 1][0] - steady[0][0]) / 3600;
+	const peak = (list) => Math.max(...list.map(([, mb]) => mb));
+	const firstHalf = series.filter(([t]) => t < end / 2);
+	let flat;
+	let why;
+	if (steady.length >= 3) {
+		flat = floorFit.slope <= 2 * floorFit.stderr || floorFit.slope * span < 0.02 * floorFit.mean;
+		why = `floors of ${steady.length} cycles: ${round1(floorFit.slope)} ± ${round1(floorFit.stderr)} MB/h`;
+	} else {
+		flat = peak(half) <= 1.05 * peak(firstHalf.length ? firstHalf : half);
+		why = `fewer than 3 cycles: second half's peak ${round1(peak(half))} MB against the first half's ${round1(peak(firstHalf.length ? firstHalf : half))} MB`;
+	}
+	return {
+		secondHalf: {
+			samples: half.length,
+			meanMB: round1(fit.mean),
+			slopeMBPerHour: round1(fit.slope),
+			stderrMBPerHour: round1(fit.stderr),
+		},
+		floors: floors.map(([t, mb]) => [t, round1(mb)]),
+		floorSlopeMBPerHour: round1(floorFit.slope),
+		floorStderrMBPerHour: round1(floorFit.stderr),
+		flat,
+		why,
+	};
+}
+
+const round1 = (n) => Math.round(n * 10) / 10;
+
 module.exports = {
+	memoryTrend,
 	WINDOW_MS,
 	segmentsOf,
 	pollsOf,

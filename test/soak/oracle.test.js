@@ -159,3 +159,19 @@ test('a mass-change hold: a held change released later is fine, one never releas
 	// Never released: after the hold's end (no Updated or Left at all) it is lost, not excused.
 	expect(withHold([good[0]]).lostCount).toBeGreaterThan(0);
 });
+
+test('memory: a sawtooth whose floors stay level is flat; one whose floors rise is not', () => {
+	const { memoryTrend } = require('./oracle');
+	// Climbs 150 MB over 19 minutes, then V8 gives it back: 60 minutes, a sample every 10 s.
+	const saw = (rise) =>
+		Array.from({ length: 361 }, (_, i) => {
+			const t = i * 10;
+			const phase = t % 1140;
+			return [t, 480 + (150 * phase) / 1140 + (rise * t) / 3600 + ((i * 7919) % 5)];
+		});
+	const level = memoryTrend(saw(0));
+	expect(level.flat).toBe(true);
+	expect(level.floors.length).toBeGreaterThanOrEqual(4);
+	const leak = memoryTrend(saw(120));
+	expect(leak.flat).toBe(false);
+});

@@ -311,6 +311,12 @@ export interface PollResult {
 	baseline: SnapshotState;
 	/** The comparison with the state, when there was one. */
 	diff?: DiffResult;
+	/**
+	 * A quiet new baseline that still remembers who left (when there was a state): the records of this
+	 * poll, and as left the state's tombstones and the records it knew that are gone now. For a baseline
+	 * taken because the columns changed, so that a leaver's return is still Restored, not New.
+	 */
+	rebaseline?: SnapshotState;
 	sample: Array<[string, Row]>;
 	/** Every keyed record (only with `keepRows`). */
 	rows?: Array<[string, Row]>;
@@ -468,8 +474,21 @@ export class PollDiff {
 			sample: this.sample,
 			...(this.rows ? { rows: this.rows } : {}),
 		};
-		if (this.old !== undefined) result.diff = this.compare(baselineState);
+		if (this.old !== undefined) {
+			result.rebaseline = this.keepingLeft(baselineState);
+			result.diff = this.compare(baselineState);
+		}
 		return result;
+	}
+
+	private keepingLeft(current: SnapshotState): SnapshotState {
+		const t: Record<string, number> = { ...this.old!.t };
+		for (let i = 0; i < this.oldKeys.length; i++)
+			if (this.seenOld[i] !== 1) t[this.oldKeys[i]] = this.now;
+		for (const change of this.fresh) delete t[change.key];
+		const cutoff = this.now - this.config.tombstoneDays * 86400;
+		for (const [key, leftAt] of Object.entries(t)) if (leftAt < cutoff) delete t[key];
+		return { ...current, t };
 	}
 
 	private compare(current: SnapshotState): DiffResult {
