@@ -217,3 +217,12 @@ test('the community scanner rules pass on the source and on the packed tarball',
 	expect(output).toMatch(/scanner source .*: passed/);
 	expect(output).toMatch(/scanner dist .*: passed/);
 }, 240000);
+
+test("index.ts exports every node and credential that package.json's n8n block names", () => {
+	const entry = require(path.join(root, 'dist', 'index.js'));
+	const named = [...pkg.n8n.credentials, ...pkg.n8n.nodes].map((file) =>
+		path.basename(file).replace(/\.(credentials|node)\.js$/, ''),
+	);
+	expect(named.length).toBeGreaterThan(0);
+	expect(named.filter((name) => typeof entry[name] !== 'function')).toEqual([]);
+});
