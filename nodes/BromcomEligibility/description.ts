@@ -371,7 +371,7 @@ const EXPORT_PROPERTIES: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 4bzcog0h',
 				description:
-					'Paste the ID of an exportHeld notice here to let that drop through on the next run',
+					'Paste the ID of an exportHeld notice here to let that drop through on the next run. It releases that drop only: if more people would go by then, the run is held again with a new ID.',
 			},
 			{
 				displayName: 'Maximum Drop (%)',

@@ -141,7 +141,7 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Paste the ID of a massChange item here to release the held Left and Updated events on the next poll',
+					'Paste the ID of a massChange item here to release the held Left and Updated events on the next poll. It releases what that notice announced: if the change has since grown past the threshold, a new notice with a new ID comes instead.',
 			},
 			{
 				displayName: 'Emit Existing Records on First Run',

@@ -136,11 +136,23 @@ test('held exactly when a group drops past the threshold, is emptied, or is left
 					expect(again.changes).toEqual(v.changes);
 					await second.rollBack({ id: again.id, runsHeld: again.runsHeld });
 					// Acknowledging the id releases it.
-					const ack = await new GuardMemory(store).compare(next, 'cfg', {
+					const acking = new GuardMemory(store);
+					const ack = await acking.compare(next, 'cfg', {
 						...o,
 						acknowledgeId: v.id,
 					});
 					expect(ack.released).toBe('acknowledged');
+					await acking.rollBack();
+					// It releases that drop only: a larger one (everyone still there gone too) is not released.
+					if (v.changes.some((c) => (c.kept ?? 0) > 0)) {
+						const emptied = next.map((g) => ({ ...g, sourcedIds: [] }));
+						const larger = new GuardMemory(store);
+						const bigger = await larger.compare(emptied, 'cfg', { ...o, acknowledgeId: v.id });
+						expect(bigger.hold).toBe(true);
+						expect(bigger.id).not.toBe(v.id);
+						expect(bigger.released).toBeUndefined();
+						await larger.rollBack();
+					}
 				} else {
 					// A preview (manual run) takes back everything it recorded.
 					await memory.rollBack();

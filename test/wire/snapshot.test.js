@@ -92,6 +92,42 @@ test('the guard holds Left/Updated, keeps the state, and can auto-accept after N
 	expect(third.next.hold).toBeUndefined();
 });
 
+test('an acknowledgement lets through what its notice announced: a drop grown past the threshold since is a new hold with a new id', () => {
+	const cfg = (acknowledgeId = '') =>
+		config({
+			guard: {
+				enabled: true,
+				thresholdPercent: 20,
+				minimumRecords: 5,
+				acceptAfterPolls: 0,
+				acknowledgeId,
+			},
+		});
+	const state = baseline(recs(100), cfg(), 1);
+	// 30 of 100 leave: held, announced with an id.
+	const first = diff(state, recs(100).slice(30), cfg(), 2);
+	expect(first.massChange).toMatchObject({ counts: { left: 30 }, firstDetection: true });
+	const id = first.massChange.id;
+	// Then 90 have gone (a permission revoked on top): the old id no longer releases it.
+	const grown = diff(first.next, recs(100).slice(90), cfg(id), 3);
+	expect(grown.changes).toEqual([]);
+	expect(grown.massChange).toMatchObject({ counts: { left: 90 }, firstDetection: true });
+	expect(grown.massChange.id).not.toBe(id);
+	expect(knownKeys(grown.next)).toHaveLength(100);
+	// Its own id releases it, exactly once.
+	const released = diff(grown.next, recs(100).slice(90), cfg(grown.massChange.id), 4);
+	expect(released.changes.filter((c) => c.event === 'left')).toHaveLength(90);
+	// Growth within the threshold's allowance stays under the announced id (a few more leavers).
+	const again = diff(state, recs(100).slice(30), cfg(), 2);
+	const few = diff(again.next, recs(100).slice(40), cfg(again.massChange.id), 3);
+	expect(few.massChange).toBeUndefined();
+	expect(few.changes.filter((c) => c.event === 'left')).toHaveLength(40);
+	// Emptied after a partial drop was announced: a new hold, however small the school.
+	const emptied = diff(again.next, [], cfg(again.massChange.id), 3);
+	expect(emptied.changes).toEqual([]);
+	expect(emptied.massChange).toMatchObject({ counts: { left: 100 }, firstDetection: true });
+});
+
 test('Accept After Polls = 1 never releases at detection (it used to switch the guard off)', () => {
 	const cfg = config({
 		guard: {

@@ -79,6 +79,8 @@ export interface MassChangeHold {
 	detectedAt: number;
 	polls: number;
 	counts: Record<'updated' | 'left', number>;
+	/** Updated + Left when the notice with this id went out: what acknowledging the id lets through. */
+	announced?: number;
 }
 
 export interface SnapshotConfig {
@@ -532,12 +534,25 @@ export class PollDiff {
 				(known >= config.guard.minimumRecords &&
 					disruptive * 100 > config.guard.thresholdPercent * known));
 		const changes = [...this.fresh, ...held.map((h) => h.change)];
+		// An id lets through what its notice announced, no more: a held change that has grown since by more
+		// than the threshold allows (or now empties what was not empty) is a new mass change with a new id
+		// and its own notice, so an acknowledgement of the old notice cannot release a larger drop.
+		const announced = state.hold
+			? (state.hold.announced ?? state.hold.counts.updated + state.hold.counts.left)
+			: 0;
+		const grown =
+			state.hold !== undefined &&
+			disruptive > announced &&
+			((emptied && announced < known) ||
+				(disruptive - announced) * 100 > config.guard.thresholdPercent * known);
+		const previousHold = grown ? undefined : state.hold;
 		const hold: MassChangeHold | undefined = tooMany
-			? (state.hold ?? {
+			? (previousHold ?? {
 					id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8),
 					detectedAt: now,
 					polls: 0,
 					counts: { updated: 0, left: 0 },
+					announced: disruptive,
 				})
 			: undefined;
 		// Auto-release counts the polls after the one that detected it: the first detection is always held.
@@ -545,7 +560,7 @@ export class PollDiff {
 			hold === undefined ||
 			(config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) ||
 			(config.guard.acceptAfterPolls > 0 &&
-				state.hold !== undefined &&
+				previousHold !== undefined &&
 				hold.polls >= config.guard.acceptAfterPolls);
 		if (accepted) {
 			next.d = current.d;
@@ -607,7 +622,7 @@ export class PollDiff {
 						.map((h) => h.change.key),
 				},
 				pollsHeld: hold.polls + 1,
-				firstDetection: state.hold === undefined,
+				firstDetection: previousHold === undefined,
 			},
 		};
 	}

@@ -3,7 +3,8 @@
  * previous run". A roster export is a full upload: School Data Sync deactivates everyone missing from
  * it. So the export remembers, per node, the people of the last file set it let through (keys only)
  * and holds a file set that would drop more than a threshold of a school's people of one kind, or
- * empty a school that had people, until someone acknowledges the drop or it has persisted for N runs.
+ * empty a school that had people, until someone acknowledges that drop (its id: a drop that changes
+ * gets a new one) or it has persisted for N runs.
  *
  * Where the memory lives: n8n's deduplication store (the database table behind the Remove Duplicates
  * node, scoped to the node), not the workflow's static data. In queue mode the main process hands each
@@ -233,9 +234,16 @@ export class GuardMemory {
 		verdict.id = shortHash(
 			`${settingsHash}|${elsewhere}|${changes.map((c) => `${c.schoolId}:${c.kind}:${c.previous}:${c.removed}`).join(',')}`,
 		).slice(0, 8);
-		// An id of any hold issued since the last file set let through releases it.
+		// An id releases the drop it was issued for, no other: the id digests the counts, so a drop that
+		// has changed since (grown by a revoked permission, say) has a new id and needs its own
+		// acknowledgement. It must also have been issued since the last file set let through, so an id left
+		// in the field cannot release a later drop of the same shape.
 		const issued = Array.from({ length: runsHeld }, (_, k) => `h|${o.acknowledgeId}|${k + 1}`);
-		if (o.acknowledgeId !== '' && (await this.test(issued)).size > 0)
+		if (
+			o.acknowledgeId !== '' &&
+			o.acknowledgeId === verdict.id &&
+			(await this.test(issued)).size > 0
+		)
 			verdict.released = 'acknowledged';
 		else if (o.acceptAfterRuns > 0 && runsHeld >= o.acceptAfterRuns) verdict.released = 'persisted';
 		return verdict;
