@@ -269,14 +269,30 @@ async function guardRun(
 		})
 		.map((e) => ({ schoolId: e.schoolId, kind: e.kind, sourcedId: e.sourcedId }));
 	const memory = new GuardMemory(store);
-	const verdict = await memory.compare(groups, hash, options, probes);
-	const preview = ctx.getMode() === 'manual';
-	const held = verdict.hold && verdict.released === undefined;
-	if (preview || held)
-		await memory.rollBack(
-			held && !preview ? { id: verdict.id as string, runsHeld: verdict.runsHeld } : undefined,
+	if (!(await memory.lock(Date.now())))
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Another run of this Export Roster node is comparing with the deactivation guard at this moment, so this run cannot tell who its files would drop: nothing was exported',
+			{
+				itemIndex: i,
+				description:
+					"Run it again when the other run has finished (a manual run in the editor counts too). Runs of one schedule do not overlap unless a run takes longer than the schedule's interval. A run that crashed gives the guard back within 30 minutes.",
+			},
 		);
-	else await memory.commit(groups, hash);
+	let verdict: GuardVerdict;
+	const preview = ctx.getMode() === 'manual';
+	let held: boolean;
+	try {
+		verdict = await memory.compare(groups, hash, options, probes);
+		held = verdict.hold && verdict.released === undefined;
+		if (preview || held)
+			await memory.rollBack(
+				held && !preview ? { id: verdict.id as string, runsHeld: verdict.runsHeld } : undefined,
+			);
+		else await memory.commit(groups, hash);
+	} finally {
+		await memory.unlock();
+	}
 	const summary: IDataObject = {
 		checked: true,
 		enabled: options.enabled,

@@ -220,14 +220,20 @@ export async function rosterChanges(
 	const list = [...groups.values()];
 	const hash = settingsHash({ operation: 'getRoster' });
 	const memory = new GuardMemory(store);
-	const verdict = await memory.compare(list, hash, {
-		enabled: false,
-		thresholdPercent: 100,
-		minimumPeople: 1,
-		acknowledgeId: '',
-		acceptAfterRuns: 0,
-	});
-	if (ctx.getMode() === 'manual') await memory.rollBack();
-	else await memory.commit(list, hash);
-	return verdict;
+	// Another run of this node is comparing: its Summary has the changes, this one goes without.
+	if (!(await memory.lock(Date.now()))) return undefined;
+	try {
+		const verdict = await memory.compare(list, hash, {
+			enabled: false,
+			thresholdPercent: 100,
+			minimumPeople: 1,
+			acknowledgeId: '',
+			acceptAfterRuns: 0,
+		});
+		if (ctx.getMode() === 'manual') await memory.rollBack();
+		else await memory.commit(list, hash);
+		return verdict;
+	} finally {
+		await memory.unlock();
+	}
 }

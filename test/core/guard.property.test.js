@@ -194,3 +194,35 @@ test('a hold is released by itself once it has persisted for Accept After Runs r
 		[true, 'persisted', 2],
 	]);
 });
+
+test('the lock: one run compares at a time; a refused run changes nothing; a lock lapses after two quarter-hours; a held lock and a stale one do not count as people', async () => {
+	const store = new Store();
+	const t = Date.UTC(2026, 11, 6, 2, 0, 0);
+	const groups = [{ schoolId: 20001, kind: 'student', sourcedIds: ['a', 'b', 'c'] }];
+	const first = new GuardMemory(store);
+	expect(await first.lock(t)).toBe(true);
+	await first.compare(groups, 'cfg', options(10, 1));
+	await first.commit(groups, 'cfg');
+	await first.unlock();
+	const remembered = [...store.data].sort();
+
+	const a = new GuardMemory(store);
+	expect(await a.lock(t)).toBe(true);
+	const before = [...store.data].sort();
+	const b = new GuardMemory(store);
+	expect(await b.lock(t + 60_000)).toBe(false);
+	expect(await b.lock(t + 900_000)).toBe(false); // the next quarter-hour still sees it
+	expect([...store.data].sort()).toEqual(before);
+	expect(await new GuardMemory(store).lock(t + 1_800_000)).toBe(true); // lapsed
+	await a.unlock();
+	expect(store.data.filter((x) => x.startsWith('l|'))).toHaveLength(1);
+
+	// A stale lock (the one just taken and never given back) and this run's: no one elsewhere, no hold.
+	const c = new GuardMemory(store);
+	expect(await c.lock(t + 3_600_000)).toBe(true);
+	const v = await c.compare(groups, 'cfg', options(10, 1));
+	expect([v.hold, v.elsewhere]).toEqual([false, 0]);
+	await c.commit(groups, 'cfg');
+	await c.unlock();
+	expect([...store.data].sort()).toEqual(remembered);
+});

@@ -177,6 +177,28 @@ test('a school taken off the list, or emptied, is held; a failed read is an erro
 	expect(off.users.some((u) => u.startsWith('20003-student-'))).toBe(false);
 });
 
+test('a run that finds another run of the node comparing exports nothing and says so; a lock a crashed run left lapses', async () => {
+	await exportRoster();
+	const remembered = memory();
+	const [list] = [...deduplicator.lists.values()];
+	const quarter = Math.floor(Date.now() / 900_000);
+	// Another run holds the lock (taken this quarter-hour).
+	list.push(`l|${quarter}`);
+	const blocked = await exportRoster();
+	expect(blocked.error.message).toMatch(
+		/Another run of this Export Roster node is comparing with the deactivation guard/,
+	);
+	expect(blocked.users).toBeUndefined();
+	expect(memory()).toEqual([...remembered, `l|${quarter}`].sort());
+	// A lock from 30 minutes ago (a run that crashed) no longer blocks, and is cleared by the next file set.
+	list.splice(list.indexOf(`l|${quarter}`), 1, `l|${quarter - 2}`);
+	const after = await exportRoster();
+	expect(after.error).toBeUndefined();
+	expect(after.notices).toEqual([]);
+	expect(after.summary.guard).toMatchObject({ checked: true, firstRun: false });
+	expect(memory()).toEqual(remembered);
+});
+
 test('Accept Drop After Runs lets a persistent drop through by itself', async () => {
 	await exportRoster();
 	sandbox.changes.rollover({ schoolId: 20001 });

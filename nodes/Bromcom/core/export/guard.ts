@@ -17,7 +17,8 @@
  * - `c|<school>|<kind>|<k>` for k = 1…n: the group had n people (unary, so "had more than k" is one
  *   test, and the count is found by galloping then halving);
  * - `init`: there is a memory; `cfg|<hash>`: the settings of the file set let through;
- * - `h|<id>|<k>`: the hold issued by the k-th held run since; `r|<k>`: that run was held.
+ * - `h|<id>|<k>`: the hold issued by the k-th held run since; `r|<k>`: that run was held;
+ * - `l|<quarter-hour>`: a run is comparing (the lock, see `lock`).
  *
  * A run that lets a file set through replaces the whole memory (clear, then record). A held run, and
  * any manual run (which only previews), takes back what its tests recorded. Pure logic over a store
@@ -119,6 +120,8 @@ export class GuardMemory {
 	/** Everything this run's tests recorded that was not there before: taken back unless committed. */
 	private readonly recorded: string[] = [];
 	private hadMemory = false;
+	/** The lock marker this run holds, if any. */
+	private lockKey: string | undefined;
 
 	constructor(private readonly store: MembershipStore) {}
 
@@ -213,7 +216,9 @@ export class GuardMemory {
 		// people sat in groups this file set does not have (a school taken off the list, contacts off).
 		const runsHeld = await this.runsHeld();
 		const accounted = changes.reduce((n, c) => n + (c.previous ?? 0), 0);
-		const markers = 2 + 2 * runsHeld; // init, cfg, and per held run one `h|` and one `r|`
+		// init, cfg, per held run one `h|` and one `r|`, and this run's lock. A lock a crashed run left is
+		// one entry more, which the halving absorbs; a commit clears it.
+		const markers = 2 + 2 * runsHeld + (this.lockKey ? 1 : 0);
 		const elsewhere = Math.max(0, Math.floor((entries - markers) / 2) - accounted);
 		const sampleKeys = probeSamples.map((s) => person(s.schoolId, s.kind, s.sourcedId));
 		const sampled = await this.test(sampleKeys);
@@ -247,6 +252,31 @@ export class GuardMemory {
 			verdict.released = 'acknowledged';
 		else if (o.acceptAfterRuns > 0 && runsHeld >= o.acceptAfterRuns) verdict.released = 'persisted';
 		return verdict;
+	}
+
+	/**
+	 * Takes the node's lock before comparing. The store can only record while it tests, so two runs
+	 * comparing at once would read each other's probes as memory (one run's new people as the other's
+	 * kept, its counting markers as a larger school) and could under-count a drop. A run holds
+	 * `l|<quarter-hour>`; one that finds the lock of this quarter-hour or the last taken does not
+	 * compare (false) and changes nothing. A lock left by a run that crashed lapses within 30 minutes.
+	 */
+	async lock(nowMs: number): Promise<boolean> {
+		const quarter = Math.floor(nowMs / 900_000);
+		const mine = `l|${quarter}`;
+		const last = `l|${quarter - 1}`;
+		const result = await this.store.check([mine, last]);
+		const taken = result.processed.length > 0;
+		const undo = result.new.filter((key) => taken || key !== mine);
+		if (undo.length > 0) await this.store.remove(undo);
+		if (!taken) this.lockKey = mine;
+		return !taken;
+	}
+
+	/** Gives the lock back (after a commit, which cleared it, this changes nothing). */
+	async unlock(): Promise<void> {
+		if (this.lockKey) await this.store.remove([this.lockKey]);
+		this.lockKey = undefined;
 	}
 
 	/** Held runs since the last file set let through (`r|1` … `r|n`). */
