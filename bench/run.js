@@ -8,14 +8,15 @@
  *    contenders alternated run by run, medians quoted.
  * 2. End to end over HTTP: the Bromcom node's Get Many through n8n's execution engine vs the soap client.
  * 3. Inside real n8n: the Bromcom node vs HTTP Request → XML → Split Out on the same SOAP call.
- * 4. Trigger: one poll's diff over 100,000 records with 1% changed, and state bytes per record.
+ * 4. Trigger: one poll over 100,000 records with 1% changed against version 1's diff, state bytes per
+ *    record, and the trigger on a 500,000-row entity (bench/trigger.js).
  * 5. Memory bound: peak RSS producing items from the 500,000-row response.
  *
  * 9. Export Roster over a trust of 10 and 50 schools (bench/roster-trust.js).
  *
  * Options: --runs N (default 5), --skip-n8n, --only-n8n, --only-n8n-production, --only-limit,
- * --only-summary, --only-production, --only-roster, --report-only (BENCHMARKS.md again from
- * bench/results/latest.json).
+ * --only-trigger, --only-summary, --only-production, --only-roster, --report-only (BENCHMARKS.md again
+ * from bench/results/latest.json).
  */
 process.env.BROMCOM_FROM_DIST = '1';
 const { execFileSync, spawn } = require('node:child_process');
@@ -43,6 +44,9 @@ const ONLY_N8N_PRODUCTION = process.argv.includes('--only-n8n-production');
 // Re-measure only section 9 (Export Roster over a trust of 10 and 50 schools).
 const ONLY_ROSTER = process.argv.includes('--only-roster');
 const { rosterTrust, rosterTrustReport, rosterTrustTargets } = require('./roster-trust');
+// Re-measure only section 4 (the trigger).
+const ONLY_TRIGGER = process.argv.includes('--only-trigger');
+const triggerBench = require('./trigger');
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 /** The command line of a report with one section re-measured: one note per section, the latest. */
 /** The run's command with a note of the section re-measured, and how (the flags as given, e.g. `--runs 3`). */
@@ -182,6 +186,14 @@ async function main() {
 		writeReport(previous);
 		return;
 	}
+	if (ONLY_TRIGGER) {
+		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+		previous.trigger = await triggerSection(url);
+		previous.command = withSectionNote(previous.command, 4);
+		await sandbox.stop();
+		writeReport(previous);
+		return;
+	}
 	if (ONLY_N8N) {
 		const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
 		previous.n8n = await insideN8n(url).catch((e) => ({ error: e.message }));
@@ -315,47 +327,8 @@ async function main() {
 		responseMB: mb(captures[2].bytes),
 	};
 
-	// 4. Trigger diff over 100,000 records with 1% changed.
-	const { baseline, diff } = require(
-		path.join(ROOT, 'dist', 'nodes', 'Bromcom', 'core', 'snapshot'),
-	);
-	const rows = sandbox
-		.rows('Attendances', 20001)
-		.slice(0, 100000)
-		.map((r) => ({ ...r }));
-	const config = {
-		fingerprint: 'bench',
-		watch: [],
-		keepOld: false,
-		guard: {
-			enabled: true,
-			thresholdPercent: 20,
-			minimumRecords: 20,
-			acceptAfterPolls: 0,
-			acknowledgeId: '',
-		},
-		tombstoneDays: 400,
-	};
-	const records = rows.map((r) => [String(r.AttendanceID), r]);
-	const state = baseline(records, config, 1);
-	const changed = records.map(([k, r], i) => [
-		k,
-		i % 100 === 0 ? { ...r, Mark: r.Mark === '/' ? 'L' : '/' } : r,
-	]);
-	const diffMs = [];
-	let changes = 0;
-	for (let r = 0; r < RUNS; r++) {
-		const copy = JSON.parse(JSON.stringify(state)); // the state as n8n hands it back: not part of the diff's time
-		const t = performance.now();
-		changes = diff(copy, changed, config, 2).changes.length;
-		diffMs.push(performance.now() - t);
-	}
-	report.trigger = {
-		records: records.length,
-		changed: changes,
-		ms: median(diffMs),
-		bytesPerRecord: JSON.stringify(state).length / records.length,
-	};
+	// 4. Trigger: a 100,000-record poll against version 1's diff; the trigger on 500,000 rows.
+	report.trigger = await triggerSection(url);
 
 	// 3. Inside real n8n.
 	if (!SKIP_N8N) report.n8n = await insideN8n(url).catch((e) => ({ error: e.message }));
@@ -368,6 +341,15 @@ async function main() {
 		error: e.message,
 	}));
 	writeReport(report);
+}
+
+/** Section 4 (bench/trigger.js): the 100,000-record poll, then the trigger on 500,000 rows. */
+async function triggerSection(url) {
+	const trigger = await triggerBench.diffSection(url, RUNS, log);
+	trigger.scale = await triggerBench
+		.scaleSection(url, Math.min(RUNS, 3), log)
+		.catch((e) => ({ error: e.message }));
+	return trigger;
 }
 
 /**
@@ -1207,12 +1189,7 @@ function writeReport(r) {
 				'',
 			);
 	}
-	lines.push(
-		'## 4. Trigger',
-		'',
-		`One poll's diff over ${r.trigger.records.toLocaleString('en-GB')} records with 1% changed (${r.trigger.changed.toLocaleString('en-GB')} Updated): **${fmt(r.trigger.ms, 0)} ms** (median); state **${fmt(r.trigger.bytesPerRecord, 1)} bytes per record** (New Version output).`,
-		'',
-	);
+	lines.push(...triggerBench.reportLines(r.trigger, fmt));
 	const big = r.parse.filter((p) => p.capture.name === 'attendance-500k');
 	const ours = big.find((p) => p.contender === 'ours');
 	const stream = big.find((p) => p.contender === 'oursStream');
@@ -1521,21 +1498,7 @@ function targets(r) {
 				runner: true,
 			}),
 		);
-	out.push(
-		row(
-			'Trigger: 100,000-record diff < 1 s',
-			r.trigger.ms < 1000,
-			`${fmt(r.trigger.ms, 0)} ms`,
-			"hashing every record's watched fields (one string per record) dominates; hashing fields incrementally without building the string would roughly halve it",
-		),
-	);
-	out.push(
-		row(
-			'Trigger: state ≤ 48 bytes per record (New Version)',
-			r.trigger.bytesPerRecord <= 48,
-			`${fmt(r.trigger.bytesPerRecord)} bytes`,
-		),
-	);
+	out.push(...triggerBench.targetRows(r.trigger, row, fmt));
 	out.push(...rosterTrustTargets(r.rosterTrust, row, fmt));
 	out.push('');
 	return out;

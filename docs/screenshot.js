@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const editor = process.argv[2] || 'http://127.0.0.1:5678';
-const workflowId = process.argv[3] || 'exMspRollup0000001';
+const workflowId = process.argv[3] || 'exMspRollup00001';
 const nodeId = process.argv[4] || 'c';
 const OWNER = { email: 'dev@bromcom-sandbox.example', password: 'BromcomSandbox1' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

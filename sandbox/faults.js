@@ -17,7 +17,7 @@ const KINDS = [
 	'loginPageAfterApply',
 	'loginPage',
 	'fault',
-	// Partner API only: any HTTP status (with Retry-After), a redirect, page 0 sent again for a later
+	// Any HTTP status (with Retry-After, both routes); Partner API only: a redirect, page 0 sent again for a later
 	// page, a next-page link to another host.
 	'status',
 	'redirect',

@@ -159,6 +159,10 @@ function createHandler(ctx) {
 			entity: params.entityName,
 			filter: params.entityFilter,
 		});
+		// When the answer ended (the client has it, or went away): how long each read took.
+		res.once('close', () => {
+			record.doneAt = new Date().toISOString();
+		});
 		const rule = faults.take({
 			service: service.name,
 			operation,
@@ -177,7 +181,13 @@ function createHandler(ctx) {
 				return send(res, 503, 'text/html; charset=us-ascii', [IIS_503]);
 			else if (rule.kind === 'loginPage')
 				return send(res, 200, 'text/html; charset=utf-8', [LOGIN_PAGE]);
-			else if (rule.kind === 'fault')
+			else if (rule.kind === 'status') {
+				// Any HTTP status from the front end (429 with Retry-After, a 502), as on the Partner API.
+				if (rule.retryAfter !== undefined) res.setHeader('Retry-After', String(rule.retryAfter));
+				return send(res, rule.status ?? 429, 'text/html; charset=utf-8', [
+					rule.body ?? `<html><body><h1>HTTP ${rule.status ?? 429}</h1></body></html>`,
+				]);
+			} else if (rule.kind === 'fault')
 				return sendFault(res, binding, new FaultError(rule.message || 'Injected fault.'), record);
 		}
 

@@ -67,7 +67,7 @@ async function smokeChecks({ n8n, server, cookie, sandbox, sandboxUrl }) {
 		`both credential tests pass (${result.message} / ${partner.message})`,
 	);
 	await server.stop();
-	const run = await rt.n8nCli(n8n, ['execute', '--id=exMspRollup0000001', '--rawOutput']);
+	const run = await rt.n8nCli(n8n, ['execute', '--id=exMspRollup00001', '--rawOutput']);
 	const parsed = rt.parseExecuteOutput(run.stdout);
 	const report = parsed.data.resultData.runData['Count per School'][0].data.main[0][0].json;
 	const expected = (id) =>

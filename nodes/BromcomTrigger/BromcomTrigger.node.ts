@@ -5,16 +5,15 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseBromcomId } from '../Bromcom/core/ids';
 import {
-	baseline,
-	diff,
 	hash53,
 	isCompatible,
+	PollDiff,
+	type PollResult,
 	type Row,
-	type SnapshotState,
 } from '../Bromcom/core/snapshot';
 import { combineFilters, recordStatusFilter, type RecordStatus } from '../Bromcom/core/wire/filter';
 import {
@@ -31,8 +30,8 @@ import { partnerBaseUrl } from '../Bromcom/transport/rest';
 import { properties } from './description';
 import { getColumns, searchEntities } from './methods';
 import { snapshotConfig, watchSpec, type WatchSpec } from './options';
-import { eventItem, massChangeItem } from './output';
-import { fetchRecords, latestVersions } from './poll';
+import { eventItem, keylessReport, massChangeItem } from './output';
+import { keyColumnsOf, latestVersions, readRecords } from './poll';
 
 const STATE_KEY = 'bromcom';
 
@@ -133,8 +132,6 @@ export class BromcomTrigger implements INodeType {
 		let leftSampleReason: 'noLongerMatching' | 'notFound' = 'notFound';
 
 		let filter: string;
-		let records: Array<[string, Row]>;
-		let columns: string[];
 		try {
 			const conditions =
 				(this.getNodeParameter('filters', {}) as { conditions?: ConditionParameter[] })
@@ -160,7 +157,48 @@ export class BromcomTrigger implements INodeType {
 							spec.extraFilter,
 							userPart,
 						);
-			({ records, columns } = await fetchRecords(this, watch, spec, filter, settings, schemas));
+		} catch (error) {
+			throw toNodeError(this.getNode(), error, {
+				action: `polling ${spec.entity}`,
+				school: String(effectiveSchool ?? 'from the credential'),
+			});
+		}
+
+		const keepOld = includeInOutput !== 'new';
+		const config = snapshotConfig(
+			options,
+			{ watch, entity: spec.entity, key: spec.key, source, filter, fieldsToWatch, keepOld },
+			fieldsToWatch,
+			keepOld,
+		);
+		const manual = this.getMode() === 'manual';
+		const staticData = this.getWorkflowStaticData('node');
+		const stored = staticData[STATE_KEY] as unknown;
+		const state = !manual && isCompatible(stored, config) ? stored : undefined;
+		const now = Math.floor(Date.now() / 1000);
+		const emitAll =
+			!manual && stored === undefined && options.emitExisting === true && triggerOn.has('new');
+		// Rows are compared as they arrive and dropped unless they changed (or are needed for output).
+		const start = () =>
+			new PollDiff(state, config, now, keyColumnsOf(watch, spec), {
+				sample: manual ? SAMPLE_SIZE : 0,
+				keepRows: emitAll,
+			});
+
+		let result: PollResult;
+		let columns: string[];
+		try {
+			let read: PollDiff;
+			({ poll: read, columns } = await readRecords(
+				this,
+				watch,
+				spec,
+				filter,
+				settings,
+				schemas,
+				start,
+			));
+			result = read.finish();
 		} catch (error) {
 			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
 			throw toNodeError(this.getNode(), error, {
@@ -178,8 +216,8 @@ export class BromcomTrigger implements INodeType {
 			detectedAt,
 		});
 
-		if (this.getMode() === 'manual') {
-			const sample = records.slice(0, SAMPLE_SIZE).map(([key, record]) => ({
+		if (manual) {
+			const sample = result.sample.map(([key, record]) => ({
 				json: leftSamples
 					? eventItem(
 							{ event: 'left', key, previous: record },
@@ -205,16 +243,28 @@ export class BromcomTrigger implements INodeType {
 			];
 		}
 
-		const keepOld = includeInOutput !== 'new';
-		const config = snapshotConfig(
-			options,
-			{ watch, entity: spec.entity, key: spec.key, source, filter, fieldsToWatch, keepOld },
-			fieldsToWatch,
-			keepOld,
-		);
-		const staticData = this.getWorkflowStaticData('node');
-		const state = staticData[STATE_KEY] as SnapshotState | undefined;
-		const now = Math.floor(Date.now() / 1000);
+		// n8n starts a poll on schedule even while the last one is still reading (a slow answer, a retry
+		// after a Retry-After). If another poll saved the state meanwhile, its records may be newer than
+		// these: this poll's result is dropped, and the next poll compares with what that one saved.
+		if (staticData[STATE_KEY] !== stored) return null;
+
+		const keyless = keylessReport(result, spec.entity, keyColumnsOf(watch, spec));
+		if (keyless.everyRecord)
+			throw new NodeOperationError(this.getNode(), keyless.message, {
+				description: keyless.description,
+			});
+		const notices: INodeExecutionData[] = [];
+		const previousKeyless = (stored as { nk?: unknown } | undefined)?.nk ?? 0;
+		if (keyless.count > 0 && keyless.count !== previousKeyless)
+			notices.push({
+				json: {
+					...meta('keylessRecords', ''),
+					count: keyless.count,
+					columns: keyless.columns,
+					message: keyless.message,
+				},
+			});
+		const extra = { ...(keyless.count > 0 ? { nk: keyless.count } : {}) };
 
 		const cols = hash53(
 			columns
@@ -222,69 +272,59 @@ export class BromcomTrigger implements INodeType {
 				.sort()
 				.join(','),
 		);
-		const schemaChanged =
-			isCompatible(state, config) && state.cols !== undefined && state.cols !== cols;
+		const schemaChanged = state !== undefined && state.cols !== undefined && state.cols !== cols;
 		// No state of ours, yet the workflow's static data holds what other nodes saved (a Code node's
 		// $getWorkflowStaticData('global')): our state was there and is gone. In queue mode n8n 2.41 saves
 		// a worker's whole copy of the static data, and a copy without the trigger's state erases it; a
 		// renamed trigger loses its state the same way. The baseline below then cannot see what changed
 		// in between: say so on Notices instead of passing it over in silence.
 		const stateLost =
-			state === undefined &&
+			stored === undefined &&
 			Object.keys(this.getWorkflowStaticData('global')).some((k) => k !== '__dataChanged');
-		if (!isCompatible(state, config) || schemaChanged) {
+		if (result.diff === undefined || schemaChanged) {
 			// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
 			// or removed a column (which would otherwise read as every record updated): a quiet baseline.
-			staticData[STATE_KEY] = { ...baseline(records, config, now), cols } as unknown as IDataObject;
+			// A column change keeps who left: their return is still Restored. Any other new baseline is of
+			// something else (another entity, school, filter or credential), so nothing carries over.
+			const fresh = schemaChanged && result.rebaseline ? result.rebaseline : result.baseline;
+			staticData[STATE_KEY] = { ...fresh, cols, ...extra } as unknown as IDataObject;
 			if (schemaChanged) {
-				return [
-					[],
-					[
-						{
-							json: {
-								...meta('rebaseline', ''),
-								reason: 'columnsChanged',
-								message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${records.length} records without emitting events. Changes made to records between the last poll and this one are not reported.`,
-							},
-						},
-					],
-				];
+				notices.push({
+					json: {
+						...meta('rebaseline', ''),
+						reason: 'columnsChanged',
+						message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${result.records} records without emitting events. Changes made to records between the last poll and this one are not reported.`,
+					},
+				});
+				return [[], notices];
 			}
 			if (stateLost) {
-				return [
-					[],
-					[
-						{
-							json: {
-								...meta('rebaseline', ''),
-								reason: 'stateLost',
-								message: `The trigger's saved state was missing although this workflow's static data holds other nodes' data, so it took a new baseline of ${records.length} ${spec.entity} records without emitting events: changes made since its last poll may not be reported. In queue mode this happens when another node in the workflow (for example a Code node using $getWorkflowStaticData) saves the workflow's static data; it also happens when the trigger is renamed. Run a reconciliation for the period (for example Get Many with a date filter) and keep such data out of the trigger's workflow.`,
-							},
-						},
-					],
-				];
+				notices.push({
+					json: {
+						...meta('rebaseline', ''),
+						reason: 'stateLost',
+						message: `The trigger's saved state was missing although this workflow's static data holds other nodes' data, so it took a new baseline of ${result.records} ${spec.entity} records without emitting events: changes made since its last poll may not be reported. In queue mode this happens when another node in the workflow (for example a Code node using $getWorkflowStaticData) saves the workflow's static data; it also happens when the trigger is renamed. Run a reconciliation for the period (for example Get Many with a date filter) and keep such data out of the trigger's workflow.`,
+					},
+				});
+				return [[], notices];
 			}
-			if (state === undefined && options.emitExisting === true && triggerOn.has('new')) {
-				const items = records.map(([key, record]) => ({
-					json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject,
-				}));
-				return items.length ? [items, []] : null;
-			}
-			return null;
+			const items = (result.rows ?? []).map(([key, record]) => ({
+				json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject,
+			}));
+			return items.length || notices.length ? [items, notices] : null;
 		}
 
-		const result = diff(state, records, config, now);
-		const emitted = result.changes.filter((c) => triggerOn.has(c.event));
+		const diffResult = result.diff;
+		const emitted = diffResult.changes.filter((c) => triggerOn.has(c.event));
 		const left = emitted.filter((c) => c.event === 'left');
 		const latest = left.length
 			? await latestVersions(this, spec, left, settings)
 			: new Map<string, Row>();
 		const items: INodeExecutionData[] = [];
-		const notices: INodeExecutionData[] = [];
-		if (result.massChange?.firstDetection)
+		if (diffResult.massChange?.firstDetection)
 			notices.push({
 				json: massChangeItem(
-					result.massChange,
+					diffResult.massChange,
 					meta('massChange', ''),
 					config.guard.acceptAfterPolls,
 				),
@@ -298,7 +338,7 @@ export class BromcomTrigger implements INodeType {
 					latest.get(change.key),
 				),
 			});
-		staticData[STATE_KEY] = { ...result.next, cols } as unknown as IDataObject;
+		staticData[STATE_KEY] = { ...diffResult.next, cols, ...extra } as unknown as IDataObject;
 		return items.length || notices.length ? [items, notices] : null;
 	}
 }

@@ -1,31 +1,32 @@
 /** Reading what a poll compares: the watched records keyed, and for Left events the record as it is now. */
 import type { IPollFunctions } from 'n8n-workflow';
 
-import type { Change, Row } from '../Bromcom/core/snapshot';
+import { RecordKeys, type Change, type PollDiff, type Row } from '../Bromcom/core/snapshot';
 import { recordStatusFilter } from '../Bromcom/core/wire/filter';
 import { readContacts } from '../Bromcom/helpers/joins';
 import { invalid, readByIds, type ItemSettings, type SchemaCache } from '../Bromcom/helpers/read';
 import { getEntityData } from '../Bromcom/transport';
 import type { WatchSpec } from './options';
 
-export function keyOf(record: Row, columns: string[]): string {
-	const keys = Object.keys(record);
-	return columns
-		.map((c) => {
-			const k = keys.find((x) => x.toLowerCase() === c.toLowerCase());
-			return k === undefined ? '' : String(record[k] ?? '');
-		})
-		.join(':');
+/** The columns that key a watch's records (contacts are people, keyed by PersonID). */
+export function keyColumnsOf(watch: string, spec: WatchSpec): string[] {
+	return watch === 'contacts' ? ['PersonID'] : spec.key;
 }
 
-export async function fetchRecords(
+/**
+ * Reads the watched records into a comparison as they arrive: `start` makes a fresh one for each
+ * attempt (a retried read starts again, so nothing is counted twice). Rows are not kept unless the
+ * comparison keeps them.
+ */
+export async function readRecords(
 	ctx: IPollFunctions,
 	watch: string,
 	spec: WatchSpec,
 	filter: string,
 	settings: ItemSettings,
 	schemas: SchemaCache,
-): Promise<{ records: Array<[string, Row]>; columns: string[] }> {
+	start: () => PollDiff,
+): Promise<{ poll: PollDiff; columns: string[] }> {
 	if (watch === 'contacts') {
 		const students = new Set(
 			(await getEntityData(ctx, 'Students', recordStatusFilter('current'), settings)).rows.map(
@@ -36,13 +37,22 @@ export async function fetchRecords(
 			personFilter: filter,
 			students,
 		});
-		return {
-			records: contacts.map((c) => [String(c.PersonID), c as Row]),
-			columns: contacts.length ? Object.keys(contacts[0]) : [],
-		};
+		const poll = start();
+		for (const contact of contacts) poll.add(contact as Row);
+		return { poll, columns: contacts.length ? Object.keys(contacts[0]) : [] };
 	}
-	const data = await getEntityData(ctx, spec.entity, filter, settings);
-	// A key column that is not there would key every record "" (one New event for all): an error instead.
+	let poll: PollDiff | undefined;
+	const data = await getEntityData(ctx, spec.entity, filter, {
+		...settings,
+		consumer: () => {
+			const attempt = start();
+			poll = attempt;
+			return (rows) => {
+				for (let i = 0; i < rows.length; i++) attempt.add(rows[i] as Row);
+			};
+		},
+	});
+	// A key column that is not there would leave every record without a key: an error instead.
 	const missing = spec.key.filter(
 		(k) => !data.columns.some((c) => c.name.toLowerCase() === k.toLowerCase()),
 	);
@@ -50,10 +60,7 @@ export async function fetchRecords(
 		throw invalid(
 			`Key column(s) ${missing.join(', ')} are not columns of ${spec.entity}${watch === 'entity' ? ': check Key Columns' : ''}. Its columns are: ${data.columns.map((c) => c.name).join(', ')}.`,
 		);
-	return {
-		records: data.rows.map((row) => [keyOf(row, spec.key).trimEnd(), row as Row]),
-		columns: data.columns.map((c) => c.name),
-	};
+	return { poll: poll ?? start(), columns: data.columns.map((c) => c.name) };
 }
 
 /** For Left events on single numeric keys: the record as it is now (a leaver still exists, with an end date). */
@@ -67,6 +74,7 @@ export async function latestVersions(
 	if (spec.key.length !== 1 || spec.entity === 'People') return out;
 	const ids = left.map((c) => Number(c.key)).filter((n) => Number.isInteger(n));
 	if (ids.length === 0) return out;
+	const keys = new RecordKeys(spec.key);
 	try {
 		for (const row of await readByIds(
 			ctx,
@@ -75,8 +83,10 @@ export async function latestVersions(
 			ids,
 			settings,
 			spec.extraFilterOnReadBack ? spec.extraFilter : '',
-		))
-			out.set(keyOf(row, spec.key), row as Row);
+		)) {
+			const key = keys.of(row as Row);
+			if (key !== undefined) out.set(key, row as Row);
+		}
 	} catch {
 		// Best effort: without it, Left items carry the last known values.
 	}

@@ -774,7 +774,7 @@ test("every example runs in the editor and gives the sandbox's figures", () =>
 			.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
 		const current = (school) => sandbox.rows('Students', school, CURRENT_FILTER);
 		const checks = {
-			exMspRollup0000001: (out) => {
+			exMspRollup00001: (out) => {
 				const report = out('Count per School')[0].json;
 				assert.deepEqual(
 					report.schools.map((x) => [x.schoolId, x.students]),
@@ -786,12 +786,12 @@ test("every example runs in the editor and gives the sandbox's figures", () =>
 				);
 				assert.match(report.schools[2].error, /permission/);
 			},
-			exParentsEvening01: (out) => {
+			exParentsEvening: (out) => {
 				const kept = out('Eligible Roster', 0);
 				assert.ok(kept.length > 0 && kept.every((i) => i.json.kind === 'contact'));
 				assert.ok(out('Eligible Roster', 1).every((i) => i.json.excludedReasons.length > 0));
 			},
-			exAttendanceWeek1: (out) => {
+			exAttendanceWk01: (out) => {
 				const groups = out('Persistent Absence by Year');
 				assert.ok(groups.length > 0, 'the sandbox has persistently absent pupils');
 				for (const g of groups.map((i) => i.json))
@@ -800,7 +800,7 @@ test("every example runs in the editor and gives the sandbox's figures", () =>
 						assert.ok(pupil.attendancePercent <= 90, JSON.stringify(pupil));
 					}
 			},
-			exSdsNightly00001: (out) => {
+			exSdsNightly0001: (out) => {
 				const files = Object.values(out('Export SDS Files')[0].binary).map((b) => b.fileName);
 				assert.deepEqual(files, [
 					'orgs.csv',
@@ -812,7 +812,7 @@ test("every example runs in the editor and gives the sandbox's figures", () =>
 				]);
 				assert.match(out('Zip')[0].binary.data.fileName, /^sds-\d{4}-\d{2}-\d{2}\.zip$/);
 			},
-			exLeaverEmailIt01: (out) => {
+			exLeaverEmailIt1: (out) => {
 				const leavers = new Set(
 					sandbox.rows('Students', 20001, 'EndDate < GETDATE()').map((x) => String(x.StudentID)),
 				);
@@ -823,13 +823,13 @@ test("every example runs in the editor and gives the sandbox's figures", () =>
 					assert.ok(leavers.has(x.key), `${x.key} left`);
 				}
 			},
-			exNewStudentsGws01: (out) => {
+			exNewStudentsGws: (out) => {
 				const names = out('Account Names').map((i) => i.json.account);
 				assert.equal(names.length, out('New Student in Bromcom').length);
 				assert.ok(names.length > 0);
 				for (const a of names) assert.match(a.email, /^\d{2}[a-z]+\d*@students\.school\.example$/);
 			},
-			exAssessmentDry001: async (out) => {
+			exAssessmentDry1: async (out) => {
 				const [student] = out('A Year 7 Student').map((i) => i.json);
 				const year7 = sandbox.rows('Students', 20001, "YearGroup = '7'");
 				assert.ok(
@@ -861,7 +861,7 @@ test("every example runs in the editor and gives the sandbox's figures", () =>
 				assert.equal(writes[0].params.yearGroupID, student.YearGroupID);
 			},
 		};
-		const assessment = examples.find((e) => e.id === 'exAssessmentDry001');
+		const assessment = examples.find((e) => e.id === 'exAssessmentDry1');
 		assert.deepEqual(
 			Object.keys(checks).sort(),
 			examples.map((e) => e.id).sort(),

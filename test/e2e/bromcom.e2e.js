@@ -248,7 +248,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 				(n) => !n.disabled && n.type.startsWith('n8n-nodes-bromcom.'),
 			))
 				assert.ok(ran.includes(node.name), `${example.name}: ${node.name} did not run`);
-			if (example.id === 'exMspRollup0000001') {
+			if (example.id === 'exMspRollup00001') {
 				const report = outputOf(run, 'Count per School')[0];
 				assert.deepEqual(
 					report.schools.slice(0, 2).map((x) => [x.schoolId, x.students]),
@@ -262,7 +262,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 				assert.match(report.schools[2].error, /permission to access entity 'Students'/);
 				assert.equal(report.total, current(20001).length + current(20002).length);
 			}
-			if (example.id === 'exParentsEvening01') {
+			if (example.id === 'exParentsEvening') {
 				assert.ok(outputOf(run, 'Eligible Roster', 0).length > 0, 'no parents kept');
 				assert.ok(
 					outputOf(run, 'Eligible Roster', 1).every(
@@ -270,7 +270,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 					),
 				);
 			}
-			if (example.id === 'exAttendanceWeek1') {
+			if (example.id === 'exAttendanceWk01') {
 				// The summary of this academic year so far, against a count of the sandbox's raw marks.
 				const today = new Date();
 				const year = today.getUTCMonth() >= 8 ? today.getUTCFullYear() : today.getUTCFullYear() - 1;
@@ -302,7 +302,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 					flagged.filter((f) => f.severe).length,
 				);
 			}
-			if (example.id === 'exSdsNightly00001') {
+			if (example.id === 'exSdsNightly0001') {
 				// The files the export wrote, read back from n8n's binary data store, valid by the SDS spec.
 				const item = run.data.resultData.runData['Export SDS Files'][0].data.main[0][0];
 				const files = Object.values(item.binary).map((b) => ({
@@ -383,7 +383,7 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 				const zip = run.data.resultData.runData.Zip[0].data.main[0][0].binary.data;
 				assert.match(zip.fileName, /^sds-\d{4}-\d{2}-\d{2}\.zip$/);
 			}
-			if (example.id === 'exAssessmentDry001')
+			if (example.id === 'exAssessmentDry1')
 				assert.equal(outputOf(run, 'Save Result (Dry Run)')[0].status, 'dryRun');
 		}
 		const triggers = examples.filter((e) => e.nodes.some((n) => n.type.endsWith('bromcomTrigger')));

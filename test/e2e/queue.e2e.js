@@ -974,8 +974,9 @@ async function triggerScenario() {
 					pg.query(`SELECT "staticData" FROM workflow_entity WHERE id = '${id}'`).trim() || '{}',
 				) || {};
 			const trigger = saved['node:Bromcom Trigger']?.bromcom;
-			const r = trigger?.r ?? {};
-			return { keys: Object.keys(saved), known: added[id].filter((k) => String(k) in r) };
+			// State version 2 keeps the known keys as one comma-joined text (core/snapshot.ts, joinKeys).
+			const known = new Set(trigger?.k ? String(trigger.k).split(',') : []);
+			return { keys: Object.keys(saved), known: added[id].filter((k) => known.has(String(k))) };
 		};
 		figures.stateBeforeRestart = { [SSO_WF]: stateOf(SSO_WF), [CODE_WF]: stateOf(CODE_WF) };
 		add(1, 'd');

@@ -327,8 +327,18 @@ async function runNode({
  * `staticData` is plain JSON, as n8n stores it between polls and across restarts; the returned
  * `staticData` is what n8n would persist after this poll.
  */
-/** @param {{ parameters: Record<string, any>, credentials: any, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode }} options */
-async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trigger' }) {
+/**
+ * `workflow`: a Workflow from an earlier pollOnce to poll again with its live static data and its
+ * parameters, as an active workflow in one n8n process is polled (two polls of it may then overlap).
+ * @param {{ parameters: Record<string, any>, credentials: any, staticData?: any, mode?: import('n8n-workflow').WorkflowExecuteMode, workflow?: any }} options
+ */
+async function pollOnce({
+	parameters,
+	credentials,
+	staticData = {},
+	mode = 'trigger',
+	workflow: live,
+}) {
 	/** @type {import('n8n-workflow').INode} */
 	const node = {
 		id: 'trigger-1',
@@ -348,15 +358,18 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 		active: true,
 		settings: { executionOrder: 'v1' },
 	};
-	const workflow = new Workflow({
-		...workflowData,
-		nodeTypes,
-		staticData: JSON.parse(JSON.stringify(staticData)),
-	});
+	const workflow =
+		live ??
+		new Workflow({
+			...workflowData,
+			nodeTypes,
+			staticData: JSON.parse(JSON.stringify(staticData)),
+		});
 	const hooks = new ExecutionLifecycleHooks(mode, 'poll-exec', workflowData);
 	const ctx = new PollContext(
 		workflow,
-		node,
+		// The workflow's own node (its parameters completed with their defaults when it was built).
+		workflow.getNode(node.name),
 		additionalData(hooks, { 'cred-1': credentials }),
 		mode,
 		'activate',
@@ -374,6 +387,7 @@ async function pollOnce({ parameters, credentials, staticData = {}, mode = 'trig
 		items: result ? result[0].map((i) => i.json) : [],
 		notices: result && result[1] ? result[1].map((i) => i.json) : [],
 		staticData: JSON.parse(JSON.stringify(workflow.staticData)),
+		workflow,
 	};
 }
 

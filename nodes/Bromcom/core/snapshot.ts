@@ -4,15 +4,26 @@
  * the last accepted snapshot: per key, a digest of the watched fields (plus their old values only when
  * the output needs them), and tombstones for records that left, so a return is "restored", not "new".
  *
+ * Records are compared as they stream in (`PollDiff.add`, row by row from the reader): each is keyed,
+ * digested and checked against the state at once, and only the rows that changed are kept, so a poll
+ * of 500,000 rows holds their keys and digests, not the rows.
+ *
+ * A record whose key columns are NULL or empty has no identity (a .NET DataSet omits NULL columns, so
+ * the element is simply absent): it is never merged with another record, never known, never Left;
+ * the poll counts it per column for the caller to report.
+ *
  * Pure: plain data in, plain data out. The caller persists `next` only when the poll succeeded.
  */
 
 import { canonicalJson } from './canonical';
+import { codesToText, Digester, DIGEST_WIDTH, type Row } from './digest';
 
-export const STATE_VERSION = 1;
+export type { Row } from './digest';
+
+/** Version 2: keys in one string, digests in another. Version 1 (key → 53-bit digest text) is upgraded on read. */
+export const STATE_VERSION = 2;
 
 export type ChangeEvent = 'new' | 'updated' | 'left' | 'restored';
-export type Row = Record<string, unknown>;
 
 export interface SnapshotState {
 	v: number;
@@ -20,17 +31,48 @@ export interface SnapshotState {
 	fp: string;
 	/** When the baseline was taken (epoch seconds). */
 	since: number;
-	/** key → digest of the watched fields. */
-	r: Record<string, string>;
+	/**
+	 * The known keys, in the order the last accepted poll read them, joined by "," (`joinKeys`): one
+	 * string, 1 character a key more than the key itself, and nothing for n8n to walk through when it
+	 * loads the workflow's static data.
+	 */
+	k: string;
+	/** Their digests, `DIGEST_WIDTH` characters each, in the same order. */
+	d: string;
+	/**
+	 * Keys whose digest is still a version-1 one (their entry in `d` is `LEGACY`): a state written before
+	 * the upgrade, while a mass change holds the record (its current values are not accepted yet).
+	 */
+	l?: Record<string, string>;
 	/** key → watched-field values, only kept when Old Version output is on. */
 	o?: Record<string, Row>;
-	/** Left records: key → [digest, left at (epoch seconds)]. */
-	t: Record<string, [string, number]>;
+	/** Left records: key → left at (epoch seconds). */
+	t: Record<string, number>;
 	/** A mass change on hold. */
 	hold?: MassChangeHold;
 	/** Signature of the entity's columns at the baseline: a column added or removed re-baselines. */
 	cols?: string;
+	/** How many records had no key in the last accepted poll (the trigger reports a change of it). */
+	nk?: number;
 }
+
+/** The state as version 1 wrote it (kept readable: an existing trigger upgrades without a flood). */
+export interface LegacyState {
+	v: 1;
+	fp: string;
+	since: number;
+	/** key → 53-bit digest text of the watched fields. */
+	r: Record<string, string>;
+	o?: Record<string, Row>;
+	/** key → [digest, left at]. */
+	t: Record<string, [string, number]>;
+	hold?: MassChangeHold;
+	cols?: string;
+}
+
+/** A `d` entry meaning "compare with `l[key]`, the version-1 digest". Not a digest character. */
+const LEGACY = '*'.repeat(DIGEST_WIDTH);
+const LEGACY_CODE = 42;
 
 export interface MassChangeHold {
 	id: string;
@@ -80,7 +122,7 @@ export interface DiffResult {
 	baseline: boolean;
 }
 
-/** cyrb53: a fast 53-bit string hash. Digests compare one key's old and new values only, so 2^-53 per comparison. */
+/** cyrb53: a fast 53-bit string hash (fingerprints, column signatures, mass-change IDs). */
 export function hash53(text: string, seed = 0): string {
 	let h1 = 0xdeadbeef ^ seed;
 	let h2 = 0x41c6ce57 ^ seed;
@@ -106,46 +148,21 @@ export function watchedValues(record: Row, watch: string[]): Row {
 	return out;
 }
 
-/**
- * Values compare without trailing padding: Bromcom's APIs are reported to pad some code columns
- * with spaces (`AM` vs `AM             `), which must never read as a change.
- */
+/** Values compare without trailing padding (`AM` vs `AM             `). */
 function scalar(value: unknown): string {
 	return JSON.stringify(typeof value === 'string' ? value.trimEnd() : (value ?? null));
 }
 
 const canonical = (value: unknown): string => canonicalJson(value, scalar);
 
+/** A record's digest (the one the state keeps), for one-off use and tests. */
 export function digest(record: Row, watch: string[]): string {
-	return hash53(canonical(watchedValues(record, watch)));
+	return new Digester(watch).digest(record);
 }
 
-/**
- * Digests for many records of one entity. Rows of a DataSet share their columns, so the sorted field
- * list is worked out once and reused while a record has exactly those fields; anything else takes the
- * general path. Same digests as `digest` (tested), a fraction of the work.
- */
-export function digester(watch: string[]): (record: Row) => string {
-	let fields: string[] | undefined;
-	let names: string[] = [];
-	return (record) => {
-		if (watch.length > 0) return digest(record, watch);
-		const keys = Object.keys(record);
-		if (
-			fields === undefined ||
-			keys.length !== fields.length ||
-			!fields.every((f) => f in record)
-		) {
-			fields = keys.slice().sort();
-			names = fields.map((f) => JSON.stringify(f));
-		}
-		let text = '{';
-		for (let k = 0; k < fields.length; k++) {
-			const value = record[fields[k]];
-			text += `${k ? ',' : ''}${names[k]}:${value !== null && typeof value === 'object' ? canonical(value) : scalar(value)}`;
-		}
-		return hash53(`${text}}`);
-	};
+/** Version 1's digest (53-bit hash of the canonical JSON): only to compare with a state written by it. */
+export function legacyDigest(record: Row, watch: string[]): string {
+	return hash53(canonical(watchedValues(record, watch)));
 }
 
 export function differences(
@@ -161,19 +178,439 @@ export function differences(
 }
 
 export function emptyState(fingerprint: string, now: number): SnapshotState {
-	return { v: STATE_VERSION, fp: fingerprint, since: now, r: {}, t: {} };
+	return { v: STATE_VERSION, fp: fingerprint, since: now, k: '', d: '', t: {} };
 }
 
-/** Whether a stored state can be diffed against under this configuration. */
-export function isCompatible(state: unknown, config: SnapshotConfig): state is SnapshotState {
-	const s = state as SnapshotState | undefined;
-	return (
-		!!s &&
-		s.v === STATE_VERSION &&
-		s.fp === config.fingerprint &&
-		typeof s.r === 'object' &&
-		(!config.keepOld || typeof s.o === 'object')
-	);
+/** Keys as one text: joined by ",", a "," or "%" inside a key written as %2C or %25. */
+export function joinKeys(keys: readonly string[]): string {
+	const text = keys.join(',');
+	// Plain keys (the usual numeric IDs): the joined text has no "%" and one "," between each two keys.
+	if (text.indexOf('%') === -1) {
+		let commas = 0;
+		for (let i = text.indexOf(','); i !== -1; i = text.indexOf(',', i + 1)) commas++;
+		if (commas === Math.max(0, keys.length - 1)) return text;
+	}
+	return keys.map((key) => key.replace(/%/g, '%25').replace(/,/g, '%2C')).join(',');
+}
+
+/** The keys of `joinKeys(keys)`; `count` of them (the text of no key and of one key "" would read alike). */
+export function splitKeys(text: string, count: number): string[] {
+	if (count === 0) return [];
+	const keys = text.split(',');
+	for (let i = 0; i < keys.length; i++)
+		if (keys[i].indexOf('%') !== -1) keys[i] = keys[i].replace(/%2C/g, ',').replace(/%25/g, '%');
+	return keys;
+}
+
+/** Whether a stored state (of either version) can be diffed against under this configuration. */
+export function isCompatible(
+	state: unknown,
+	config: SnapshotConfig,
+): state is SnapshotState | LegacyState {
+	const s = state as (Partial<SnapshotState> & Partial<Omit<LegacyState, 'v'>>) | undefined;
+	if (!s || s.fp !== config.fingerprint || typeof s.t !== 'object' || s.t === null) return false;
+	if (config.keepOld && (typeof s.o !== 'object' || s.o === null)) return false;
+	if (s.v === 1) return typeof s.r === 'object' && s.r !== null;
+	if (s.v !== STATE_VERSION || typeof s.k !== 'string' || typeof s.d !== 'string') return false;
+	const count = s.d.length / DIGEST_WIDTH;
+	if (!Number.isInteger(count)) return false;
+	// As many keys as digests: commas + 1 (no key has a comma in its written form).
+	let commas = 0;
+	for (let i = s.k.indexOf(','); i !== -1; i = s.k.indexOf(',', i + 1)) commas++;
+	return count === 0 ? s.k === '' : commas + 1 === count;
+}
+
+/**
+ * A version-1 state in version 2's shape, the digests left as version 1's (compared with
+ * `legacyDigest` on the first poll after the upgrade, then replaced). The key "" goes: version 1 merged
+ * every record with a NULL key into it, and such records have no identity now (no Left for it).
+ */
+export function upgradeState(state: SnapshotState | LegacyState): SnapshotState {
+	if (state.v !== 1) return state as SnapshotState;
+	const legacy = state as LegacyState;
+	const k = Object.keys(legacy.r).filter((key) => key !== '');
+	const l: Record<string, string> = {};
+	for (const key of k) l[key] = legacy.r[key];
+	const t: Record<string, number> = {};
+	for (const [key, entry] of Object.entries(legacy.t))
+		if (key !== '') t[key] = Array.isArray(entry) ? Number(entry[1]) : Number(entry);
+	const out: SnapshotState = {
+		v: STATE_VERSION,
+		fp: legacy.fp,
+		since: legacy.since,
+		k: joinKeys(k),
+		d: LEGACY.repeat(k.length),
+		l,
+		t,
+	};
+	if (legacy.o) {
+		out.o = {};
+		for (const key of k) if (legacy.o[key] !== undefined) out.o[key] = legacy.o[key];
+	}
+	if (legacy.hold) out.hold = legacy.hold;
+	if (legacy.cols !== undefined) out.cols = legacy.cols;
+	return out;
+}
+
+/** The keys a state knows (either version). */
+export function knownKeys(state: SnapshotState | LegacyState): string[] {
+	if (state.v === 1) return Object.keys((state as LegacyState).r);
+	const s = state as SnapshotState;
+	return splitKeys(s.k, s.d.length / DIGEST_WIDTH);
+}
+
+/**
+ * Records' keys from their key columns, matched case-insensitively (rows of one read share their
+ * columns, so the match is found once). A record whose key column is NULL, absent or blank has no
+ * key: `of` returns undefined and counts it against the column.
+ */
+export class RecordKeys {
+	/** Rows without a key, per key column that was NULL or blank (a row may count for several). */
+	readonly missing: Record<string, number> = {};
+	private names: string[] = [];
+
+	constructor(private readonly columns: readonly string[]) {}
+
+	of(row: Row): string | undefined {
+		const columns = this.columns;
+		let key = '';
+		let keyless = false;
+		for (let c = 0; c < columns.length; c++) {
+			let name = this.names[c];
+			if (name === undefined || !(name in row)) {
+				name =
+					Object.keys(row).find((k) => k.toLowerCase() === columns[c].toLowerCase()) ?? columns[c];
+				this.names[c] = name;
+			}
+			const value = row[name];
+			const text = value === null || value === undefined ? '' : String(value);
+			if (text.trim() === '') {
+				this.missing[columns[c]] = (this.missing[columns[c]] ?? 0) + 1;
+				keyless = true;
+			}
+			key += c === 0 ? text : `:${text}`;
+		}
+		// Version 1's keys, so that a stored state keeps matching: the parts joined, trailing padding off.
+		return keyless ? undefined : key.trimEnd();
+	}
+}
+
+export interface PollOptions {
+	/** Keep every record (Emit Existing Records on a first run). */
+	keepRows?: boolean;
+	/** Keep the first records read, up to this many (the manual test's sample). */
+	sample?: number;
+}
+
+export interface PollResult {
+	/** Records with a key (each key once). */
+	records: number;
+	/** Rows without a key, in all, and per key column. */
+	keyless: { count: number; columns: Record<string, number> };
+	/** What a quiet new baseline would hold: every keyed record of this poll, nothing left, nothing held. */
+	baseline: SnapshotState;
+	/** The comparison with the state, when there was one. */
+	diff?: DiffResult;
+	/**
+	 * A quiet new baseline that still remembers who left (when there was a state): the records of this
+	 * poll, and as left the state's tombstones and the records it knew that are gone now. For a baseline
+	 * taken because the columns changed, so that a leaver's return is still Restored, not New.
+	 */
+	rebaseline?: SnapshotState;
+	sample: Array<[string, Row]>;
+	/** Every keyed record (only with `keepRows`). */
+	rows?: Array<[string, Row]>;
+}
+
+interface Held {
+	change: Change;
+	/** The record's place in the old state. */
+	old: number;
+	/** Its place in the new keys (updated records), or -1 (left ones, appended when held). */
+	at: number;
+}
+
+/**
+ * One poll's comparison, fed record by record as they are read. `state` is the stored state (either
+ * version, already checked with `isCompatible`), or undefined for a first run / new baseline.
+ */
+export class PollDiff {
+	private readonly old: SnapshotState | undefined;
+	private readonly oldKeys: string[];
+	private readonly digester: Digester;
+	private readonly keys: RecordKeys | undefined;
+	private readonly seenOld: Uint8Array;
+	private readonly seenNew = new Set<string>();
+	private index: Map<string, number> | undefined;
+	private cursor = 0;
+	private readonly nextKeys: string[] = [];
+	private codes = new Uint8Array(DIGEST_WIDTH * 1024);
+	private readonly nextOld: Record<string, Row> | undefined;
+	private readonly fresh: Change[] = [];
+	private readonly held: Held[] = [];
+	private readonly counts: Record<ChangeEvent, number> = {
+		new: 0,
+		updated: 0,
+		left: 0,
+		restored: 0,
+	};
+	private keyless = 0;
+	private readonly keylessByColumn: Record<string, number> = {};
+	private readonly sample: Array<[string, Row]> = [];
+	private readonly rows: Array<[string, Row]> | undefined;
+	private finished = false;
+
+	constructor(
+		state: SnapshotState | LegacyState | undefined,
+		private readonly config: SnapshotConfig,
+		private readonly now: number,
+		keyColumns: readonly string[] | undefined,
+		private readonly options: PollOptions = {},
+	) {
+		this.old = state === undefined ? undefined : upgradeState(state);
+		this.oldKeys = this.old ? knownKeys(this.old) : [];
+		this.digester = new Digester(config.watch);
+		this.keys = keyColumns === undefined ? undefined : new RecordKeys(keyColumns);
+		this.seenOld = new Uint8Array(this.oldKeys.length);
+		this.nextOld = config.keepOld ? {} : undefined;
+		this.rows = options.keepRows ? [] : undefined;
+	}
+
+	/** A record read from Bromcom, keyed by the key columns given to the constructor. */
+	add(row: Row): void {
+		if (this.keys === undefined) throw new Error('PollDiff.add needs key columns: use addKeyed');
+		const key = this.keys.of(row);
+		if (key === undefined) this.keyless++;
+		else this.addKeyed(key, row);
+	}
+
+	/** A record with its key worked out by the caller; "" is no key. */
+	addKeyed(key: string, row: Row): void {
+		if (key === '') {
+			this.keyless++;
+			this.keylessByColumn[''] = (this.keylessByColumn[''] ?? 0) + 1;
+			return;
+		}
+		const old = this.old;
+		const index = old === undefined ? -1 : this.lookup(key);
+		// Duplicate rows for one key (StudentFlatView can repeat them): the first one counts.
+		if (index >= 0) {
+			if (this.seenOld[index] === 1) return;
+			this.seenOld[index] = 1;
+		} else {
+			if (this.seenNew.has(key)) return;
+			this.seenNew.add(key);
+		}
+		const at = this.nextKeys.length;
+		const pos = at * DIGEST_WIDTH;
+		if (pos + DIGEST_WIDTH > this.codes.length) {
+			const grown = new Uint8Array(this.codes.length * 2);
+			grown.set(this.codes);
+			this.codes = grown;
+		}
+		this.digester.write(row, this.codes, pos);
+		this.nextKeys.push(key);
+		if (this.nextOld) this.nextOld[key] = watchedValues(row, this.config.watch);
+		if (this.sample.length < (this.options.sample ?? 0)) this.sample.push([key, row]);
+		if (this.rows) this.rows.push([key, row]);
+		if (old === undefined) return;
+		if (index === -1) {
+			const event: ChangeEvent = key in old.t ? 'restored' : 'new';
+			this.counts[event]++;
+			this.fresh.push({ event, key, current: row });
+		} else if (!this.same(index, pos, key, row)) {
+			this.counts.updated++;
+			const change: Change = { event: 'updated', key, current: row };
+			const previous = old.o?.[key];
+			if (previous) {
+				change.previous = previous;
+				change.differences = differences(previous, watchedValues(row, this.config.watch));
+			}
+			this.held.push({ change, old: index, at });
+		}
+	}
+
+	/** The position of `key` in the old state: the next one in order is tried first (rows keep their order). */
+	private lookup(key: string): number {
+		const k = this.oldKeys;
+		if (this.cursor < k.length && k[this.cursor] === key) return this.cursor++;
+		if (this.index === undefined) {
+			this.index = new Map();
+			for (let i = 0; i < k.length; i++) if (!this.index.has(k[i])) this.index.set(k[i], i);
+		}
+		const i = this.index.get(key);
+		if (i === undefined) return -1;
+		this.cursor = i + 1;
+		return i;
+	}
+
+	/** Whether the record's new digest (at `pos`) is the old one at `index`. */
+	private same(index: number, pos: number, key: string, row: Row): boolean {
+		const d = this.old!.d;
+		const from = index * DIGEST_WIDTH;
+		if (d.charCodeAt(from) === LEGACY_CODE)
+			return this.old!.l?.[key] === legacyDigest(row, this.config.watch);
+		const codes = this.codes;
+		for (let j = 0; j < DIGEST_WIDTH; j++)
+			if (codes[pos + j] !== d.charCodeAt(from + j)) return false;
+		return true;
+	}
+
+	finish(): PollResult {
+		if (this.finished) throw new Error('PollDiff.finish called twice');
+		this.finished = true;
+		const fp = this.config.fingerprint;
+		const baselineState: SnapshotState = {
+			...emptyState(fp, this.now),
+			k: joinKeys(this.nextKeys),
+			d: codesToText(this.codes, this.nextKeys.length * DIGEST_WIDTH),
+		};
+		if (this.nextOld) baselineState.o = this.nextOld;
+		const columns = { ...(this.keys?.missing ?? {}), ...this.keylessByColumn };
+		const result: PollResult = {
+			records: this.nextKeys.length,
+			keyless: { count: this.keyless, columns },
+			baseline: baselineState,
+			sample: this.sample,
+			...(this.rows ? { rows: this.rows } : {}),
+		};
+		if (this.old !== undefined) {
+			result.rebaseline = this.keepingLeft(baselineState);
+			result.diff = this.compare(baselineState);
+		}
+		return result;
+	}
+
+	private keepingLeft(current: SnapshotState): SnapshotState {
+		const t: Record<string, number> = { ...this.old!.t };
+		for (let i = 0; i < this.oldKeys.length; i++)
+			if (this.seenOld[i] !== 1) t[this.oldKeys[i]] = this.now;
+		for (const change of this.fresh) delete t[change.key];
+		const cutoff = this.now - this.config.tombstoneDays * 86400;
+		for (const [key, leftAt] of Object.entries(t)) if (leftAt < cutoff) delete t[key];
+		return { ...current, t };
+	}
+
+	private compare(current: SnapshotState): DiffResult {
+		const state = this.old!;
+		const oldKeys = this.oldKeys;
+		const config = this.config;
+		const now = this.now;
+		const counts = this.counts;
+		const held = this.held;
+		const legacy: Record<string, string> = {};
+		const next: SnapshotState = {
+			v: STATE_VERSION,
+			fp: state.fp,
+			since: state.since,
+			k: current.k,
+			d: '',
+			t: { ...state.t },
+			...(state.cols !== undefined ? { cols: state.cols } : {}),
+		};
+		if (current.o) next.o = { ...current.o };
+		for (const change of this.fresh) delete next.t[change.key];
+		for (let i = 0; i < oldKeys.length; i++) {
+			if (this.seenOld[i] === 1) continue;
+			const key = oldKeys[i];
+			counts.left++;
+			next.t[key] = now;
+			held.push({ change: { event: 'left', key, previous: state.o?.[key] }, old: i, at: -1 });
+		}
+		// Tombstones are kept long enough to recognise a return (a re-enrolment next year).
+		const cutoff = now - config.tombstoneDays * 86400;
+		for (const [key, leftAt] of Object.entries(next.t)) if (leftAt < cutoff) delete next.t[key];
+
+		const known = oldKeys.length;
+		const disruptive = counts.updated + counts.left;
+		// A poll that returns nothing while records were known (a revoked permission, an emptied view) is
+		// held whatever the school's size: below Minimum Records only that case is guarded.
+		const emptied = known > 0 && this.nextKeys.length === 0;
+		const tooMany =
+			config.guard.enabled &&
+			(emptied ||
+				(known >= config.guard.minimumRecords &&
+					disruptive * 100 > config.guard.thresholdPercent * known));
+		const changes = [...this.fresh, ...held.map((h) => h.change)];
+		const hold: MassChangeHold | undefined = tooMany
+			? (state.hold ?? {
+					id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8),
+					detectedAt: now,
+					polls: 0,
+					counts: { updated: 0, left: 0 },
+				})
+			: undefined;
+		// Auto-release counts the polls after the one that detected it: the first detection is always held.
+		const accepted =
+			hold === undefined ||
+			(config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) ||
+			(config.guard.acceptAfterPolls > 0 &&
+				state.hold !== undefined &&
+				hold.polls >= config.guard.acceptAfterPolls);
+		if (accepted) {
+			next.d = current.d;
+			return { next, changes, baseline: false };
+		}
+
+		// Hold Left/Updated: keep the old digests (and values, and tombstones) for the held keys, so the same
+		// changes are found again next poll; New and Restored records are safe to apply and emit.
+		let d = current.d;
+		const oldDigest = (i: number) => state.d.slice(i * DIGEST_WIDTH, (i + 1) * DIGEST_WIDTH);
+		const heldLeft: string[] = [];
+		const pieces: string[] = [];
+		let from = 0;
+		const updates = held.filter((h) => h.at >= 0).sort((a, b) => a.at - b.at);
+		for (const h of updates) {
+			pieces.push(d.slice(from, h.at * DIGEST_WIDTH), oldDigest(h.old));
+			from = (h.at + 1) * DIGEST_WIDTH;
+			if (next.o && state.o) next.o[h.change.key] = state.o[h.change.key];
+		}
+		pieces.push(d.slice(from));
+		for (const h of held) {
+			if (h.at >= 0) continue;
+			const key = h.change.key;
+			heldLeft.push(key);
+			pieces.push(oldDigest(h.old));
+			if (next.o && state.o && state.o[key]) next.o[key] = state.o[key];
+			if (key in state.t) next.t[key] = state.t[key];
+			else delete next.t[key];
+		}
+		d = pieces.join('');
+		if (heldLeft.length) next.k = joinKeys([...this.nextKeys, ...heldLeft]);
+		for (const h of held)
+			if (state.d.charCodeAt(h.old * DIGEST_WIDTH) === LEGACY_CODE && state.l?.[h.change.key])
+				legacy[h.change.key] = state.l[h.change.key];
+		next.d = d;
+		if (Object.keys(legacy).length) next.l = legacy;
+		next.hold = {
+			...hold,
+			polls: hold.polls + 1,
+			counts: { updated: counts.updated, left: counts.left },
+		};
+		return {
+			next,
+			changes: this.fresh,
+			baseline: false,
+			massChange: {
+				id: hold.id,
+				known,
+				counts,
+				thresholdPercent: config.guard.thresholdPercent,
+				samples: {
+					updated: held
+						.filter((h) => h.change.event === 'updated')
+						.slice(0, 5)
+						.map((h) => h.change.key),
+					left: held
+						.filter((h) => h.change.event === 'left')
+						.slice(0, 5)
+						.map((h) => h.change.key),
+				},
+				pollsHeld: hold.polls + 1,
+				firstDetection: state.hold === undefined,
+			},
+		};
+	}
 }
 
 /**
@@ -185,138 +622,19 @@ export function baseline(
 	config: SnapshotConfig,
 	now: number,
 ): SnapshotState {
-	const state = emptyState(config.fingerprint, now);
-	if (config.keepOld) state.o = {};
-	const digestOf = digester(config.watch);
-	for (const [key, record] of records) {
-		state.r[key] = digestOf(record);
-		if (state.o) state.o[key] = watchedValues(record, config.watch);
-	}
-	return state;
+	const poll = new PollDiff(undefined, config, now, undefined);
+	for (const [key, record] of records) poll.addKeyed(key, record);
+	return poll.finish().baseline;
 }
 
-/**
- * Compares the current records with the state. `now` in epoch seconds.
- */
+/** Compares the current records with the state. `now` in epoch seconds. */
 export function diff(
-	state: SnapshotState,
+	state: SnapshotState | LegacyState,
 	records: Array<[string, Row]>,
 	config: SnapshotConfig,
 	now: number,
 ): DiffResult {
-	const next: SnapshotState = {
-		v: STATE_VERSION,
-		fp: state.fp,
-		since: state.since,
-		r: {},
-		t: { ...state.t },
-		...(state.cols !== undefined ? { cols: state.cols } : {}),
-	};
-	if (config.keepOld) next.o = {};
-	const fresh: Change[] = [];
-	const held: Change[] = [];
-	const seen = new Set<string>();
-	const counts: Record<ChangeEvent, number> = { new: 0, updated: 0, left: 0, restored: 0 };
-	const digestOf = digester(config.watch);
-
-	for (const [key, record] of records) {
-		if (seen.has(key)) continue; // duplicate rows for one key (StudentFlatView can repeat): first wins
-		seen.add(key);
-		const d = digestOf(record);
-		const known = state.r[key];
-		next.r[key] = d;
-		if (next.o) next.o[key] = watchedValues(record, config.watch);
-		if (known === undefined) {
-			const event: ChangeEvent = key in state.t ? 'restored' : 'new';
-			delete next.t[key];
-			counts[event]++;
-			fresh.push({ event, key, current: record });
-		} else if (known !== d) {
-			counts.updated++;
-			const change: Change = { event: 'updated', key, current: record };
-			const previous = state.o?.[key];
-			if (previous) {
-				change.previous = previous;
-				change.differences = differences(previous, watchedValues(record, config.watch));
-			}
-			held.push(change);
-		}
-	}
-	for (const key of Object.keys(state.r)) {
-		if (seen.has(key)) continue;
-		counts.left++;
-		next.t[key] = [state.r[key], now];
-		held.push({ event: 'left', key, previous: state.o?.[key] });
-	}
-	// Tombstones are kept long enough to recognise a return (a re-enrolment next year).
-	const cutoff = now - config.tombstoneDays * 86400;
-	for (const [key, [, leftAt]] of Object.entries(next.t)) if (leftAt < cutoff) delete next.t[key];
-
-	const known = Object.keys(state.r).length;
-	const disruptive = counts.updated + counts.left;
-	// A poll that returns nothing while records were known (a revoked permission, an emptied view) is
-	// held whatever the school's size: below Minimum Records only that case is guarded.
-	const emptied = known > 0 && seen.size === 0;
-	const tooMany =
-		config.guard.enabled &&
-		(emptied ||
-			(known >= config.guard.minimumRecords &&
-				disruptive * 100 > config.guard.thresholdPercent * known));
-	if (!tooMany) return { next, changes: [...fresh, ...held], baseline: false };
-
-	const hold: MassChangeHold = state.hold ?? {
-		id: hash53(`${state.fp}:${now}:${disruptive}`).slice(0, 8),
-		detectedAt: now,
-		polls: 0,
-		counts: { updated: 0, left: 0 },
-	};
-	// Auto-release counts the polls after the one that detected it: the first detection is always held.
-	const accepted =
-		(config.guard.acknowledgeId !== '' && config.guard.acknowledgeId === hold.id) ||
-		(config.guard.acceptAfterPolls > 0 &&
-			state.hold !== undefined &&
-			hold.polls >= config.guard.acceptAfterPolls);
-	if (accepted) return { next, changes: [...fresh, ...held], baseline: false };
-
-	// Hold Left/Updated: keep the old digests (and values, and tombstones) for the held keys, so the same
-	// changes are found again next poll; New and Restored records are safe to apply and emit.
-	for (const change of held) {
-		if (change.event === 'updated') {
-			next.r[change.key] = state.r[change.key];
-			if (next.o && state.o) next.o[change.key] = state.o[change.key];
-		} else {
-			next.r[change.key] = state.r[change.key];
-			if (next.o && state.o && state.o[change.key]) next.o[change.key] = state.o[change.key];
-			if (change.key in state.t) next.t[change.key] = state.t[change.key];
-			else delete next.t[change.key];
-		}
-	}
-	next.hold = {
-		...hold,
-		polls: hold.polls + 1,
-		counts: { updated: counts.updated, left: counts.left },
-	};
-	return {
-		next,
-		changes: fresh,
-		baseline: false,
-		massChange: {
-			id: hold.id,
-			known,
-			counts,
-			thresholdPercent: config.guard.thresholdPercent,
-			samples: {
-				updated: held
-					.filter((c) => c.event === 'updated')
-					.slice(0, 5)
-					.map((c) => c.key),
-				left: held
-					.filter((c) => c.event === 'left')
-					.slice(0, 5)
-					.map((c) => c.key),
-			},
-			pollsHeld: hold.polls + 1,
-			firstDetection: state.hold === undefined,
-		},
-	};
+	const poll = new PollDiff(state, config, now, undefined);
+	for (const [key, record] of records) poll.addKeyed(key, record);
+	return poll.finish().diff!;
 }

@@ -43,8 +43,9 @@ function payloadError(message: string): BromcomError {
 	return new BromcomError({ kind: 'unexpectedPayload', message });
 }
 
+/** JSON's whitespace (RFC 8259 §2): a byte-order mark is not, except as a body's first character. */
 function isSpace(c: number): boolean {
-	return c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff;
+	return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 /** What a value's first character makes it, for the capture. */
@@ -69,6 +70,8 @@ export class JsonEnvelopeReader {
 	private seen = 0;
 	/** The first characters, for the error when the body is not JSON at all (an HTML page). */
 	private head = '';
+	/** No character read yet: a byte-order mark here is not part of the JSON (RFC 8259 §8.1). */
+	private first = true;
 
 	/** Characters held for an unfinished value. */
 	get buffered(): number {
@@ -98,6 +101,13 @@ export class JsonEnvelopeReader {
 				continue;
 			}
 			const c = chunk.charCodeAt(k);
+			if (this.first) {
+				this.first = false;
+				if (c === 0xfeff) {
+					k++;
+					continue;
+				}
+			}
 			if (isSpace(c)) {
 				k++;
 				continue;
@@ -124,6 +134,12 @@ export class JsonEnvelopeReader {
 					k++;
 					break;
 				case 'value':
+					// JSON.parse would keep the last "data"; rows of the first may be handed on already, and
+					// which one a server meant is unknown: an answer with two is refused.
+					if (this.key === 'data' && this.hasData)
+						throw payloadError(
+							`The Partner API's answer holds "data" twice (near character ${this.seen}): it is not an answer this node can read.`,
+						);
 					if (this.key === 'data' && c === 91 /* [ */) {
 						this.hasData = true;
 						this.mode = 'elementOrEnd';
@@ -272,7 +288,13 @@ export class JsonEnvelopeReader {
 				rows.push(value as JsonRow);
 			else if (value !== null) throw this.broken('rows (a JSON array or object) in "data"');
 		} else {
-			this.members[this.key] = value;
+			// Defined, not assigned: a member named "__proto__" is data, as JSON.parse makes it.
+			Object.defineProperty(this.members, this.key, {
+				value,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 		this.mode = 'afterValue';
 	}
