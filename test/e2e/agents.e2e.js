@@ -350,6 +350,7 @@ test('A write tool called by the model writes nothing, Dry Run off or not, and t
 	assert.equal(Number(writes[0].params.amount), 12.5);
 	assert.equal(JSON.parse(toolResults(model.requests[1])[0])[0].status, 'sent');
 	assert.equal(answerOf(on), 'The tool answered: sent');
+	for (const req of model.requests) assertNoSecret(JSON.stringify(req), 'a request to the model');
 });
 
 test("MCP: n8n's MCP Server Trigger serves the Bromcom tools to an MCP client: listed with their descriptions and arguments, called with the same minimum, consent and no writes", async () => {
@@ -457,8 +458,10 @@ test("MCP: n8n's MCP Server Trigger serves the Bromcom tools to an MCP client: l
 				name: 'Set_Dinner_Balance',
 				arguments: { personId: String(AMY), amount: '12.50' },
 			});
+			assertNoSecret(text(write), 'the write tool over MCP');
 			const [dry] = JSON.parse(text(write));
 			assert.equal(dry.status, 'dryRun');
+			assert.equal(dry.request, undefined);
 			assert.equal(dry.message, shipped.dryRun);
 			assert.deepEqual(sandbox.audit(), [], 'nothing reached the write service');
 		} finally {
