@@ -8,7 +8,8 @@
  *   and Operation pickers (switchable, listing exactly the description's options), every parameter the
  *   node's description (loaded from dist/, as n8n loads it) declares for it under its display
  *   conditions, its credential exactly when the description asks for one, and no error.
- * - Every example in examples/ imported, executed in the editor, its output checked against the sandbox.
+ * - Every example in examples/ imported, executed in the editor, its output checked against the sandbox
+ *   (the chat example, which needs a model, is opened instead; test/e2e/agents.e2e.js runs it).
  * Screenshots only when a step fails (test/browser/screenshots/); the first steps also refresh
  * docs/bromcom-node.png, the README's picture.
  * Run: npm run test:browser (needs /usr/bin/chromium: `apt-get install chromium`, as .ci/run does).
