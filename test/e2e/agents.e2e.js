@@ -2,7 +2,8 @@
  * The Bromcom tools in a real n8n, called by an AI Agent and by an MCP client, without a real model:
  * a scripted OpenAI-compatible chat server on loopback (test/helpers/chat-model.js) is the OpenAI
  * Chat Model's Base URL, and each of its answers is a step of the test's script (a tool call, then an
- * answer built from what the tool handed back). Run with `npm run test:e2e:agents` (also in .ci/run).
+ * answer built from what the tool handed back). Run with `npm run test:e2e:agents` (also in .ci/run),
+ * on n8n 2.x by default or 1.x with BROMCOM_N8N_LINE=1 (scripts/n8n-runtime.js).
  *
  * The school is the sandbox's edge-case school (sandbox/fixtures.js) with Bromcom returning the people
  * without Data Processing Consent (`withholdUnconsented: false`, as where Bromcom does not withhold
@@ -82,7 +83,16 @@ async function execute(id) {
 
 const runOf = (run, node) => run.data.resultData.runData[node];
 /** What a tool node received from the agent (its arguments), per call. */
-const toolInputs = (run, node) => runOf(run, node).map((r) => r.inputOverride.ai_tool[0][0].json);
+const toolInputs = (run, node) =>
+	runOf(run, node).map((r) => withoutBookkeeping(r.inputOverride.ai_tool[0][0].json));
+/**
+ * A tool's input without what n8n adds to the model's arguments: n8n 1.x passes the agent's own
+ * input item (chatInput, sessionId) and the call's id beside them; 2.x passes the arguments only.
+ */
+function withoutBookkeeping(input) {
+	const { toolCallId: _id, chatInput: _chat, sessionId: _session, ...args } = input;
+	return args;
+}
 const answerOf = (run) => runOf(run, 'AI Agent').at(-1).data.main[0][0].json.output;
 
 /** No secret in `text`: the Bromcom password and user, the model's key, the MCP token. */
