@@ -165,6 +165,9 @@ What to click first:
      student in the sandbox:  curl -s -X POST ${sandboxUrl}/__sandbox/change -d '{"action":"addStudent","schoolId":20001}'
      Its trigger polls once an hour, so the new student shows in the workflow's Executions after
      the next hourly poll (set the trigger's Poll Times to Every Minute to see it sooner).
+  4. To ask an AI agent: open "Bromcom: ask about attendance (AI agent with Bromcom tools)", choose
+     your own OpenAI credential in its OpenAI Chat Model, then "Open chat". Bromcom works as a tool
+     in this n8n with no setting to change (README, AI agents).
 
 Stop with Ctrl+C.
 `);

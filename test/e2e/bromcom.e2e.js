@@ -223,7 +223,16 @@ test("Every example in examples/ runs as shipped and gives the sandbox's numbers
 	const examples = files.map((f) =>
 		JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', f), 'utf8')),
 	);
-	assert.equal(examples.length, 7);
+	assert.equal(examples.length, 8);
+	// "Ask about attendance" (exAskAttendance1) starts from a Chat Trigger and needs a chat model: it is
+	// imported here, and run as shipped, with a scripted model, in test/e2e/agents.e2e.js.
+	const chatExamples = examples.filter((e) =>
+		e.nodes.some((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger'),
+	);
+	assert.deepEqual(
+		chatExamples.map((e) => e.id),
+		['exAskAttendance1'],
+	);
 	const current = (id) =>
 		sandbox.rows('Students', id, 'GETDATE() BETWEEN StartDate AND ISNULL(EndDate, GETDATE())');
 	sandbox.changes.revokeEntity({ schoolId: 20003, username: 'e2e-user', entity: 'Students' });

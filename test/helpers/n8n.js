@@ -85,6 +85,26 @@ const NODE_TYPES = {
 	'n8n-nodes-bromcom.bromcomTrigger': new BromcomTrigger(),
 	'n8n-nodes-bromcom.bromcomEligibility': new BromcomEligibility(),
 };
+/**
+ * The node type n8n makes of a node with `usableAsTool` ("Bromcom Tool", type `<name>Tool`): the same
+ * node with the description's name, display name and connections changed, as n8n 2.41's
+ * convertNodeToAiTool does (packages/cli/src/tool-generation/ai-tools.ts). Its name ending in "Tool"
+ * is what n8n's `@tool` display condition and the node's own isToolCall read.
+ * @param {any} instance
+ */
+function toolForm(instance) {
+	const description = {
+		...instance.description,
+		name: `${instance.description.name}Tool`,
+		displayName: `${instance.description.displayName} Tool`,
+		inputs: [],
+		outputs: ['ai_tool'],
+	};
+	delete description.usableAsTool;
+	return Object.create(instance, { description: { value: description } });
+}
+NODE_TYPES['n8n-nodes-bromcom.bromcomTool'] = toolForm(NODE_TYPES['n8n-nodes-bromcom.bromcom']);
+
 const CREDENTIAL_TYPES = {
 	bromcomMisApi: new BromcomMisApi(),
 	bromcomPartnerApi: new BromcomPartnerApi(),
@@ -450,4 +470,5 @@ module.exports = {
 	additionalData,
 	CREDENTIAL_TYPES,
 	NODE_TYPES,
+	toolForm,
 };

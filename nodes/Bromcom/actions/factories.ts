@@ -30,7 +30,8 @@ import {
 	schoolIdProperty,
 	simplifyProperty,
 } from './common.descriptions';
-import type { Operation, Shared } from './types';
+import { agentReadProperties } from './agent.descriptions';
+import type { AgentSpec, Operation, Shared } from './types';
 
 export interface GetManySpec {
 	resource: string;
@@ -38,6 +39,8 @@ export interface GetManySpec {
 	/** The entity, from the catalogue; its start/end columns (if any) drive the Record Status preset. */
 	entity: EntitySpec;
 	simplify?: (row: IDataObject) => IDataObject;
+	/** The operation as an AI agent's tool. */
+	agent: AgentSpec;
 	/** Extra parameters shown before the filters, and how they narrow the filter. */
 	extraProperties?: INodeProperties[];
 	extraFilter?: (ctx: IExecuteFunctions, i: number) => string;
@@ -46,6 +49,7 @@ export interface GetManySpec {
 export function makeGetMany(spec: GetManySpec): Operation {
 	const show = { resource: [spec.resource], operation: [spec.operation ?? 'getMany'] };
 	const properties: INodeProperties[] = [
+		...agentReadProperties(spec.agent),
 		schoolIdProperty,
 		...(spec.extraProperties ?? []),
 		...(spec.entity.dates ? [recordStatusProperty] : []),
@@ -57,6 +61,7 @@ export function makeGetMany(spec: GetManySpec): Operation {
 	];
 	return {
 		description: updateDisplayOptions({ show }, properties),
+		agent: spec.agent,
 		async execute(this: IExecuteFunctions, i: number, shared: Shared) {
 			const settings = itemSettings(this, i);
 			const dates: DateColumns | undefined = spec.entity.dates;
@@ -85,6 +90,8 @@ export interface GetSpec {
 	idParameter: string;
 	label: string;
 	simplify?: (row: IDataObject) => IDataObject;
+	/** The operation as an AI agent's tool. */
+	agent: AgentSpec;
 }
 
 export function idProperty(name: string, label: string, description: string): INodeProperties {
@@ -106,6 +113,7 @@ export function notFound(message: string): BromcomError {
 export function makeGet(spec: GetSpec): Operation {
 	const show = { resource: [spec.resource], operation: ['get'] };
 	const properties: INodeProperties[] = [
+		...agentReadProperties(spec.agent),
 		idProperty(spec.idParameter, spec.label, `The Bromcom ${spec.entity.key[0]} of the record`),
 		schoolIdProperty,
 		...(spec.simplify ? [simplifyProperty] : []),
@@ -113,6 +121,7 @@ export function makeGet(spec: GetSpec): Operation {
 	];
 	return {
 		description: updateDisplayOptions({ show }, properties),
+		agent: spec.agent,
 		async execute(this: IExecuteFunctions, i: number) {
 			const settings = itemSettings(this, i);
 			const id = requiredId(this, i, spec.idParameter, spec.label);

@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { mapGrouped } from '../core/concurrency';
 import { SchemaCache } from '../helpers/read';
 import { CUSTOM_API_CALL, customApiCallError, errorItem, toNodeError } from '../n8n/errors';
+import { isToolCall } from '../n8n/tool';
+import { forTheAgent } from './agent';
 import * as assessment from './assessment/Assessment.resource';
 import * as attendance from './attendance/Attendance.resource';
 import * as behaviour from './behaviour/Behaviour.resource';
@@ -60,6 +62,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" is not known for "${resource}".`,
 		);
 	const shared: Shared = { schemas: new SchemaCache(this) };
+	// An AI agent's (or MCP client's) call: a read hands the model the minimum (actions/agent.ts); a
+	// write decides Dry Run by the tool's own switch (helpers/write.ts, isDryRun).
+	const asTool = isToolCall(this);
 	const schoolOf = (i: number): string => {
 		const value = this.getNodeParameter('schoolId', i, '') as unknown;
 		return String(value ?? '').trim() || 'credential';
@@ -67,7 +72,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const run = async (i: number) => {
 		try {
-			return { rows: await op.execute.call(this, i, shared) };
+			const rows = await op.execute.call(this, i, shared);
+			return {
+				rows: asTool && !op.sequential ? await forTheAgent(this, i, op.agent, rows, shared) : rows,
+			};
 		} catch (error) {
 			const school = schoolOf(i);
 			return {

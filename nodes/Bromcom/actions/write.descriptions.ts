@@ -1,7 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { agentWriteProperties, NOT_AS_TOOL } from './agent.descriptions';
 import { schoolIdProperty } from './common.descriptions';
+import type { AgentSpec } from './types';
 
 const WRITE_OPTIONS: INodeProperties[] = [
 	{
@@ -89,14 +91,19 @@ export function writeDate(
 	];
 }
 
-/** What every write operation shows: its own fields, School ID, Dry Run and the write options. */
+/**
+ * What every write operation shows: its own fields, School ID, Dry Run and the write options; as an AI
+ * agent's tool, its description and Allow Writes When Used as a Tool instead of Dry Run.
+ */
 export function writeDescription(
 	resource: string,
 	operation: string,
+	agent: AgentSpec,
 	fields: INodeProperties[],
 	extraOptions: INodeProperties[] = [],
 ): INodeProperties[] {
 	const properties: INodeProperties[] = [
+		...agentWriteProperties(agent),
 		...fields,
 		schoolIdProperty,
 		{
@@ -106,7 +113,7 @@ export function writeDescription(
 			default: false,
 			description:
 				'Whether to only return exactly what would be sent (password hidden) and its idempotency key, without sending anything',
-			displayOptions: { show: V1 },
+			displayOptions: { show: { ...V1, ...NOT_AS_TOOL } },
 		},
 		{
 			displayName: 'Dry Run',
@@ -114,8 +121,8 @@ export function writeDescription(
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to only return exactly what would be sent (password hidden) and its idempotency key, without sending anything. On until you turn it off, so a new write node (or one an AI Agent uses as a tool) writes nothing by accident.',
-			displayOptions: { show: SINCE_V1_1 },
+				'Whether to only return exactly what would be sent (password hidden) and its idempotency key, without sending anything. On until you turn it off, so a new write node writes nothing by accident.',
+			displayOptions: { show: { ...SINCE_V1_1, ...NOT_AS_TOOL } },
 		},
 		{
 			displayName: 'Options',

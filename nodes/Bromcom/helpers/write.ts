@@ -42,9 +42,14 @@ import {
 import { escapeXml, decodeEntities } from '../core/wire/xml';
 import { MAX_BROMCOM_ID } from '../core/ids';
 import { idempotencyKey } from '../core/ledger';
+import { isToolCall } from '../n8n/tool';
 import { itemSettings, type ItemSettings } from './read';
 
 const LEDGER_LIMIT = 5000;
+
+/** The answer an AI agent gets from a write tool that may not write. */
+export const AGENT_DRY_RUN =
+	'Dry run: nothing was written to Bromcom. This tool may not write when an AI agent calls it (its Allow Writes When Used as a Tool is off), so tell the user that nothing was changed and what would have been written.';
 
 /** A Partner API write: a JSON body POSTed to /v2/<entity>. */
 export interface RestWrite {
@@ -317,11 +322,14 @@ export function parseRestWriteResult(body: string): {
 
 /**
  * Whether item `i` only shows what it would send. Every write asks here, so a rule about when a write
- * may not be sent (for example when an AI Agent calls the node as a tool) has one place to go. Version
+ * may not be sent has one place to go. Called by an AI agent (or an MCP client) as a tool, a write is a
+ * dry run unless the workflow's author switched on Allow Writes When Used as a Tool (the tool shows no
+ * Dry Run of its own: actions/agent.descriptions.ts); only `true` itself allows it. Otherwise version
  * 1 defaults to sending, as it always did; 1.1 defaults to Dry Run (write.descriptions.ts). A value that
  * is neither true nor false (an expression gone wrong) is an error, never a write.
  */
 export function isDryRun(ctx: IExecuteFunctions, i: number): boolean {
+	if (isToolCall(ctx)) return ctx.getNodeParameter('allowWritesAsTool', i, false) !== true;
 	const value = ctx.getNodeParameter('dryRun', i, ctx.getNode().typeVersion >= 1.1) as unknown;
 	if (typeof value === 'boolean') return value;
 	const text = String(value ?? '')
@@ -389,6 +397,17 @@ export async function performWrite(
 			...audit,
 			...(previous.t === undefined ? {} : { sentAt: new Date(previous.t * 1000).toISOString() }),
 			message: 'This write was already sent (same idempotency key): not sent again.',
+		};
+	}
+
+	if (dryRun && isToolCall(ctx)) {
+		// What the agent's model reads: what would have been written, and that nothing was. Never the
+		// request itself (the SOAP body names the account).
+		return {
+			status: 'dryRun',
+			...audit,
+			values: { ...request.values, schoolId } as IDataObject,
+			message: AGENT_DRY_RUN,
 		};
 	}
 

@@ -4,9 +4,13 @@ import { makeGetMany } from '../factories';
 import { optionalIdCondition } from '../../helpers/read';
 import { ENTITIES } from '../../core/catalog';
 
-export const { description, execute } = makeGetMany({
+export const { description, execute, agent } = makeGetMany({
 	resource: 'assessment',
 	entity: ENTITIES.assessmentResults,
+	agent: {
+		description:
+			"Lists students' assessment results from Bromcom: one item per result with the StudentID, the assessment, subject, term and the result. Narrow it with the values this tool asks for, if any (for example a StudentID).",
+	},
 	extraProperties: [
 		{
 			displayName: 'Student ID',

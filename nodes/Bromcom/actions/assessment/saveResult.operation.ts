@@ -4,11 +4,18 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { dateTime, id, performWrite, validate } from '../../helpers/write';
 import { buildFilter, type FilterCondition } from '../../core/wire/filter';
+import type { AgentSpec } from '../types';
 import { required, writeDate, writeDescription } from '../write.descriptions';
+
+export const agent: AgentSpec = {
+	description:
+		"Saves one assessment result for a student in Bromcom (write-back): the student, assessment type, term, year group and subject by their Bromcom IDs, the result as Bromcom shows it (for example 7 or Secure) and its date. Returns the write's status; unless the workflow allows this tool to write, it is a dry run that writes nothing.",
+};
 
 export const description = writeDescription(
 	'assessment',
 	'saveResult',
+	agent,
 	[
 		{
 			displayName: 'Student Result ID',

@@ -10,10 +10,17 @@ import {
 	returnAllProperty,
 	schoolIdProperty,
 } from '../common.descriptions';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec, Shared } from '../types';
 import { ENTITIES } from '../../core/catalog';
 
+export const agent: AgentSpec = {
+	description:
+		'Lists attendance marks from Bromcom for a date range: one item per mark with the StudentID, the date, the register (AM, PM or a lesson) and the mark code and its meaning. For totals and percentages per student, use the attendance summary tool instead.',
+};
+
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	schoolIdProperty,
 	...dateRangeProperties(),
 	{

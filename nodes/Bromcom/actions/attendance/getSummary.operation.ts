@@ -27,7 +27,8 @@ import { inFilter, invalid, itemSettings, read, requiredId } from '../../helpers
 import { dateWindowFilter, dateWindows, windowDaysOption } from '../../helpers/windows';
 import { getEntityData } from '../../transport';
 import { schoolIdProperty } from '../common.descriptions';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec, Shared } from '../types';
 
 const CATEGORY_OPTIONS = [
 	{ name: 'Present', value: 'present' },
@@ -39,7 +40,14 @@ const CATEGORY_OPTIONS = [
 	{ name: 'Missing Mark', value: 'missing' },
 ];
 
+export const agent: AgentSpec = {
+	description:
+		'Summarises attendance from Bromcom for a date range: one item per student (StudentID, first and last name, year group, tutor group) with possible sessions, present, authorised and unauthorised absences, attendance and absence percentages, and whether the student is persistently absent (attendance at or below 90%) or severely absent (at or below 50%). Dates are YYYY-MM-DD; without dates it covers 1 September of this academic year to today. Narrow it with the values this tool asks for, if any (for example StudentIDs from the students tool, or a year group).',
+	fields: 'all',
+};
+
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	schoolIdProperty,
 	{
 		displayName: 'From',

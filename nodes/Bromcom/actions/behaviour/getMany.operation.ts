@@ -5,9 +5,13 @@ import { makeGetMany } from '../factories';
 import { optionalIdCondition } from '../../helpers/read';
 import { ENTITIES } from '../../core/catalog';
 
-export const { description, execute } = makeGetMany({
+export const { description, execute, agent } = makeGetMany({
 	resource: 'behaviour',
 	entity: ENTITIES.behaviourEvents,
+	agent: {
+		description:
+			'Lists behaviour events (positive and negative) from Bromcom: one item per event with the StudentID, its type, date and category; no free-text comments. Narrow it with the values this tool asks for, if any (for example a StudentID or a date).',
+	},
 	extraProperties: [
 		{
 			displayName: 'Student ID',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { dateTime, id, performWrite, validate } from '../../helpers/write';
 import { buildFilter, type FilterCondition } from '../../core/wire/filter';
+import type { AgentSpec } from '../types';
 import { required, writeDate, writeDescription } from '../write.descriptions';
 
 /**
@@ -12,7 +13,12 @@ import { required, writeDate, writeDescription } from '../write.descriptions';
  * no behaviour write. Body keys and formats as that client sends them: camelCase keys, the School ID
  * in the body, `eventDate` in UTC with milliseconds and `Z`, absent class and location sent as 0.
  */
-export const description = writeDescription('behaviour', 'upsert', [
+export const agent: AgentSpec = {
+	description:
+		"Records a behaviour event for a student in Bromcom, or changes one (write-back). Returns the write's status; unless the workflow allows this tool to write, it is a dry run that writes nothing.",
+};
+
+export const description = writeDescription('behaviour', 'upsert', agent, [
 	{
 		displayName:
 			'Records a behaviour event in Bromcom, or changes one (write-back). Partner API only: in the Credential field, choose a Bromcom Partner API credential (the node then uses the Partner API). Bromcom offers no behaviour write over SOAP.',

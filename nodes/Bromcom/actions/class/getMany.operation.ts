@@ -5,9 +5,13 @@ import { buildCondition } from '../../core/wire/filter';
 import { makeGetMany } from '../factories';
 import { ENTITIES } from '../../core/catalog';
 
-export const { description, execute } = makeGetMany({
+export const { description, execute, agent } = makeGetMany({
 	resource: 'class',
 	entity: ENTITIES.collections,
+	agent: {
+		description:
+			'Lists classes and tutor groups (and, if the workflow asks, houses and year groups) from Bromcom: one item per group with its CollectionID, name, code and type. Use CollectionID with the class members and attendance tools.',
+	},
 	extraProperties: [
 		{
 			displayName: 'Types',

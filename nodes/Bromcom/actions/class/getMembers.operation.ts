@@ -7,8 +7,18 @@ import { itemSettings, read, readByIds, requiredId } from '../../helpers/read';
 import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
+import { agentReadProperties } from '../agent.descriptions';
+import { AGENT_FIELDS } from '../../core/agent';
+import type { AgentSpec } from '../types';
+
+export const agent: AgentSpec = {
+	description:
+		'Lists the members of one class or tutor group, by its CollectionID: students (StudentID, names, year group, tutor group) and staff (StaffID, names, staff code) with their role.',
+	fields: AGENT_FIELDS.member,
+};
 
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	idProperty(
 		'collectionId',
 		'Class ID',

@@ -8,9 +8,18 @@ import { buildCondition } from '../../core/wire/filter';
 import { schoolForMessage } from '../../n8n/settings';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, notFound, singleRecordOptions } from '../factories';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import { AGENT_FIELDS } from '../../core/agent';
+import type { AgentSpec, Shared } from '../types';
+
+export const agent: AgentSpec = {
+	description:
+		'Gets one contact (a parent or carer) from Bromcom by PersonID: title and names, and the students they are linked to (StudentID, relationship, parental responsibility). No email address or phone number unless the workflow shows them.',
+	fields: AGENT_FIELDS.contact,
+};
 
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	idProperty('personId', 'Contact Person ID', 'The Bromcom PersonID of the contact'),
 	schoolIdProperty,
 	simplifyProperty,

@@ -21,9 +21,18 @@ import {
 	schoolIdProperty,
 	simplifyProperty,
 } from '../common.descriptions';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import { AGENT_FIELDS } from '../../core/agent';
+import type { AgentSpec, Shared } from '../types';
+
+export const agent: AgentSpec = {
+	description:
+		"Lists the contacts (parents and carers) of the school's students from Bromcom: each contact's PersonID, title and names, and the students they are linked to (StudentID, relationship, parental responsibility). No email addresses or phone numbers unless the workflow shows them. Narrow it with the values this tool asks for, if any.",
+	fields: AGENT_FIELDS.contact,
+};
 
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	schoolIdProperty,
 	{
 		...recordStatusProperty,

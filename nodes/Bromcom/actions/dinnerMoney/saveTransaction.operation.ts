@@ -4,9 +4,15 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { dateTime, id, money, performWrite, validate } from '../../helpers/write';
 import { buildFilter } from '../../core/wire/filter';
+import type { AgentSpec } from '../types';
 import { required, writeDate, writeDescription } from '../write.descriptions';
 
-export const description = writeDescription('dinnerMoney', 'saveTransaction', [
+export const agent: AgentSpec = {
+	description:
+		"Records one dinner money transaction (a sale or a top-up) for a student in Bromcom (write-back). Returns the write's status; unless the workflow allows this tool to write, it is a dry run that writes nothing.",
+};
+
+export const description = writeDescription('dinnerMoney', 'saveTransaction', agent, [
 	required('Person ID', 'personId', 'string', 'The Bromcom PersonID of the student'),
 	{
 		displayName: 'Transaction Type',

@@ -4,9 +4,15 @@ import { z } from 'zod';
 import { read } from '../../helpers/read';
 import { id, money, performWrite, validate } from '../../helpers/write';
 import { buildCondition } from '../../core/wire/filter';
+import type { AgentSpec } from '../types';
 import { required, writeDescription } from '../write.descriptions';
 
-export const description = writeDescription('dinnerMoney', 'updateBalance', [
+export const agent: AgentSpec = {
+	description:
+		"Sets a student's dinner money balance in Bromcom to an amount (write-back; it replaces the balance, it does not add to it). Takes the student's Bromcom PersonID and the new balance. Returns the write's status; unless the workflow allows this tool to write, it is a dry run that writes nothing.",
+};
+
+export const description = writeDescription('dinnerMoney', 'updateBalance', agent, [
 	required('Person ID', 'personId', 'string', 'The Bromcom PersonID of the student'),
 	required(
 		'Balance',

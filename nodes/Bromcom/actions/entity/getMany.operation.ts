@@ -21,9 +21,16 @@ import {
 	returnAllProperty,
 	schoolIdProperty,
 } from '../common.descriptions';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec, Shared } from '../types';
+
+export const agent: AgentSpec = {
+	description:
+		'Reads records of one Bromcom entity (the one this workflow chose) from Bromcom: one item per record, without addresses, contact details or other sensitive columns unless the workflow shows them. Narrow it with the values this tool asks for, if any.',
+};
 
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	entityProperty,
 	schoolIdProperty,
 	{

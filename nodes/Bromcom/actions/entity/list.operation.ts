@@ -4,8 +4,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { itemSettings } from '../../helpers/read';
 import { findEntities, routeOf } from '../../transport';
 import { schoolIdProperty } from '../common.descriptions';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec } from '../types';
 
-const properties: INodeProperties[] = [schoolIdProperty];
+export const agent: AgentSpec = {
+	description: 'Lists the names of the Bromcom entities (tables) this account may read.',
+	fields: 'all',
+};
+
+const properties: INodeProperties[] = [...agentReadProperties(agent), schoolIdProperty];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['entity'], operation: ['list'] } },

@@ -4,8 +4,18 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldsOption, itemSettings, read, selectFields } from '../../helpers/read';
 import { schoolIdProperty } from '../common.descriptions';
 import { singleRecordOptions } from '../factories';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec } from '../types';
 
-const properties: INodeProperties[] = [schoolIdProperty, singleRecordOptions()];
+export const agent: AgentSpec = {
+	description: "Gets the school's own record from Bromcom: its name, numbers and other details.",
+};
+
+const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
+	schoolIdProperty,
+	singleRecordOptions(),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['school'], operation: ['get'] } },

@@ -3,9 +3,15 @@ import { z } from 'zod';
 
 import { id, performWrite, validate } from '../../helpers/write';
 import { linksTo, ssoLinks } from '../../helpers/ssoLinks';
+import type { AgentSpec } from '../types';
 import { required, writeDescription } from '../write.descriptions';
 
-export const description = writeDescription('singleSignOn', 'deregister', [
+export const agent: AgentSpec = {
+	description:
+		"Detaches a linked Microsoft or Google single sign-on account from a person in Bromcom (write-back). Returns the write's status; unless the workflow allows this tool to write, it is a dry run that writes nothing.",
+};
+
+export const description = writeDescription('singleSignOn', 'deregister', agent, [
 	required(
 		'User ID',
 		'userId',

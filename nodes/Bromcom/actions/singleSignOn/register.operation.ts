@@ -3,9 +3,15 @@ import { z } from 'zod';
 
 import { id, performWrite, validate } from '../../helpers/write';
 import { linksTo, ssoLinks } from '../../helpers/ssoLinks';
+import type { AgentSpec } from '../types';
 import { required, writeDescription } from '../write.descriptions';
 
-export const description = writeDescription('singleSignOn', 'register', [
+export const agent: AgentSpec = {
+	description:
+		"Links a Microsoft or Google account to a student or member of staff in Bromcom for single sign-on (write-back). Returns the write's status; unless the workflow allows this tool to write, it is a dry run that writes nothing.",
+};
+
+export const description = writeDescription('singleSignOn', 'register', agent, [
 	required(
 		'User ID',
 		'userId',

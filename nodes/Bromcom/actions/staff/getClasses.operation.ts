@@ -6,8 +6,16 @@ import { itemSettings, requiredId } from '../../helpers/read';
 import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
 import { groupTypesProperty, includeEndedProperty } from '../student/getClasses.operation';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec } from '../types';
+
+export const agent: AgentSpec = {
+	description:
+		'Lists the classes and tutor groups of one member of staff, by StaffID: one item per group with its CollectionID, name, code and type.',
+};
 
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	idProperty('staffId', 'Staff ID', 'The Bromcom StaffID whose classes to return'),
 	schoolIdProperty,
 	groupTypesProperty,

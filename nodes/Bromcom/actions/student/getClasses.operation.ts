@@ -5,6 +5,8 @@ import { GROUP_TYPES, readGroups } from '../../helpers/joins';
 import { itemSettings, requiredId } from '../../helpers/read';
 import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec } from '../types';
 
 export const groupTypesProperty: INodeProperties = {
 	displayName: 'Group Types',
@@ -23,7 +25,13 @@ export const includeEndedProperty: INodeProperties = {
 	description: 'Whether to include groups the person has left',
 };
 
+export const agent: AgentSpec = {
+	description:
+		'Lists the classes, tutor group and other groups of one student, by StudentID: one item per group with its CollectionID, name, code and type.',
+};
+
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	idProperty('studentId', 'Student ID', 'The Bromcom StudentID whose classes to return'),
 	schoolIdProperty,
 	groupTypesProperty,

@@ -7,9 +7,18 @@ import { fieldsOption, itemSettings, requiredId, selectFields } from '../../help
 import { buildCondition } from '../../core/wire/filter';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import { AGENT_FIELDS } from '../../core/agent';
+import type { AgentSpec, Shared } from '../types';
+
+export const agent: AgentSpec = {
+	description:
+		"Lists the contacts (parents and carers) of one student, by StudentID: each contact's PersonID, title and names, and the students they are linked to with the relationship and whether they have parental responsibility. No email addresses or phone numbers unless the workflow shows them.",
+	fields: AGENT_FIELDS.contact,
+};
 
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	idProperty('studentId', 'Student ID', 'The Bromcom StudentID whose contacts to return'),
 	schoolIdProperty,
 	{

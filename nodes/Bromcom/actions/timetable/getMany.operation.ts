@@ -11,10 +11,17 @@ import {
 	returnAllProperty,
 	schoolIdProperty,
 } from '../common.descriptions';
-import type { Shared } from '../types';
+import { agentReadProperties } from '../agent.descriptions';
+import type { AgentSpec, Shared } from '../types';
 import { timetableEntity } from '../../core/catalog';
 
+export const agent: AgentSpec = {
+	description:
+		'Lists timetabled lessons from Bromcom for a date range: one item per lesson with its date, period, class, subject, room and teacher. Narrow it with the values this tool asks for, if any (a StaffID, StudentID, class or room).',
+};
+
 const properties: INodeProperties[] = [
+	...agentReadProperties(agent),
 	schoolIdProperty,
 	...dateRangeProperties(),
 	{
