@@ -9,13 +9,13 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseBromcomId } from '../Bromcom/core/ids';
 import {
-	hash53,
+	decide,
 	isCompatible,
 	PollDiff,
 	type PollResult,
 	type Row,
 } from '../Bromcom/core/snapshot';
-import { combineFilters, recordStatusFilter, type RecordStatus } from '../Bromcom/core/wire/filter';
+import { combineFilters, type RecordStatus } from '../Bromcom/core/wire/filter';
 import {
 	buildUserFilter,
 	SchemaCache,
@@ -29,23 +29,12 @@ import { credentialTypeOf, resolveBaseUrl } from '../Bromcom/transport';
 import { partnerBaseUrl } from '../Bromcom/transport/rest';
 import { properties } from './description';
 import { getColumns, searchEntities } from './methods';
-import { snapshotConfig, watchSpec, type WatchSpec } from './options';
-import { eventItem, keylessReport, massChangeItem } from './output';
-import { keyColumnsOf, latestVersions, readRecords } from './poll';
+import { leftRecordsFilter, snapshotConfig, watchFilter, watchSpec } from './options';
+import { eventItem, keylessReport, noticeItem, sampleItems } from './output';
+import { latestVersions, readRecords } from './poll';
 
 const STATE_KEY = 'bromcom';
 
-/**
- * Records that left, for Fetch Test Event: those a Left event would carry with `reason:
- * noLongerMatching` (leavers with an end date, ended memberships). Undefined where a record can only
- * leave by disappearing (`reason: notFound`): the samples are then current records, as last seen.
- */
-function leftRecordsFilter(spec: WatchSpec, status: RecordStatus): string | undefined {
-	if (spec.dates && status === 'current')
-		return combineFilters(recordStatusFilter('leavers', spec.dates), spec.extraFilter);
-	if (spec.extraFilter && !spec.extraFilterOnReadBack) return `NOT (${spec.extraFilter})`;
-	return undefined;
-}
 const SAMPLE_SIZE = 5;
 
 export class BromcomTrigger implements INodeType {
@@ -152,11 +141,7 @@ export class BromcomTrigger implements INodeType {
 			filter =
 				leftFilter !== undefined
 					? combineFilters(leftFilter, userPart)
-					: combineFilters(
-							spec.dates ? recordStatusFilter(status, spec.dates) : '',
-							spec.extraFilter,
-							userPart,
-						);
+					: watchFilter(spec, status, userPart);
 		} catch (error) {
 			throw toNodeError(this.getNode(), error, {
 				action: `polling ${spec.entity}`,
@@ -180,7 +165,7 @@ export class BromcomTrigger implements INodeType {
 			!manual && stored === undefined && options.emitExisting === true && triggerOn.has('new');
 		// Rows are compared as they arrive and dropped unless they changed (or are needed for output).
 		const start = () =>
-			new PollDiff(state, config, now, keyColumnsOf(watch, spec), {
+			new PollDiff(state, config, now, spec.key, {
 				sample: manual ? SAMPLE_SIZE : 0,
 				keepRows: emitAll,
 			});
@@ -189,15 +174,7 @@ export class BromcomTrigger implements INodeType {
 		let columns: string[];
 		try {
 			let read: PollDiff;
-			({ poll: read, columns } = await readRecords(
-				this,
-				watch,
-				spec,
-				filter,
-				settings,
-				schemas,
-				start,
-			));
+			({ poll: read, columns } = await readRecords(this, spec, filter, settings, schemas, start));
 			result = read.finish();
 		} catch (error) {
 			// Nothing is written to the state when a poll fails: the next poll compares with the last good one.
@@ -207,138 +184,70 @@ export class BromcomTrigger implements INodeType {
 			});
 		}
 
-		const entityLabel = watch === 'entity' ? spec.entity : watch;
 		const meta = (event: string, key: string) => ({
 			event,
-			entity: entityLabel,
+			entity: spec.label,
 			schoolId: effectiveSchool ?? null,
 			key,
 			detectedAt,
 		});
 
-		if (manual) {
-			const sample = result.sample.map(([key, record]) => ({
-				json: leftSamples
-					? eventItem(
-							{ event: 'left', key, previous: record },
-							includeInOutput,
-							meta('sample', key),
-							leftSampleReason === 'noLongerMatching' ? record : undefined,
-						)
-					: ({ ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject),
-			}));
+		if (manual)
 			return [
-				sample.length
-					? sample
-					: [
-							{
-								json: {
-									...meta('sample', ''),
-									message: leftSamples
-										? `No ${spec.entity} records that left match the trigger's settings in this school, so there is no Record Left sample to show.`
-										: `No ${spec.entity} records match the trigger's settings in this school.`,
-								},
-							},
-						],
+				sampleItems(result.sample, {
+					meta,
+					entity: spec.entity,
+					includeInOutput,
+					left: leftSamples ? leftSampleReason : undefined,
+				}).map((json) => ({ json })),
 			];
-		}
 
 		// n8n starts a poll on schedule even while the last one is still reading (a slow answer, a retry
 		// after a Retry-After). If another poll saved the state meanwhile, its records may be newer than
 		// these: this poll's result is dropped, and the next poll compares with what that one saved.
 		if (staticData[STATE_KEY] !== stored) return null;
 
-		const keyless = keylessReport(result, spec.entity, keyColumnsOf(watch, spec));
-		if (keyless.everyRecord)
+		const decision = decide(result, {
+			stored,
+			state,
+			columns,
+			triggerOn,
+			otherStaticData:
+				stored === undefined &&
+				Object.keys(this.getWorkflowStaticData('global')).some((k) => k !== '__dataChanged'),
+		});
+		const keyless = keylessReport(result, spec.entity, spec.key);
+		if (decision.everyRecordKeyless)
 			throw new NodeOperationError(this.getNode(), keyless.message, {
 				description: keyless.description,
 			});
-		const notices: INodeExecutionData[] = [];
-		const previousKeyless = (stored as { nk?: unknown } | undefined)?.nk ?? 0;
-		if (keyless.count > 0 && keyless.count !== previousKeyless)
-			notices.push({
-				json: {
-					...meta('keylessRecords', ''),
-					count: keyless.count,
-					columns: keyless.columns,
-					message: keyless.message,
-				},
-			});
-		const extra = { ...(keyless.count > 0 ? { nk: keyless.count } : {}) };
-
-		const cols = hash53(
-			columns
-				.map((c) => c.toLowerCase())
-				.sort()
-				.join(','),
-		);
-		const schemaChanged = state !== undefined && state.cols !== undefined && state.cols !== cols;
-		// No state of ours, yet the workflow's static data holds what other nodes saved (a Code node's
-		// $getWorkflowStaticData('global')): our state was there and is gone. In queue mode n8n 2.41 saves
-		// a worker's whole copy of the static data, and a copy without the trigger's state erases it; a
-		// renamed trigger loses its state the same way. The baseline below then cannot see what changed
-		// in between: say so on Notices instead of passing it over in silence.
-		const stateLost =
-			stored === undefined &&
-			Object.keys(this.getWorkflowStaticData('global')).some((k) => k !== '__dataChanged');
-		if (result.diff === undefined || schemaChanged) {
-			// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
-			// or removed a column (which would otherwise read as every record updated): a quiet baseline.
-			// A column change keeps who left: their return is still Restored. Any other new baseline is of
-			// something else (another entity, school, filter or credential), so nothing carries over.
-			const fresh = schemaChanged && result.rebaseline ? result.rebaseline : result.baseline;
-			staticData[STATE_KEY] = { ...fresh, cols, ...extra } as unknown as IDataObject;
-			if (schemaChanged) {
-				notices.push({
-					json: {
-						...meta('rebaseline', ''),
-						reason: 'columnsChanged',
-						message: `The columns of ${spec.entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${result.records} records without emitting events. Changes made to records between the last poll and this one are not reported.`,
-					},
-				});
-				return [[], notices];
-			}
-			if (stateLost) {
-				notices.push({
-					json: {
-						...meta('rebaseline', ''),
-						reason: 'stateLost',
-						message: `The trigger's saved state was missing although this workflow's static data holds other nodes' data, so it took a new baseline of ${result.records} ${spec.entity} records without emitting events: changes made since its last poll may not be reported. In queue mode this happens when another node in the workflow (for example a Code node using $getWorkflowStaticData) saves the workflow's static data; it also happens when the trigger is renamed. Run a reconciliation for the period (for example Get Many with a date filter) and keep such data out of the trigger's workflow.`,
-					},
-				});
-				return [[], notices];
-			}
-			const items = (result.rows ?? []).map(([key, record]) => ({
-				json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject,
-			}));
-			return items.length || notices.length ? [items, notices] : null;
-		}
-
-		const diffResult = result.diff;
-		const emitted = diffResult.changes.filter((c) => triggerOn.has(c.event));
-		const left = emitted.filter((c) => c.event === 'left');
+		const notices: INodeExecutionData[] = decision.notices.map((notice) => ({
+			json: noticeItem(notice, {
+				meta,
+				keyless,
+				records: result.records,
+				entity: spec.entity,
+				acceptAfterPolls: config.guard.acceptAfterPolls,
+			}),
+		}));
+		const left = decision.changes.filter((c) => c.event === 'left');
 		const latest = left.length
 			? await latestVersions(this, spec, left, settings)
 			: new Map<string, Row>();
-		const items: INodeExecutionData[] = [];
-		if (diffResult.massChange?.firstDetection)
-			notices.push({
-				json: massChangeItem(
-					diffResult.massChange,
-					meta('massChange', ''),
-					config.guard.acceptAfterPolls,
-				),
-			});
-		for (const change of emitted)
-			items.push({
+		const items: INodeExecutionData[] = [
+			...decision.newRecords.map(([key, record]) => ({
+				json: { ...meta('new', key), ...record, ...meta('new', key) } as IDataObject,
+			})),
+			...decision.changes.map((change) => ({
 				json: eventItem(
 					change,
 					includeInOutput,
 					meta(change.event, change.key),
 					latest.get(change.key),
 				),
-			});
-		staticData[STATE_KEY] = { ...diffResult.next, cols, ...extra } as unknown as IDataObject;
+			})),
+		];
+		staticData[STATE_KEY] = decision.save as unknown as IDataObject;
 		return items.length || notices.length ? [items, notices] : null;
 	}
 }

@@ -1,5 +1,5 @@
 /** The trigger's parameters. School ID, Entity and Filters are the Bromcom node's own descriptions. */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import {
 	entityProperty,
@@ -7,6 +7,21 @@ import {
 	schoolIdProperty,
 } from '../Bromcom/actions/common.descriptions';
 import { authenticationProperty } from '../Bromcom/n8n/authentication';
+import { WATCHES } from './watches';
+
+/** The Watch picker: Any Entity, then the watch table, by name. */
+const watchOptions: INodePropertyOptions[] = [
+	{
+		name: 'Any Entity',
+		value: 'entity',
+		description: 'Any entity the account may read, with a key you choose',
+	},
+	...WATCHES.map(({ name, value, description }) => ({
+		name,
+		value,
+		...(description ? { description } : {}),
+	})),
+].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 export const properties: INodeProperties[] = [
 	authenticationProperty,
@@ -14,26 +29,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Watch',
 		name: 'watch',
 		type: 'options',
-		options: [
-			{
-				name: 'Any Entity',
-				value: 'entity',
-				description: 'Any entity the account may read, with a key you choose',
-			},
-			{
-				name: 'Class Memberships',
-				value: 'memberships',
-				description: 'Students joining and leaving classes and groups',
-			},
-			{ name: 'Classes', value: 'classes', description: 'Classes and tutor groups' },
-			{
-				name: 'Contacts',
-				value: 'contacts',
-				description: 'Contacts of current students, with their best email and phone',
-			},
-			{ name: 'Staff', value: 'staff' },
-			{ name: 'Students', value: 'students' },
-		],
+		options: watchOptions,
 		default: 'students',
 	},
 	{ ...entityProperty, displayOptions: { show: { watch: ['entity'] } } },
@@ -64,7 +60,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'All', value: 'all', description: 'Every record, whatever its dates' },
 		],
 		default: 'current',
-		displayOptions: { show: { watch: ['students', 'staff', 'classes'] } },
+		displayOptions: { show: { watch: WATCHES.filter((w) => w.dates).map((w) => w.value) } },
 	},
 	{
 		displayName: 'Trigger On',

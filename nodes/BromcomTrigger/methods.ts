@@ -1,8 +1,8 @@
 /** The trigger's pickers: the entity list is the node's; columns follow Watch (and Entity for Any Entity). */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { WATCH_ENTITY } from '../Bromcom/core/catalog';
 import { columnOptions, entityParameter } from '../Bromcom/methods';
+import { watchOf } from './watches';
 
 export { searchEntities } from '../Bromcom/methods';
 
@@ -10,6 +10,6 @@ export async function getColumns(this: ILoadOptionsFunctions): Promise<INodeProp
 	const watch = String(this.getCurrentNodeParameter('watch') ?? '');
 	return await columnOptions(
 		this,
-		watch === 'entity' ? entityParameter(this) : WATCH_ENTITY[watch]?.name,
+		watch === 'entity' ? entityParameter(this) : watchOf(watch)?.entity.name,
 	);
 }

@@ -1,16 +1,19 @@
 /**
- * What a poll watches and how it compares, read from the trigger's parameters: the watch (entity,
- * key, date columns, the fixed part of its filter), the School ID, and the snapshot configuration
- * whose fingerprint decides when the trigger takes a quiet new baseline.
+ * What a poll watches and how it compares, read from the trigger's parameters: the watch (a row of
+ * the watch table in watches.ts, or Any Entity's entity and key), the filter it reads with, and the
+ * snapshot configuration whose fingerprint decides when the trigger takes a quiet new baseline.
  */
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { WATCH_ENTITY } from '../Bromcom/core/catalog';
 import { hash53, type SnapshotConfig } from '../Bromcom/core/snapshot';
-import { currentLinkFilter, teachingGroupFilter } from '../Bromcom/core/wire/filter';
+import { combineFilters, recordStatusFilter, type RecordStatus } from '../Bromcom/core/wire/filter';
+import { watchOf } from './watches';
 
+/** A watch resolved for one poll: a row of the watch table, or Any Entity with its entity and key. */
 export interface WatchSpec {
+	/** The `entity` field of the trigger's items: the watch's value, or the entity's name for Any Entity. */
+	label: string;
 	entity: string;
 	key: string[];
 	dates?: { start: string; end: string };
@@ -18,36 +21,25 @@ export interface WatchSpec {
 	extraFilter?: string;
 	/** The fixed filter does not apply when records are read back by key (a Left membership has ended). */
 	extraFilterOnReadBack: boolean;
+	fetch: 'rows' | 'contacts';
+	/** Any Entity: the entity and key are the user's (Key Columns), not a row of the watch table. */
+	anyEntity: boolean;
 }
-
-const watchOf = (
-	id: keyof typeof WATCH_ENTITY,
-	extraFilter?: string,
-	extraFilterOnReadBack = true,
-): WatchSpec => {
-	const entity = WATCH_ENTITY[id];
-	return {
-		entity: entity.name,
-		key: [...entity.key],
-		dates: entity.dates,
-		extraFilter,
-		extraFilterOnReadBack,
-	};
-};
-
-const WATCHES: Record<string, () => WatchSpec> = {
-	students: () => watchOf('students'),
-	staff: () => watchOf('staff'),
-	classes: () => watchOf('classes', teachingGroupFilter()),
-	memberships: () => ({ ...watchOf('memberships', currentLinkFilter(), false), dates: undefined }),
-	contacts: () => watchOf('contacts'),
-};
 
 export function watchSpec(ctx: IPollFunctions, watch: string): WatchSpec {
 	if (watch !== 'entity') {
-		const spec = WATCHES[watch];
-		if (!spec) throw new NodeOperationError(ctx.getNode(), `Unknown watch "${watch}".`);
-		return spec();
+		const row = watchOf(watch);
+		if (!row) throw new NodeOperationError(ctx.getNode(), `Unknown watch "${watch}".`);
+		return {
+			label: row.value,
+			entity: row.entity.name,
+			key: [...row.entity.key],
+			dates: row.dates,
+			extraFilter: row.fixedFilter,
+			extraFilterOnReadBack: row.fixedFilterOnReadBack,
+			fetch: row.fetch,
+			anyEntity: false,
+		};
 	}
 	const entity = String(ctx.getNodeParameter('entity', '', { extractValue: true }) ?? '').trim();
 	const key = String(ctx.getNodeParameter('keyColumns', '') ?? '')
@@ -61,7 +53,38 @@ export function watchSpec(ctx: IPollFunctions, watch: string): WatchSpec {
 			ctx.getNode(),
 			'Key Columns is empty: name the column(s) that identify a record, for example StudentID.',
 		);
-	return { entity, key, extraFilterOnReadBack: true };
+	return {
+		label: entity,
+		entity,
+		key,
+		extraFilterOnReadBack: true,
+		fetch: 'rows',
+		anyEntity: true,
+	};
+}
+
+/**
+ * What a poll reads: Record Status (for a watch with dates), the watch's fixed filter and the user's
+ * part (Filters, Raw Entity Filter). Its text is part of the fingerprint: a change re-baselines.
+ */
+export function watchFilter(spec: WatchSpec, status: RecordStatus, userPart: string): string {
+	return combineFilters(
+		spec.dates ? recordStatusFilter(status, spec.dates) : '',
+		spec.extraFilter,
+		userPart,
+	);
+}
+
+/**
+ * Records that left, for Fetch Test Event: those a Left event would carry with `reason:
+ * noLongerMatching` (leavers with an end date, ended memberships). Undefined where a record can only
+ * leave by disappearing (`reason: notFound`): the samples are then current records, as last seen.
+ */
+export function leftRecordsFilter(spec: WatchSpec, status: RecordStatus): string | undefined {
+	if (spec.dates && status === 'current')
+		return combineFilters(recordStatusFilter('leavers', spec.dates), spec.extraFilter);
+	if (spec.extraFilter && !spec.extraFilterOnReadBack) return `NOT (${spec.extraFilter})`;
+	return undefined;
 }
 
 /** The snapshot configuration. `identity` is everything that makes two polls comparable. */

@@ -1,7 +1,7 @@
 /** What the trigger emits: one item per event on Events, a held mass change on Notices. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Change, MassChange, PollResult, Row } from '../Bromcom/core/snapshot';
+import type { Change, MassChange, PollNotice, PollResult, Row } from '../Bromcom/core/snapshot';
 
 export function eventItem(
 	change: Change,
@@ -23,6 +23,42 @@ export function eventItem(
 		body = (change.previous ?? (change.event === 'left' ? latest : {}) ?? {}) as IDataObject;
 	else body = (current ?? change.previous ?? {}) as IDataObject;
 	return { ...meta, ...reason, ...body, ...meta };
+}
+
+/**
+ * Fetch Test Event's items: the first records read, or, for a trigger that fires only on Left
+ * (`left` set), those records shaped as the Left events it emits (with `reason` the one its samples
+ * have); one message item when there is none.
+ */
+export function sampleItems(
+	sample: Array<[string, Row]>,
+	poll: {
+		meta: (event: string, key: string) => IDataObject;
+		entity: string;
+		includeInOutput: string;
+		left?: 'noLongerMatching' | 'notFound';
+	},
+): IDataObject[] {
+	const { meta, entity, left } = poll;
+	if (sample.length === 0)
+		return [
+			{
+				...meta('sample', ''),
+				message: left
+					? `No ${entity} records that left match the trigger's settings in this school, so there is no Record Left sample to show.`
+					: `No ${entity} records match the trigger's settings in this school.`,
+			},
+		];
+	return sample.map(([key, record]) =>
+		left
+			? eventItem(
+					{ event: 'left', key, previous: record },
+					poll.includeInOutput,
+					meta('sample', key),
+					left === 'noLongerMatching' ? record : undefined,
+				)
+			: ({ ...meta('sample', key), ...record, ...meta('sample', key) } as IDataObject),
+	);
 }
 
 export function massChangeItem(
@@ -88,5 +124,37 @@ export function keylessReport(
 		message,
 		description:
 			'Key Columns must name the column(s) that identify every record, for example StudentID for Students. Bromcom leaves a NULL column out of a record, so a column that is NULL everywhere reads as empty.',
+	};
+}
+
+/** A notice of `decide()` as the item on Notices. */
+export function noticeItem(
+	notice: PollNotice,
+	poll: {
+		meta: (event: string, key: string) => IDataObject;
+		keyless: KeylessReport;
+		/** Records with a key in this poll. */
+		records: number;
+		entity: string;
+		acceptAfterPolls: number;
+	},
+): IDataObject {
+	const { meta, keyless, records, entity } = poll;
+	if (notice.kind === 'keylessRecords')
+		return {
+			...meta('keylessRecords', ''),
+			count: keyless.count,
+			columns: keyless.columns,
+			message: keyless.message,
+		};
+	if (notice.kind === 'massChange')
+		return massChangeItem(notice.massChange, meta('massChange', ''), poll.acceptAfterPolls);
+	return {
+		...meta('rebaseline', ''),
+		reason: notice.reason,
+		message:
+			notice.reason === 'columnsChanged'
+				? `The columns of ${entity} changed in Bromcom since the last poll, so the trigger took a new baseline of ${records} records without emitting events. Changes made to records between the last poll and this one are not reported.`
+				: `The trigger's saved state was missing although this workflow's static data holds other nodes' data, so it took a new baseline of ${records} ${entity} records without emitting events: changes made since its last poll may not be reported. In queue mode this happens when another node in the workflow (for example a Code node using $getWorkflowStaticData) saves the workflow's static data; it also happens when the trigger is renamed. Run a reconciliation for the period (for example Get Many with a date filter) and keep such data out of the trigger's workflow.`,
 	};
 }

@@ -8,11 +8,6 @@ import { invalid, readByIds, type ItemSettings, type SchemaCache } from '../Brom
 import { getEntityData } from '../Bromcom/transport';
 import type { WatchSpec } from './options';
 
-/** The columns that key a watch's records (contacts are people, keyed by PersonID). */
-export function keyColumnsOf(watch: string, spec: WatchSpec): string[] {
-	return watch === 'contacts' ? ['PersonID'] : spec.key;
-}
-
 /**
  * Reads the watched records into a comparison as they arrive: `start` makes a fresh one for each
  * attempt (a retried read starts again, so nothing is counted twice). Rows are not kept unless the
@@ -20,14 +15,13 @@ export function keyColumnsOf(watch: string, spec: WatchSpec): string[] {
  */
 export async function readRecords(
 	ctx: IPollFunctions,
-	watch: string,
 	spec: WatchSpec,
 	filter: string,
 	settings: ItemSettings,
 	schemas: SchemaCache,
 	start: () => PollDiff,
 ): Promise<{ poll: PollDiff; columns: string[] }> {
-	if (watch === 'contacts') {
+	if (spec.fetch === 'contacts') {
 		const students = new Set(
 			(await getEntityData(ctx, 'Students', recordStatusFilter('current'), settings)).rows.map(
 				(r) => Number(r.StudentID),
@@ -58,7 +52,7 @@ export async function readRecords(
 	);
 	if (missing.length)
 		throw invalid(
-			`Key column(s) ${missing.join(', ')} are not columns of ${spec.entity}${watch === 'entity' ? ': check Key Columns' : ''}. Its columns are: ${data.columns.map((c) => c.name).join(', ')}.`,
+			`Key column(s) ${missing.join(', ')} are not columns of ${spec.entity}${spec.anyEntity ? ': check Key Columns' : ''}. Its columns are: ${data.columns.map((c) => c.name).join(', ')}.`,
 		);
 	return { poll: poll ?? start(), columns: data.columns.map((c) => c.name) };
 }

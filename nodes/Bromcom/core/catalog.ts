@@ -80,15 +80,6 @@ export const RESOURCE_ENTITY: Record<
 	school: { entity: ENTITIES.schools },
 };
 
-/** What the trigger can watch, and the entity behind each. */
-export const WATCH_ENTITY: Record<string, EntitySpec> = {
-	students: ENTITIES.students,
-	staff: ENTITIES.staff,
-	classes: ENTITIES.collections,
-	memberships: ENTITIES.collectionAssociates,
-	contacts: ENTITIES.people,
-};
-
 /**
  * The entity names known to work, for the Partner API's Entity picker: it has no call that lists what
  * a school granted (docs/bromcom-facts.md, Partner API), so the picker offers these and says it could

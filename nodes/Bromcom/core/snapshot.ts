@@ -653,3 +653,88 @@ export function diff(
 	for (const [key, record] of records) poll.addKeyed(key, record);
 	return poll.finish().diff!;
 }
+
+/** What a poll says on the trigger's Notices output (the words are the trigger's, in its output.ts). */
+export type PollNotice =
+	/** Some records have no key: their count changed since the last accepted poll. */
+	| { kind: 'keylessRecords' }
+	/** A quiet new baseline that loses changes made since the last poll, and why. */
+	| { kind: 'rebaseline'; reason: 'columnsChanged' | 'stateLost' }
+	/** Left and Updated events are held by the mass-change guard (said once, when first detected). */
+	| { kind: 'massChange'; massChange: MassChange };
+
+export interface PollDecision {
+	/** Every record read lacked a key: the poll fails rather than watch nothing in silence; nothing is saved. */
+	everyRecordKeyless: boolean;
+	/** The state to save (absent when the poll fails). */
+	save?: SnapshotState;
+	/** Records to emit as New: every record of a first run that emits existing records. */
+	newRecords: Array<[string, Row]>;
+	/** The changes to emit (those Trigger On asks for). */
+	changes: Change[];
+	notices: PollNotice[];
+}
+
+export interface PollSituation {
+	/** What the trigger's state held before this poll, whatever its shape (undefined: nothing). */
+	stored: unknown;
+	/** `stored` when it is comparable under this poll's configuration (`isCompatible`); what `PollDiff` compared with. */
+	state: SnapshotState | LegacyState | undefined;
+	/** The columns the entity had in this poll. */
+	columns: string[];
+	/** The events to emit. */
+	triggerOn: ReadonlySet<string>;
+	/** Whether the workflow's static data holds other nodes' data (so a missing state was lost, not never there). */
+	otherStaticData: boolean;
+}
+
+/**
+ * What the trigger does with one poll's comparison (`PollDiff.finish()`): the state it saves, the
+ * events it emits and what it says on Notices. The trigger only fetches, renders and saves.
+ */
+export function decide(result: PollResult, poll: PollSituation): PollDecision {
+	const decision: PollDecision = {
+		everyRecordKeyless: false,
+		newRecords: [],
+		changes: [],
+		notices: [],
+	};
+	const keyless = result.keyless.count;
+	if (keyless > 0 && result.records === 0) return { ...decision, everyRecordKeyless: true };
+	const previousKeyless = (poll.stored as { nk?: unknown } | undefined)?.nk ?? 0;
+	if (keyless > 0 && keyless !== previousKeyless) decision.notices.push({ kind: 'keylessRecords' });
+	const extra = { ...(keyless > 0 ? { nk: keyless } : {}) };
+
+	const cols = hash53(
+		poll.columns
+			.map((c) => c.toLowerCase())
+			.sort()
+			.join(','),
+	);
+	const schemaChanged =
+		poll.state !== undefined && poll.state.cols !== undefined && poll.state.cols !== cols;
+	if (result.diff === undefined || schemaChanged) {
+		// First run; the entity, school, credential, filter or watched fields changed; or Bromcom added
+		// or removed a column (which would otherwise read as every record updated): a quiet baseline.
+		// A column change keeps who left: their return is still Restored. Any other new baseline is of
+		// something else (another entity, school, filter or credential), so nothing carries over.
+		const fresh = schemaChanged && result.rebaseline ? result.rebaseline : result.baseline;
+		decision.save = { ...fresh, cols, ...extra };
+		if (schemaChanged) decision.notices.push({ kind: 'rebaseline', reason: 'columnsChanged' });
+		// No state of ours, yet the workflow's static data holds what other nodes saved (a Code node's
+		// $getWorkflowStaticData('global')): our state was there and is gone. In queue mode n8n 2.41 saves
+		// a worker's whole copy of the static data, and a copy without the trigger's state erases it; a
+		// renamed trigger loses its state the same way. The baseline cannot see what changed in between:
+		// it is said on Notices instead of passed over in silence.
+		else if (poll.stored === undefined && poll.otherStaticData)
+			decision.notices.push({ kind: 'rebaseline', reason: 'stateLost' });
+		else decision.newRecords = result.rows ?? [];
+		return decision;
+	}
+
+	const { changes, massChange, next } = result.diff;
+	if (massChange?.firstDetection) decision.notices.push({ kind: 'massChange', massChange });
+	decision.changes = changes.filter((c) => poll.triggerOn.has(c.event));
+	decision.save = { ...next, cols, ...extra };
+	return decision;
+}
