@@ -1,14 +1,7 @@
-/** Reading the rules and the mapped facts of item `i` from the node's parameters. */
+/** Reading the rules of item `i` from the node's parameters (the mapped facts: filterItems.operation.ts). */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	present,
-	type Facts,
-	type Preset,
-	type RecordKind,
-	type RuleOptions,
-} from '../Bromcom/core/eligibility';
-import { FACT_NAMES } from './description';
+import type { Preset, RuleOptions } from '../Bromcom/core/eligibility';
 
 function list(value: unknown): string[] {
 	return String(value ?? '')
@@ -48,27 +41,4 @@ export function ruleOptions(
 				? Number(ctx.getNodeParameter('startsWithinDays', i, 0))
 				: undefined,
 	};
-}
-
-export function factsOf(ctx: IExecuteFunctions, i: number, kind: RecordKind): Facts {
-	const value = (name: string): unknown => {
-		const v = ctx.getNodeParameter(`${kind}_${name}`, i, '') as unknown;
-		return Array.isArray(v) ? v : present(v) ? v : undefined;
-	};
-	const facts: Facts = {};
-	for (const name of FACT_NAMES[kind]) {
-		if (name === 'relationship' || name === 'parentalResponsibility') continue;
-		(facts as Record<string, unknown>)[name] = value(name);
-	}
-	if (kind === 'contact') {
-		const relationships = value('relationship');
-		const pr = value('parentalResponsibility');
-		const rels = Array.isArray(relationships) ? relationships : [relationships];
-		const prs = Array.isArray(pr) ? pr : [pr];
-		facts.links = rels.map((relationship, k) => ({
-			relationship,
-			parentalResponsibility: prs[k] ?? (prs.length === 1 ? prs[0] : undefined),
-		}));
-	}
-	return facts;
 }
