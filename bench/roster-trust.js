@@ -14,16 +14,11 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..');
+const { ROOT, fmt, log, median, repeat } = require('./lib');
+
 /** The Export Roster of main before the identity rules (issue 32 measured it there). */
 const BASELINE = '0533329';
 const TRUSTS = [10, 50];
-
-const median = (xs) => {
-	const s = xs.slice().sort((a, b) => a - b);
-	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 
 /** The baseline commit's dist/, built once into the OS temp folder with this checkout's modules. */
 function baselineDist() {
@@ -102,13 +97,12 @@ async function rosterTrust({ runs }) {
 		try {
 			// The sandbox builds each school on first read: one untimed read of every school first.
 			measure('roster', sandbox.url, schools);
-			for (let k = 0; k < runs; k++) {
+			await repeat(runs, `Export Roster, ${count} schools`, () => {
 				runsOf.ours.push(measure('export', sandbox.url, schools));
 				// The baseline only at 10 schools: at 50 it is the figure the target asks about, not a peer.
 				if (count === 10) runsOf.baseline.push(measure('export', sandbox.url, schools, baseline));
 				runsOf.roster.push(measure('roster', sandbox.url, schools));
-				log(`  run ${k + 1}/${runs}: ours ${Math.round(runsOf.ours[k].ms)} ms`);
-			}
+			});
 		} finally {
 			sandbox.stop();
 		}
@@ -134,7 +128,7 @@ async function rosterTrust({ runs }) {
 }
 
 /** The section's lines for BENCHMARKS.md. */
-function rosterTrustReport(r, fmt) {
+function rosterTrustReport(r) {
 	if (!r) return [];
 	const lines = [
 		'## 9. Export Roster over a trust (large schools with shared people, one execution)',
@@ -170,7 +164,7 @@ function rosterTrustReport(r, fmt) {
 }
 
 /** Target rows for the section (issue 32). */
-function rosterTrustTargets(r, row, fmt) {
+function rosterTrustTargets(r, row) {
 	if (!r || r.error) return [];
 	const ten = r.trusts.find((t) => t.schools === 10);
 	const fifty = r.trusts.find((t) => t.schools === 50);

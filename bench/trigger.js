@@ -9,16 +9,10 @@
  *   (bench/trigger-one.js): a baseline poll, a quiet poll, a poll with every code column padded; its peer
  *   is Get Many of the same rows in a fresh process (bench/node-one.js).
  */
-const { execFile } = require('node:child_process');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const ROOT = path.resolve(__dirname, '..');
-
-const median = (xs) => {
-	const s = xs.slice().sort((a, b) => a - b);
-	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const { ROOT, fmt, fresh, median, repeat, soapEnvelope } = require('./lib');
 
 const CONFIG = {
 	fingerprint: 'bench',
@@ -46,7 +40,7 @@ function v1KeyOf(record, columns) {
 }
 
 /** The 100,000-record comparison, current and version 1 alternated run by run. */
-async function diffSection(url, runs, log) {
+async function diffSection(url, runs) {
 	const { parseDataSet } = require(
 		path.join(ROOT, 'dist', 'nodes', 'Bromcom', 'core', 'wire', 'dataset'),
 	);
@@ -58,7 +52,7 @@ async function diffSection(url, runs, log) {
 			'Content-Type': 'text/xml; charset=utf-8',
 			SOAPAction: '"http://tempuri.org/getEntityDataBySchoolID"',
 		},
-		body: `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><getEntityDataBySchoolID xmlns="http://tempuri.org/"><schoolID>20001</schoolID><entityName>Attendances</entityName><entityFilter>AttendanceID &lt;= 100000</entityFilter><username>sandbox</username><password>sandbox</password></getEntityDataBySchoolID></soap:Body></soap:Envelope>`,
+		body: soapEnvelope('Attendances', 'AttendanceID <= 100000'),
 	});
 	const rows = parseDataSet(await res.text()).rows;
 	const changed = rows.map((r, i) =>
@@ -73,26 +67,23 @@ async function diffSection(url, runs, log) {
 		CONFIG,
 		1,
 	);
-	const current = [];
-	const previous = [];
-	let changes = 0;
-	let changesV1 = 0;
-	for (let r = 0; r < runs; r++) {
+	const samples = await repeat(runs, 'trigger diff', () => {
 		// The state as n8n hands it back (a JSON copy): not part of the timed work.
 		const copy = JSON.parse(JSON.stringify(state));
 		let t = performance.now();
 		const poll = new PollDiff(copy, CONFIG, 2, key);
 		for (let i = 0; i < changed.length; i++) poll.add(changed[i]);
 		const out = poll.finish();
-		current.push(performance.now() - t);
-		changes = out.diff.changes.length;
+		const ms = performance.now() - t;
 		const copyV1 = JSON.parse(JSON.stringify(stateV1));
 		t = performance.now();
 		const records = changed.map((row) => [v1KeyOf(row, key).trimEnd(), row]);
-		changesV1 = v1.diff(copyV1, records, CONFIG, 2).changes.length;
-		previous.push(performance.now() - t);
-		log(`trigger diff: run ${r + 1}/${runs} done`);
-	}
+		const changesV1 = v1.diff(copyV1, records, CONFIG, 2).changes.length;
+		return { ms, v1Ms: performance.now() - t, changes: out.diff.changes.length, changesV1 };
+	});
+	const current = samples.map((x) => x.ms);
+	const previous = samples.map((x) => x.v1Ms);
+	const { changes, changesV1 } = samples[samples.length - 1];
 	if (changes !== changesV1)
 		throw new Error(`current ${changes} vs version 1 ${changesV1} changes`);
 	return {
@@ -106,30 +97,14 @@ async function diffSection(url, runs, log) {
 	};
 }
 
-function child(script, args) {
-	return new Promise((resolve, reject) => {
-		execFile(
-			process.execPath,
-			['--expose-gc', '--max-old-space-size=8192', path.join(__dirname, script), ...args],
-			{ encoding: 'utf8', maxBuffer: 1 << 20 },
-			(error, stdout) => {
-				if (error && !stdout) return reject(error);
-				const out = JSON.parse(stdout);
-				return out.error ? reject(new Error(out.error)) : resolve(out);
-			},
-		);
-	});
-}
-
 /** The trigger on 500,000 rows and Get Many of the same rows, each in a fresh process, alternated. */
-async function scaleSection(url, runs, log) {
-	const trigger = [];
-	const getMany = [];
-	for (let r = 0; r < runs; r++) {
-		trigger.push(await child('trigger-one.js', [url, 'AttendanceID <= 500000']));
-		getMany.push(await child('node-one.js', ['node', url, 'AttendanceID <= 500000', 'all']));
-		log(`trigger on 500,000 rows: run ${r + 1}/${runs} done`);
-	}
+async function scaleSection(url, runs) {
+	const samples = await repeat(runs, 'trigger on 500,000 rows', async () => ({
+		trigger: await fresh('trigger-one.js', [url, 'AttendanceID <= 500000']),
+		getMany: await fresh('node-one.js', ['node', url, 'AttendanceID <= 500000', 'all']),
+	}));
+	const trigger = samples.map((x) => x.trigger);
+	const getMany = samples.map((x) => x.getMany);
 	const polls = trigger[0].polls.map((p, k) => ({
 		name: p.name,
 		events: p.events,
@@ -153,8 +128,15 @@ async function scaleSection(url, runs, log) {
 	};
 }
 
+/** Section 4: the 100,000-record poll, then the trigger on 500,000 rows (at most 3 runs). */
+async function measure(url, runs) {
+	const trigger = await diffSection(url, runs);
+	trigger.scale = await scaleSection(url, Math.min(runs, 3)).catch((e) => ({ error: e.message }));
+	return trigger;
+}
+
 /** BENCHMARKS.md lines for section 4. */
-function reportLines(t, fmt) {
+function reportLines(t) {
 	const lines = ['## 4. Trigger', ''];
 	if (!t) return lines;
 	if (t.v1Ms !== undefined)
@@ -186,8 +168,8 @@ function reportLines(t, fmt) {
 	return lines;
 }
 
-/** Target rows for section 4 (`row(goal, ok, measured, why)` from bench/run.js). */
-function targetRows(t, row, fmt) {
+/** Target rows for section 4 (`row(goal, ok, measured, why)` from bench/report.js). */
+function targetRows(t, row) {
 	if (!t) return [];
 	const out = [
 		row('Trigger: 100,000-record poll ≤ 200 ms (client issue)', t.ms <= 200, `${fmt(t.ms, 0)} ms`),
@@ -208,4 +190,4 @@ function targetRows(t, row, fmt) {
 	return out;
 }
 
-module.exports = { diffSection, scaleSection, reportLines, targetRows };
+module.exports = { measure, reportLines, targetRows };
