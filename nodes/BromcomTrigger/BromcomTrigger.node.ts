@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseBromcomId } from '../Bromcom/core/ids';
+import { DEFAULT_TIMEOUT_SECONDS } from '../Bromcom/core/policy';
 import {
 	decide,
 	isCompatible,
@@ -88,7 +89,10 @@ export class BromcomTrigger implements INodeType {
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);
 		}
-		const settings: ItemSettings = { schoolId, timeoutMs: Number(options.timeout ?? 600) * 1000 };
+		const settings: ItemSettings = {
+			schoolId,
+			timeoutMs: Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+		};
 		const spec = watchSpec(this, watch);
 		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[])
 			.map(String)

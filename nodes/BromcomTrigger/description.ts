@@ -6,6 +6,7 @@ import {
 	filtersPropertyFor,
 	schoolIdProperty,
 } from '../Bromcom/actions/common.descriptions';
+import { DEFAULT_TIMEOUT_SECONDS } from '../Bromcom/core/policy';
 import { authenticationProperty } from '../Bromcom/n8n/authentication';
 import { WATCHES } from './watches';
 
@@ -193,7 +194,7 @@ export const properties: INodeProperties[] = [
 				name: 'timeout',
 				type: 'number',
 				typeOptions: { minValue: 5 },
-				default: 600,
+				default: DEFAULT_TIMEOUT_SECONDS,
 			},
 		],
 	},

@@ -8,12 +8,25 @@
  * - A write is never sent twice once any byte of it may have reached Bromcom: only failures that
  *   happened before the request left (connection refused, DNS, TLS) are retried.
  * - Login, permission, filter and payload errors are never retried: a retry cannot fix them.
+ * - The HTTP statuses that say "try again later" and the default timeout are stated here, once.
  *
  * Pure: no n8n imports, so it is unit-tested on its own.
  */
 import type { BromcomError, BromcomErrorKind } from './wire/errors';
 
 export type CallKind = 'read' | 'write';
+
+/**
+ * The Timeout option's default, in seconds: generous, as .NET clients of this API wait 10–11 minutes
+ * for large pulls (docs/bromcom-facts.md, Paging, size and time).
+ */
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+
+/**
+ * HTTP statuses that ask to try again later (busy, limiting, a gateway between): transient, and any
+ * Retry-After they carry is honoured. Any other 5xx without an answer from Bromcom is transient too.
+ */
+export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 export interface RetryPolicy {
 	/** Attempts in all (1 = no retry), unless the caller sets its own. */

@@ -7,7 +7,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	getEntityData,
-	DEFAULT_TIMEOUT_MS,
 	type BromcomContext,
 	type CallOptions,
 	type StreamedDataSet,
@@ -15,6 +14,7 @@ import {
 import type { ReadOptions } from '../transport/http';
 import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
 import { parseBromcomId } from '../core/ids';
+import { DEFAULT_TIMEOUT_SECONDS, POLICY } from '../core/policy';
 import { invalid, schoolIdParameter } from '../n8n/settings';
 import {
 	buildCondition,
@@ -45,8 +45,8 @@ export interface ItemSettings extends CallOptions {
 export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
 	const schoolId = schoolIdParameter(ctx.getNodeParameter('schoolId', i, ''));
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
-	const attempts = Number(options.attempts ?? 3);
+	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	const attempts = Number(options.attempts ?? POLICY.attempts);
 	return {
 		schoolId,
 		itemIndex: i,

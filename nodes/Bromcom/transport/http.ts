@@ -16,11 +16,11 @@ import { sleep } from 'n8n-workflow';
 
 import type { ParsedDataSet, DataSetRow } from '../core/wire/dataset';
 import { BromcomError, CODE_WORDS, redact, withoutErrorCodes } from '../core/wire/errors';
-import { delayMs, shouldRetry, type CallKind } from '../core/policy';
+import { DEFAULT_TIMEOUT_SECONDS, delayMs, shouldRetry, type CallKind } from '../core/policy';
 import { Utf8StreamDecoder } from './utf8';
 
-/** Generous by default: .NET clients of this API wait 10–11 minutes for large pulls (docs/bromcom-facts.md, Paging, size and time). */
-export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+/** The Timeout option's default (core/policy.ts), in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 
 /** What the client redacts from every text it surfaces: the password and the application secret. */
 export function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {

@@ -32,7 +32,7 @@ import {
 } from '../core/wire/envelope';
 import { faultToError, notADataSet, parseFault } from '../core/wire/fault';
 import { parseBromcomId } from '../core/ids';
-import { parseRetryAfter, POLICY } from '../core/policy';
+import { parseRetryAfter, POLICY, RETRY_STATUSES } from '../core/policy';
 import { PARTNER_ENTITY_NAMES } from '../core/catalog';
 import { restRead } from './rest';
 import {
@@ -101,7 +101,7 @@ export function responseError(
 	const fault = parseFault(body);
 	if (fault) return faultToError(fault, statusCode);
 	const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
-	if (statusCode === 503 || statusCode === 502 || statusCode === 504 || statusCode === 429) {
+	if (RETRY_STATUSES.has(statusCode)) {
 		const wait =
 			retryAfterMs === undefined
 				? ''

@@ -20,7 +20,7 @@ import type {
 
 import { completeRows, KeyNormaliser } from '../core/casing';
 import { parseBromcomId } from '../core/ids';
-import { parseRetryAfter, POLICY } from '../core/policy';
+import { parseRetryAfter, POLICY, RETRY_STATUSES } from '../core/policy';
 import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
 import { BromcomError, redact, withoutErrorCodes } from '../core/wire/errors';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
@@ -170,7 +170,7 @@ export function partnerStatusError(
 				httpCode: status,
 				faultText,
 			});
-		if (status === 429 || status === 502 || status === 503 || status === 504 || status >= 500) {
+		if (RETRY_STATUSES.has(status) || status >= 500) {
 			const wait =
 				retryAfterMs === undefined
 					? ''
