@@ -295,11 +295,24 @@ async function main() {
 		writes,
 		(w) => `${w.status}${w.confirmedBy ? ` (${w.confirmedBy})` : ''}`,
 	);
+	// A held export's notice, with when the last file set was let through (what the guard compares with).
+	const exportsAt = sink.received.filter((x) => x.path === '/export').map((x) => x.at);
+	const exportNotices = sink.received
+		.filter((x) => x.path === '/notices/export')
+		.map((x) => ({
+			...x.body,
+			event: x.body.notice,
+			detectedAt: new Date(x.at).toISOString(),
+			since: exportsAt.filter((at) => at < x.at).pop() ?? 0,
+			watch: 'export',
+		}));
+	notices.push(...exportNotices);
 	result.notices = oracle.checkNotices({ notices, history: year.history });
 	result.exports = checkExports(
 		sink.received.filter((x) => x.path === '/export'),
 		roll,
 	);
+	result.exports.held = exportNotices.length;
 	result.history = countBy(year.history, (h) =>
 		h.kind === 'fault' ? `fault: ${h.action}${h.fault ? ` ${h.fault}` : ''}` : h.action,
 	);
@@ -473,7 +486,10 @@ function checkExports(received, studentsTimeline) {
 				.filter(Boolean),
 		);
 		const window = studentsTimeline.filter((t) => t.at <= x.at && t.at >= x.at - 120_000);
-		const before = studentsTimeline.filter((t) => t.at < x.at - 120_000).pop();
+		// Nothing changes before the first state is taken (the year starts after it), so an export that ran
+		// earlier, while n8n was settling, is compared with that state.
+		const before =
+			studentsTimeline.filter((t) => t.at < x.at - 120_000).pop() ?? studentsTimeline[0];
 		const states = [...(before ? [before] : []), ...window];
 		const everOn = new Set(states.flatMap((t) => [...t.view.keys()]));
 		const phantom = [...exported].filter((id) => !everOn.has(id));
@@ -583,7 +599,7 @@ function reportMarkdown(r) {
 			.map(([k, v]) => `${k} ${v}`)
 			.join(', '),
 		'',
-		`Exports received: ${r.exports.received}; with a student not on roll: ${r.exports.problemCount}. Failed executions n8n saved (a poll or run that failed after its retries, for example while Students was revoked): ${Object.entries(
+		`Exports received: ${r.exports.received}; with a student not on roll: ${r.exports.problemCount}; held by the deactivation guard: ${r.exports.held ?? 0} (each an exportHeld notice above, explained only by a rollover or as many leavers and consent withdrawals since the last file set let through). Failed executions n8n saved (a poll or run that failed after its retries, for example while Students was revoked): ${Object.entries(
 			r.failedExecutions ?? {},
 		)
 			.map(([k, v]) => `${k} ${v}`)

@@ -351,12 +351,38 @@ const CAUSES = {
 	keylessRecords: ['keylessAdmissions', 'keysArrive'],
 };
 
+/**
+ * An export held by the deactivation guard (`exportHeld`, with `since`: when the last file set was let
+ * through) is explained by the school year only if it removed at least as many pupils since then as the
+ * notice says would go: a rollover (its final year leaves), or that many leavers and consent
+ * withdrawals. A hold with fewer removals behind it is a false alarm.
+ */
+function exportHoldCause(n, history, t) {
+	const removed =
+		(n.schools ?? []).reduce((sum, s) => sum + (s.removed ?? 0), 0) + (n.elsewhere ?? 0);
+	const since = history.filter((h) => h.at > (n.since ?? 0) && h.at <= t + 1000);
+	const rollover = since.filter((h) => h.action === 'rollover').pop();
+	if (rollover) return rollover;
+	const removals = since.filter(
+		(h) => h.action === 'leave' || (h.action === 'studentConsent' && h.granted === false),
+	);
+	return removals.length >= removed && removals.length > 0
+		? removals[removals.length - 1]
+		: undefined;
+}
+
 function checkNotices({ notices, history, withinMs = 300_000 }) {
 	const out = { total: notices.length, byKind: {}, unexplained: [] };
 	for (const n of notices) {
 		const kind = n.event === 'rebaseline' ? `rebaseline:${n.reason}` : n.event;
 		out.byKind[kind] = (out.byKind[kind] ?? 0) + 1;
 		const t = Date.parse(n.detectedAt);
+		if (kind === 'exportHeld') {
+			const cause = exportHoldCause(n, history, t);
+			if (!cause) out.unexplained.push({ kind, detectedAt: n.detectedAt, message: n.message });
+			else n.cause = `${cause.action} at step ${cause.step}`;
+			continue;
+		}
 		const causes = CAUSES[kind] ?? [];
 		const cause = history
 			.filter((h) => causes.includes(h.action) && h.at <= t + 1000 && h.at >= t - withinMs)

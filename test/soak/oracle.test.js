@@ -122,6 +122,30 @@ test('notices: explained by a cause recorded shortly before, or reported as unex
 	expect(r.unexplained).toEqual([expect.objectContaining({ kind: 'rebaseline:stateLost' })]);
 });
 
+test('a held export: explained by a rollover or by as many leavers and consent withdrawals since the last file set, else a false alarm', () => {
+	const history = [
+		{ step: 1, at: at(5), action: 'leave' },
+		{ step: 2, at: at(12), action: 'leave' },
+		{ step: 3, at: at(13), action: 'studentConsent', granted: false },
+		{ step: 4, at: at(14), action: 'studentConsent', granted: true },
+		{ step: 5, at: at(30), action: 'rollover' },
+	];
+	const held = (t, since, removed) => ({
+		event: 'exportHeld',
+		detectedAt: iso(t),
+		since: at(since),
+		schools: [{ schoolId: 1, kind: 'student', removed }],
+		elsewhere: 0,
+	});
+	const r = checkNotices({
+		notices: [held(20, 10, 2), held(21, 10, 3), held(22, 0, 3), held(31, 20, 40)],
+		history,
+	});
+	expect(r.byKind).toEqual({ exportHeld: 4 });
+	// Since 10: one leaver and one withdrawal (a consent given back does not count) explain 2, not 3.
+	expect(r.unexplained.map((u) => u.detectedAt)).toEqual([iso(21)]);
+});
+
 test('slope: flat data has a slope within its noise, a leak does not', () => {
 	const flat = Array.from({ length: 50 }, (_, i) => [i, 500 + ((i * 7919) % 13) - 6]);
 	const s = slope(flat);

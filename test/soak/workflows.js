@@ -201,6 +201,9 @@ function soakWorkflows(o) {
 					lawfulBasis: 'consent',
 					includeClasses: true,
 					includeContacts: false,
+					// The deactivation guard as shipped (on), with no one to acknowledge a hold: a drop that
+					// persists goes through by itself after as many runs as the triggers' mass changes.
+					guardOptions: { acceptAfterRuns: o.acceptAfterPolls },
 				},
 				{ credentials: credential(o.credentials.exporter) },
 			),
@@ -221,10 +224,11 @@ function soakWorkflows(o) {
 				},
 				{ typeVersion: 4.2 },
 			),
+			sink('Sink Export Notices', `${o.sinkUrl}/notices/export`),
 		],
 		{
 			Nightly: { main: [[link('Export Roster')]] },
-			'Export Roster': { main: [[link('Sink Export')]] },
+			'Export Roster': { main: [[link('Sink Export')], [], [link('Sink Export Notices')]] },
 		},
 	);
 	return { students, sso, contacts, nightly };
