@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { parseSchoolIdField } from '../core/ids';
-import { RESOURCE_ENTITY } from '../core/catalog';
+import { findResource } from '../actions/resources';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
 import { findEntities, getEntityData, routeOf } from '../transport';
@@ -94,7 +94,7 @@ export async function columnOptions(
 export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
 	if (resource === 'entity') return await columnOptions(this, entityParameter(this));
-	const curated = RESOURCE_ENTITY[resource];
+	const curated = findResource(resource)?.columns;
 	const byParameter = curated?.byParameter
 		? curated.byParameter.values[
 				String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')
