@@ -16,8 +16,9 @@ import {
 	recordStatusFilter,
 	teachingGroupFilter,
 } from '../Bromcom/core/wire/filter';
-import { resolveColumn } from '../Bromcom/helpers/joins';
-import { itemSettings, read, readByIds, SchemaCache } from '../Bromcom/helpers/read';
+import { resolveColumn } from '../Bromcom/actions/joins';
+import { itemSettings } from '../Bromcom/n8n/settings';
+import { read, readByIds, SchemaCache } from '../Bromcom/actions/read';
 import { credentialSchoolId } from '../Bromcom/transport';
 import { ruleOptions } from './rules';
 

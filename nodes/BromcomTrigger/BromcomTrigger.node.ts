@@ -8,7 +8,6 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseBromcomId } from '../Bromcom/core/ids';
-import { DEFAULT_TIMEOUT_SECONDS } from '../Bromcom/core/policy';
 import {
 	decide,
 	isCompatible,
@@ -17,14 +16,9 @@ import {
 	type Row,
 } from '../Bromcom/core/snapshot';
 import { combineFilters, type RecordStatus } from '../Bromcom/core/wire/filter';
-import {
-	buildUserFilter,
-	SchemaCache,
-	type ConditionParameter,
-	type ItemSettings,
-} from '../Bromcom/helpers/read';
+import { buildUserFilter, SchemaCache, type ConditionParameter } from '../Bromcom/actions/read';
+import { schoolIdParameter, timeoutMs, type ItemSettings } from '../Bromcom/n8n/settings';
 import { toNodeError } from '../Bromcom/n8n/errors';
-import { schoolIdParameter } from '../Bromcom/n8n/settings';
 import { credentialTest } from '../Bromcom/n8n/authentication';
 import { credentialTypeOf, resolveBaseUrl } from '../Bromcom/transport';
 import { partnerBaseUrl } from '../Bromcom/transport/rest';
@@ -91,7 +85,7 @@ export class BromcomTrigger implements INodeType {
 		}
 		const settings: ItemSettings = {
 			schoolId,
-			timeoutMs: Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+			timeoutMs: timeoutMs(options),
 		};
 		const spec = watchSpec(this, watch);
 		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[])

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapGrouped } from '../core/concurrency';
-import { SchemaCache } from '../helpers/read';
+import { SchemaCache } from './read';
 import { CUSTOM_API_CALL, customApiCallError, errorItem, toNodeError } from '../n8n/errors';
 import { isToolCall } from '../n8n/tool';
 import { forTheAgent } from './agent';
@@ -29,7 +29,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	const shared: Shared = { schemas: new SchemaCache(this) };
 	// An AI agent's (or MCP client's) call: a read hands the model the minimum (actions/agent.ts); a
-	// write decides Dry Run by the tool's own switch (helpers/write.ts, isDryRun).
+	// write decides Dry Run by the tool's own switch (actions/write.ts, isDryRun).
 	const asTool = isToolCall(this);
 	const schoolOf = (i: number): string => {
 		const value = this.getNodeParameter('schoolId', i, '') as unknown;

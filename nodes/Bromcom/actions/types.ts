@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { AgentFields } from '../core/agent';
 import type { EntitySpec } from '../core/catalog';
-import type { SchemaCache } from '../helpers/read';
+import type { SchemaCache } from './read';
 
 /** What every operation gets besides the item index: per-execution caches. */
 export interface Shared {

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { idCondition } from '../../helpers/read';
-import { dateRangeProperties, readDateRange, windowDaysOption } from '../../helpers/windows';
+import { idCondition } from '../../n8n/settings';
+import { dateRangeProperties, readDateRange, windowDaysOption } from '../windows';
 import {
 	filtersProperty,
 	limitProperty,

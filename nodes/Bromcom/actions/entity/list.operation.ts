@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemSettings } from '../../helpers/read';
+import { itemSettings } from '../../n8n/settings';
 import { findEntities, routeOf } from '../../transport';
 import { schoolIdProperty } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
