@@ -10,16 +10,8 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	callWrite,
-	connectionOf,
-	credentialSchoolId,
-	CREDENTIAL_TYPE,
-	resolveBaseUrl,
-	routeOf,
-	secretsOf,
-} from '../transport';
-import { partnerBaseUrl, restPost } from '../transport/rest';
+import { callWrite, clientFor, secretsOf } from '../transport';
+import { restPost } from '../transport/rest';
 import {
 	buildEnvelope,
 	CREDENTIAL_PLACEHOLDERS,
@@ -100,7 +92,8 @@ export async function performWrite(
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const dryRun = isDryRun(ctx, i);
 	const rest = request.rest;
-	const route = routeOf(ctx);
+	const client = clientFor(ctx);
+	const route = client.route;
 	if (rest !== undefined && route !== 'rest') {
 		throw new BromcomError({
 			kind: 'invalidInput',
@@ -118,7 +111,7 @@ export async function performWrite(
 	}
 	const spec = OPERATIONS[request.catalog as OperationName] as OperationSpec;
 	const wireName = rest ? `POST /v2/${rest.entity}` : String(request.wireName || request.catalog);
-	const schoolId = settings.schoolId ?? (await credentialSchoolId(ctx));
+	const schoolId = (await client.school(settings.schoolId)) ?? NaN;
 	const values = { ...request.values, schoolId };
 	const key =
 		String(options.idempotencyKey ?? '').trim() ||
@@ -155,15 +148,14 @@ export async function performWrite(
 	}
 
 	if (dryRun && rest) {
-		const connection = await connectionOf(ctx);
 		return {
 			status: 'dryRun',
 			...audit,
 			request: {
 				method: 'POST',
-				url: `${partnerBaseUrl(connection.credentials)}/v2/${rest.entity}`,
+				url: `${await client.baseUrl()}/v2/${rest.entity}`,
 				headers: {
-					ApplicationId: String(connection.credentials.applicationId ?? ''),
+					ApplicationId: await client.account(),
 					ApplicationSecret: '***',
 					'Content-Type': 'application/json; charset=utf-8',
 				},
@@ -174,17 +166,15 @@ export async function performWrite(
 	}
 
 	if (dryRun) {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const account = await client.account();
 		const body = buildEnvelope(wireName, spec, values)
-			.replace(CREDENTIAL_PLACEHOLDERS.username, () =>
-				escapeXml(String(credentials.username ?? '')),
-			)
+			.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(account))
 			.replace(CREDENTIAL_PLACEHOLDERS.password, '***');
 		return {
 			status: 'dryRun',
 			...audit,
 			request: {
-				url: serviceUrl(resolveBaseUrl(credentials), spec.service),
+				url: serviceUrl(await client.baseUrl(), spec.service),
 				soapAction: soapAction(wireName),
 				body,
 			},
@@ -234,7 +224,7 @@ export async function performWrite(
 	try {
 		// The client's write policy: retried only while nothing can have reached Bromcom.
 		if (rest) {
-			const connection = await connectionOf(ctx);
+			const connection = await client.connection();
 			// The answer's text may echo anything: it is shown (in messages and the audit) redacted.
 			body = redact(
 				(await restPost(connection, rest.entity, { schoolId, ...rest.body }, settings)).text,

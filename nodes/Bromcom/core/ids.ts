@@ -30,6 +30,17 @@ export function parseBromcomId(value: unknown): number | undefined {
 }
 
 /**
+ * The school a request is for: the node's School ID when set, else the credential's (undefined when
+ * that is not a Bromcom ID). The one fallback, for both routes, the writes and the trigger.
+ */
+export function schoolOrCredential(
+	schoolId: number | undefined,
+	credentialSchoolId: unknown,
+): number | undefined {
+	return schoolId ?? parseBromcomId(credentialSchoolId);
+}
+
+/**
  * A School ID field: empty means "the credential's" (undefined); anything else must be an ID, or
  * `invalid` is returned so the caller can say which field is wrong.
  */
