@@ -19,7 +19,7 @@ import {
 import { resolveColumn } from '../Bromcom/actions/joins';
 import { itemSettings } from '../Bromcom/n8n/settings';
 import { read, readByIds, SchemaCache } from '../Bromcom/actions/read';
-import { credentialSchoolId } from '../Bromcom/transport';
+import { clientFor } from '../Bromcom/transport';
 import { ruleOptions } from './rules';
 
 export async function rosterFor(
@@ -119,7 +119,7 @@ export async function rosterFor(
 		kinds.has('membership'),
 	);
 	return {
-		schoolId: settings.schoolId ?? (await credentialSchoolId(ctx)),
+		schoolId: (await clientFor(ctx).school(settings.schoolId)) ?? NaN,
 		kept: roster.kept.filter((e) => kinds.has(e.kind)),
 		excluded: roster.excluded.filter((e) => kinds.has(e.kind)),
 	};

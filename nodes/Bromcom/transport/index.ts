@@ -354,3 +354,16 @@ export async function findEntities(
 	if (routeOf(ctx) === 'rest') return [...PARTNER_ENTITY_NAMES];
 	return await findEntitiesWith(await connectionOf(ctx), options);
 }
+
+/**
+ * The entities the account may read, and whether that list is Bromcom's answer: the SOAP route asks
+ * (findEntitiesBySchoolID); the Partner API has no such call, so its names are the known ones,
+ * unverified.
+ */
+export async function listEntities(
+	ctx: BromcomContext,
+	options: CallOptions = {},
+): Promise<{ names: string[]; verified: boolean }> {
+	const names = await findEntities(ctx, options);
+	return { names, verified: routeOf(ctx) !== 'rest' };
+}
