@@ -60,9 +60,12 @@ export function routeOf(ctx: BromcomContext): Route {
 	return value === AUTHENTICATION.rest ? 'rest' : 'soap';
 }
 
+const credentialTypeFor = (route: Route): string =>
+	route === 'rest' ? PARTNER_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
+
 /** The credential type behind a route. */
 export function credentialTypeOf(ctx: BromcomContext): string {
-	return routeOf(ctx) === 'rest' ? PARTNER_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
+	return credentialTypeFor(routeOf(ctx));
 }
 
 /** A node's, trigger's or picker's connection: n8n's authenticated HTTP helper. */
@@ -97,7 +100,7 @@ export interface BromcomClient {
 
 export function clientFor(ctx: BromcomContext): BromcomClient {
 	const route = routeOf(ctx);
-	const credentialType = route === 'rest' ? PARTNER_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
+	const credentialType = credentialTypeFor(route);
 	let credentials: Promise<ICredentialDataDecryptedObject> | undefined;
 	const client: BromcomClient = {
 		route,
