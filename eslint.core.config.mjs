@@ -18,14 +18,13 @@ export default [
 						{
 							group: ['n8n-workflow', 'n8n-core', '@n8n/*', 'n8n-*'],
 							message:
-								'nodes/Bromcom/core has no n8n imports: use core/types.ts, and put n8n code in n8n/, helpers/ or transport/.',
+								'nodes/Bromcom/core has no n8n imports: use core/types.ts, and put n8n code in n8n/, actions/ or transport/.',
 						},
 						{
 							group: [
 								'**/transport',
 								'**/transport/**',
 								'**/n8n/**',
-								'**/helpers/**',
 								'**/actions/**',
 								'**/methods',
 								'**/methods/**',

@@ -33,7 +33,8 @@ import { CANDIDATES, field } from '../Bromcom/core/people';
 import type { RosterEntry } from '../Bromcom/core/roster';
 import type { PlainObject } from '../Bromcom/core/types';
 import { BromcomError } from '../Bromcom/core/wire/errors';
-import { invalid, itemSettings, read, SchemaCache } from '../Bromcom/helpers/read';
+import { invalid, itemSettings } from '../Bromcom/n8n/settings';
+import { read, SchemaCache } from '../Bromcom/actions/read';
 import { credentialSchoolId } from '../Bromcom/transport';
 import {
 	changeOf,

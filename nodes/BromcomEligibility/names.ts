@@ -13,7 +13,7 @@ import {
 	safeName,
 	type NamePerson,
 } from '../Bromcom/core/accountNames';
-import { invalid } from '../Bromcom/helpers/read';
+import { invalid } from '../Bromcom/n8n/settings';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
 

@@ -18,7 +18,8 @@ import { parseBromcomId } from '../Bromcom/core/ids';
 import { field } from '../Bromcom/core/people';
 import { BromcomError } from '../Bromcom/core/wire/errors';
 import { recordStatusFilter } from '../Bromcom/core/wire/filter';
-import { invalid, itemSettings, read, SchemaCache } from '../Bromcom/helpers/read';
+import { invalid, itemSettings } from '../Bromcom/n8n/settings';
+import { read, SchemaCache } from '../Bromcom/actions/read';
 import { toNodeError } from '../Bromcom/n8n/errors';
 import {
 	callWrite,

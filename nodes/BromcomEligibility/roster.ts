@@ -16,9 +16,10 @@ import {
 	recordStatusFilter,
 	teachingGroupFilter,
 } from '../Bromcom/core/wire/filter';
-import { resolveColumn } from '../Bromcom/helpers/joins';
-import { itemSettings, read, readByIds, SchemaCache } from '../Bromcom/helpers/read';
-import { credentialSchoolId } from '../Bromcom/transport';
+import { resolveColumn } from '../Bromcom/actions/joins';
+import { itemSettings } from '../Bromcom/n8n/settings';
+import { read, readByIds, SchemaCache } from '../Bromcom/actions/read';
+import { clientFor } from '../Bromcom/transport';
 import { ruleOptions } from './rules';
 
 export async function rosterFor(
@@ -118,7 +119,7 @@ export async function rosterFor(
 		kinds.has('membership'),
 	);
 	return {
-		schoolId: settings.schoolId ?? (await credentialSchoolId(ctx)),
+		schoolId: (await clientFor(ctx).school(settings.schoolId)) ?? NaN,
 		kept: roster.kept.filter((e) => kinds.has(e.kind)),
 		excluded: roster.excluded.filter((e) => kinds.has(e.kind)),
 	};

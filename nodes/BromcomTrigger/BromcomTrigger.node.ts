@@ -7,8 +7,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { parseBromcomId } from '../Bromcom/core/ids';
-import { DEFAULT_TIMEOUT_SECONDS } from '../Bromcom/core/policy';
 import {
 	decide,
 	isCompatible,
@@ -17,17 +15,11 @@ import {
 	type Row,
 } from '../Bromcom/core/snapshot';
 import { combineFilters, type RecordStatus } from '../Bromcom/core/wire/filter';
-import {
-	buildUserFilter,
-	SchemaCache,
-	type ConditionParameter,
-	type ItemSettings,
-} from '../Bromcom/helpers/read';
+import { buildUserFilter, SchemaCache, type ConditionParameter } from '../Bromcom/actions/read';
+import { schoolIdParameter, timeoutMs, type ItemSettings } from '../Bromcom/n8n/settings';
 import { toNodeError } from '../Bromcom/n8n/errors';
-import { schoolIdParameter } from '../Bromcom/n8n/settings';
 import { credentialTest } from '../Bromcom/n8n/authentication';
-import { credentialTypeOf, resolveBaseUrl } from '../Bromcom/transport';
-import { partnerBaseUrl } from '../Bromcom/transport/rest';
+import { clientFor } from '../Bromcom/transport';
 import { properties } from './description';
 import { getColumns, searchEntities } from './methods';
 import { leftRecordsFilter, snapshotConfig, watchFilter, watchSpec } from './options';
@@ -91,7 +83,7 @@ export class BromcomTrigger implements INodeType {
 		}
 		const settings: ItemSettings = {
 			schoolId,
-			timeoutMs: Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+			timeoutMs: timeoutMs(options),
 		};
 		const spec = watchSpec(this, watch);
 		const fieldsToWatch = (this.getNodeParameter('fieldsToWatch', []) as string[])
@@ -105,14 +97,12 @@ export class BromcomTrigger implements INodeType {
 		// What is being watched includes the credential: its school, host, user (another permission set)
 		// and the credential itself. Editing any of them re-baselines quietly instead of flooding.
 		// Switching Authentication is a credential change too (a different route sees other grants).
-		const credentialType = credentialTypeOf(this);
-		const credential = await this.getCredentials(credentialType);
-		const rest = credentialType !== 'bromcomMisApi';
-		const effectiveSchool = schoolId ?? parseBromcomId(credential.schoolId);
+		const client = clientFor(this);
+		const effectiveSchool = await client.school(schoolId);
 		const source = {
-			credential: this.getNode().credentials?.[credentialType]?.id ?? '',
-			baseUrl: rest ? partnerBaseUrl(credential) : resolveBaseUrl(credential),
-			username: String((rest ? credential.applicationId : credential.username) ?? '').toLowerCase(),
+			credential: this.getNode().credentials?.[client.credentialType]?.id ?? '',
+			baseUrl: await client.baseUrl(),
+			username: (await client.account()).toLowerCase(),
 			school: effectiveSchool,
 		};
 

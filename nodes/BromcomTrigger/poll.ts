@@ -3,8 +3,9 @@ import type { IPollFunctions } from 'n8n-workflow';
 
 import { RecordKeys, type Change, type PollDiff, type Row } from '../Bromcom/core/snapshot';
 import { recordStatusFilter } from '../Bromcom/core/wire/filter';
-import { readContacts } from '../Bromcom/helpers/joins';
-import { invalid, readByIds, type ItemSettings, type SchemaCache } from '../Bromcom/helpers/read';
+import { readContacts } from '../Bromcom/actions/joins';
+import { invalid, type ItemSettings } from '../Bromcom/n8n/settings';
+import { readByIds, type SchemaCache } from '../Bromcom/actions/read';
 import { getEntityData } from '../Bromcom/transport';
 import type { WatchSpec } from './options';
 

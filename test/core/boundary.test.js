@@ -48,7 +48,7 @@ test('core-to-core imports and the n8n side are not restricted', async () => {
 	expect(
 		await lint(
 			"import type { IDataObject } from 'n8n-workflow';\nexport type X = IDataObject;\n",
-			'nodes/Bromcom/helpers/probe.ts',
+			'nodes/Bromcom/actions/probe.ts',
 		),
 	).not.toContainEqual(expect.stringMatching(/restricted/));
 });

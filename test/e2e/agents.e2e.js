@@ -142,7 +142,7 @@ before(async () => {
 		students: dist('actions/student/getMany.operation.js').agent,
 		summary: dist('actions/attendance/getSummary.operation.js').agent,
 		balance: dist('actions/dinnerMoney/updateBalance.operation.js').agent,
-		dryRun: dist('helpers/write.js').AGENT_DRY_RUN,
+		dryRun: dist('actions/write.js').AGENT_DRY_RUN,
 	};
 	SCHEMA_PROBE_FILTER = dist('core/wire/filter.js').SCHEMA_PROBE_FILTER;
 

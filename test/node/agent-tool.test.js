@@ -9,7 +9,7 @@
 const { NodeHelpers } = require('n8n-workflow');
 const { createSandbox } = require('../../sandbox/server');
 const { NODE_TYPES, runNode, sandboxCredential, shutdown } = require('../helpers/n8n');
-const { AGENT_DRY_RUN } = require('../../nodes/Bromcom/helpers/write');
+const { AGENT_DRY_RUN } = require('../../nodes/Bromcom/actions/write');
 const { NO_RECORDS } = require('../../nodes/Bromcom/actions/agent');
 const { isToolCall } = require('../../nodes/Bromcom/n8n/tool');
 

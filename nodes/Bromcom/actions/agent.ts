@@ -17,7 +17,8 @@ import { agentView, peopleNamed, withConsent, type PeopleNamed } from '../core/a
 import { flag, lawfulBasisIsConsent } from '../core/eligibility';
 import { CANDIDATES, field } from '../core/people';
 import { BromcomError } from '../core/wire/errors';
-import { fieldsOption, itemSettings, read, readByIds, type ItemSettings } from '../helpers/read';
+import { fieldsOption, itemSettings, type ItemSettings } from '../n8n/settings';
+import { read, readByIds } from './read';
 import type { AgentSpec, Shared } from './types';
 
 export const NO_RECORDS = 'Bromcom returned no matching records.';

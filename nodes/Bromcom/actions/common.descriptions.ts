@@ -1,6 +1,54 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/policy';
+import type { OperationChoice, Resource } from './types';
 
 /** Parameters shared by operations. Each operation adds them with its own displayOptions. */
+
+/**
+ * A resource as the node lists it (actions/resources.ts): its Operation picker is built from its
+ * operations, followed by each operation's own fields in the same order.
+ */
+export function defineResource(spec: Omit<Resource, 'properties'> & { default: string }): Resource {
+	const { default: defaultOperation, ...resource } = spec;
+	return {
+		...resource,
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: [spec.value] } },
+				options: spec.operations.map(({ name, value, action, description }) => ({
+					name,
+					value,
+					action,
+					description,
+				})),
+				default: defaultOperation,
+			},
+			...spec.operations.flatMap((choice: OperationChoice) => choice.operation.description),
+		],
+	};
+}
+
+/** The "For" picker: whom (or what) an operation reads for. */
+export function scopeProperty(
+	options: INodePropertyOptions[],
+	defaultScope: string,
+): INodeProperties {
+	return { displayName: 'For', name: 'scope', type: 'options', options, default: defaultScope };
+}
+
+/** Timeout (Seconds), an item of an operation's Options. */
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 5 },
+	default: DEFAULT_TIMEOUT_SECONDS,
+};
 
 export const schoolIdProperty: INodeProperties = {
 	displayName: 'School ID',
@@ -212,11 +260,7 @@ export function readOptionsProperty(extra: INodeProperties[] = []): INodePropert
 					'Whether to remove the trailing spaces Bromcom pads some code values with (for example "AM" arriving followed by thirteen spaces). Off: every value exactly as Bromcom sent it. Filters, keys and the trigger ignore the padding either way.',
 			},
 			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 5 },
-				default: 600,
+				...timeoutOption,
 				description:
 					'How long to wait for Bromcom. Large pulls (a year of attendance) can take minutes.',
 			},

@@ -11,15 +11,14 @@ import {
 	itemSettings,
 	limitedSettings,
 	limitRows,
-	read,
 	requiredId,
-	selectFields,
 	statusFilter,
-	userFilter,
-} from '../helpers/read';
+	schoolForMessage,
+} from '../n8n/settings';
+import { read, userFilter } from './read';
+import { selectFields } from '../core/rows';
 import type { EntitySpec } from '../core/catalog';
 import { BromcomError } from '../core/wire/errors';
-import { schoolForMessage } from '../n8n/settings';
 import { buildCondition, combineFilters, type DateColumns } from '../core/wire/filter';
 import {
 	filtersProperty,

@@ -2,47 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapGrouped } from '../core/concurrency';
-import { SchemaCache } from '../helpers/read';
+import { SchemaCache } from './read';
 import { CUSTOM_API_CALL, customApiCallError, errorItem, toNodeError } from '../n8n/errors';
 import { isToolCall } from '../n8n/tool';
 import { forTheAgent } from './agent';
-import * as assessment from './assessment/Assessment.resource';
-import * as attendance from './attendance/Attendance.resource';
-import * as behaviour from './behaviour/Behaviour.resource';
-import * as bromcomClass from './class/Class.resource';
-import * as contact from './contact/Contact.resource';
-import * as dinnerMoney from './dinnerMoney/DinnerMoney.resource';
-import * as entity from './entity/Entity.resource';
-import * as school from './school/School.resource';
-import * as singleSignOn from './singleSignOn/SingleSignOn.resource';
-import * as staff from './staff/Staff.resource';
-import * as student from './student/Student.resource';
-import * as timetable from './timetable/Timetable.resource';
-import type { Operation, Shared } from './types';
+import { findOperation } from './resources';
+import type { Shared } from './types';
 import { schoolForMessage } from '../n8n/settings';
-
-const RESOURCES: Record<string, Record<string, Operation>> = {
-	student: {
-		get: student.get,
-		getMany: student.getMany,
-		getContacts: student.getContacts,
-		getClasses: student.getClasses,
-	},
-	contact: { get: contact.get, getMany: contact.getMany },
-	staff: { get: staff.get, getMany: staff.getMany, getClasses: staff.getClasses },
-	class: { getMany: bromcomClass.getMany, getMembers: bromcomClass.getMembers },
-	attendance: { getMany: attendance.getMany, getSummary: attendance.getSummary },
-	timetable: { getMany: timetable.getMany },
-	assessment: { getMany: assessment.getMany, saveResult: assessment.saveResult },
-	behaviour: { getMany: behaviour.getMany, upsert: behaviour.upsert },
-	school: { get: school.get },
-	entity: { getMany: entity.getMany, list: entity.list },
-	singleSignOn: { register: singleSignOn.register, deregister: singleSignOn.deregister },
-	dinnerMoney: {
-		updateBalance: dinnerMoney.updateBalance,
-		saveTransaction: dinnerMoney.saveTransaction,
-	},
-};
 
 /** Requests in flight at once: per school (politeness) and in total. */
 const PER_SCHOOL = 2;
@@ -55,7 +21,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw customApiCallError(this.getNode());
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = RESOURCES[resource]?.[operation];
+	const op = findOperation(resource, operation);
 	if (!op)
 		throw new NodeOperationError(
 			this.getNode(),
@@ -63,7 +29,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	const shared: Shared = { schemas: new SchemaCache(this) };
 	// An AI agent's (or MCP client's) call: a read hands the model the minimum (actions/agent.ts); a
-	// write decides Dry Run by the tool's own switch (helpers/write.ts, isDryRun).
+	// write decides Dry Run by the tool's own switch (actions/write.ts, isDryRun).
 	const asTool = isToolCall(this);
 	const schoolOf = (i: number): string => {
 		const value = this.getNodeParameter('schoolId', i, '') as unknown;

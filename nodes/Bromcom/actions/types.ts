@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AgentFields } from '../core/agent';
-import type { SchemaCache } from '../helpers/read';
+import type { EntitySpec } from '../core/catalog';
+import type { SchemaCache } from './read';
 
 /** What every operation gets besides the item index: per-execution caches. */
 export interface Shared {
@@ -32,4 +33,35 @@ export interface Operation {
 	sequential?: boolean;
 	/** What the operation is and returns as an AI agent's tool. */
 	agent: AgentSpec;
+}
+
+/** One entry of a resource's Operation picker, with the operation it runs. */
+export interface OperationChoice {
+	name: string;
+	value: string;
+	action: string;
+	description: string;
+	operation: Operation;
+}
+
+/**
+ * One resource: its entry in the node's Resource picker, its operations (the picker's entries in
+ * order, each with what it runs) and the node properties they make.
+ */
+export interface Resource {
+	name: string;
+	value: string;
+	description: string;
+	operations: OperationChoice[];
+	/** The Operation picker, then each operation's own fields. */
+	properties: INodeProperties[];
+	/**
+	 * The entity behind the resource, for its column pickers (methods/index.ts). A resource whose
+	 * entity depends on a parameter (Timetable: one student's or everyone's) names it through
+	 * `byParameter`.
+	 */
+	columns?: {
+		entity: EntitySpec;
+		byParameter?: { name: string; values: Record<string, EntitySpec> };
+	};
 }

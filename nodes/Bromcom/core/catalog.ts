@@ -59,28 +59,6 @@ export function timetableEntity(scope: string): EntitySpec & { rangeColumn: stri
 }
 
 /**
- * The entity behind each curated resource, for its column pickers. A resource whose entity depends on
- * a parameter (Timetable: one student's or everyone's) names it through `byParameter`.
- */
-export const RESOURCE_ENTITY: Record<
-	string,
-	{ entity: EntitySpec; byParameter?: { name: string; values: Record<string, EntitySpec> } }
-> = {
-	student: { entity: ENTITIES.students },
-	contact: { entity: ENTITIES.people },
-	staff: { entity: ENTITIES.staff },
-	class: { entity: ENTITIES.collections },
-	attendance: { entity: ENTITIES.attendances },
-	timetable: {
-		entity: timetableEntity('all'),
-		byParameter: { name: 'scope', values: { student: timetableEntity('student') } },
-	},
-	assessment: { entity: ENTITIES.assessmentResults },
-	behaviour: { entity: ENTITIES.behaviourEvents },
-	school: { entity: ENTITIES.schools },
-};
-
-/**
  * The entity names known to work, for the Partner API's Entity picker: it has no call that lists what
  * a school granted (docs/bromcom-facts.md, Partner API), so the picker offers these and says it could
  * not check them. The SOAP names (a real findEntitiesBySchoolID answer of 75, and names seen in

@@ -5,16 +5,39 @@
  */
 export const MAX_BROMCOM_ID = 2147483647;
 
+/** The text of an ID as written: a safe integer's digits, a string trimmed, '' for anything else. */
+export function idText(value: unknown): string {
+	if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : '';
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'bigint') return value.toString();
+	return '';
+}
+
+/** Why `text` is not a Bromcom ID, or undefined when it is one: digits only, positive, not too large. */
+export function bromcomIdProblem(
+	text: string,
+): 'notDigits' | 'notPositive' | 'tooLarge' | undefined {
+	if (!/^\d{1,10}$/.test(text)) return 'notDigits';
+	const n = Number(text);
+	if (n <= 0) return 'notPositive';
+	return n > MAX_BROMCOM_ID ? 'tooLarge' : undefined;
+}
+
 /** The ID written in `value`, or undefined when it is not one (empty, signs, decimals, hex, too large). */
 export function parseBromcomId(value: unknown): number | undefined {
-	let text: string;
-	if (typeof value === 'number') text = Number.isSafeInteger(value) ? String(value) : '';
-	else if (typeof value === 'string') text = value.trim();
-	else if (typeof value === 'bigint') text = value.toString();
-	else return undefined;
-	if (!/^\d{1,10}$/.test(text)) return undefined;
-	const n = Number(text);
-	return n > 0 && n <= MAX_BROMCOM_ID ? n : undefined;
+	const text = idText(value);
+	return bromcomIdProblem(text) === undefined ? Number(text) : undefined;
+}
+
+/**
+ * The school a request is for: the node's School ID when set, else the credential's (undefined when
+ * that is not a Bromcom ID). The one fallback, for both routes, the writes and the trigger.
+ */
+export function schoolOrCredential(
+	schoolId: number | undefined,
+	credentialSchoolId: unknown,
+): number | undefined {
+	return schoolId ?? parseBromcomId(credentialSchoolId);
 }
 
 /**

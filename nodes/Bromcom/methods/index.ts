@@ -12,10 +12,10 @@ import type {
 } from 'n8n-workflow';
 
 import { parseSchoolIdField } from '../core/ids';
-import { RESOURCE_ENTITY } from '../core/catalog';
+import { findResource } from '../actions/resources';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
-import { findEntities, getEntityData, routeOf } from '../transport';
+import { getEntityData, listEntities } from '../transport';
 
 function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
 	// A School ID still being typed lists the credential's school rather than failing the picker.
@@ -36,9 +36,9 @@ export async function searchEntities(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	let names: string[];
+	let listed: { names: string[]; verified: boolean };
 	try {
-		names = await findEntities(this, { schoolId: schoolOf(this), attempts: 1, timeoutMs: 60000 });
+		listed = await listEntities(this, { schoolId: schoolOf(this), attempts: 1, timeoutMs: 60000 });
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, {
 			action: 'listing the entities this account may read',
@@ -48,9 +48,9 @@ export async function searchEntities(
 	// The Partner API cannot list what a school granted: the names are known ones, not checked. The
 	// mark is in the name because n8n's list shows names only (it drops a result's description), and
 	// the name stays in the field once picked.
-	const unchecked = routeOf(this) === 'rest';
+	const unchecked = !listed.verified;
 	return {
-		results: names
+		results: listed.names
 			.filter((n) => n.toLowerCase().includes(needle))
 			.map((n) =>
 				unchecked
@@ -94,7 +94,7 @@ export async function columnOptions(
 export async function getColumns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const resource = String(this.getCurrentNodeParameter('resource') ?? '');
 	if (resource === 'entity') return await columnOptions(this, entityParameter(this));
-	const curated = RESOURCE_ENTITY[resource];
+	const curated = findResource(resource)?.columns;
 	const byParameter = curated?.byParameter
 		? curated.byParameter.values[
 				String(this.getCurrentNodeParameter(curated.byParameter.name) ?? '')

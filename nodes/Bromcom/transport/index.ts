@@ -9,17 +9,12 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	ICredentialTestFunctions,
-	INodeCredentialTestResult,
-	IExecuteFunctions,
 	IHttpRequestOptions,
-	IPollFunctions,
 } from 'n8n-workflow';
 
 import { DataSetReader, type DataSetRow } from '../core/wire/dataset';
-import { BromcomError, redact, withoutErrorCodes } from '../core/wire/errors';
-import { FIX_HINTS } from '../n8n/errors';
+import { BromcomError, redact } from '../core/wire/errors';
 import {
 	buildEnvelope,
 	fillCredentialPlaceholders,
@@ -31,12 +26,24 @@ import {
 	type ServiceName,
 } from '../core/wire/envelope';
 import { faultToError, notADataSet, parseFault } from '../core/wire/fault';
-import { parseBromcomId } from '../core/ids';
+import { schoolOrCredential } from '../core/ids';
 import { parseRetryAfter, POLICY, RETRY_STATUSES } from '../core/policy';
 import { PARTNER_ENTITY_NAMES } from '../core/catalog';
+import {
+	AUTHENTICATION,
+	clientFor,
+	connectionOf,
+	credentialSchoolId,
+	credentialTypeOf,
+	CREDENTIAL_TYPE,
+	PARTNER_CREDENTIAL_TYPE,
+	resolveBaseUrl,
+	routeOf,
+	type BromcomClient,
+	type Route,
+} from './client';
 import { restRead } from './rest';
 import {
-	asBromcomError,
 	DEFAULT_TIMEOUT_MS,
 	ERROR_BODY_CAP,
 	headerOf,
@@ -49,13 +56,23 @@ import {
 	type BromcomContext,
 	type CallOptions,
 	type Connection,
-	type RawResponse,
 	type ReadOptions,
 	type ResponseBody,
 	type StreamedDataSet,
 } from './http';
 
 export {
+	AUTHENTICATION,
+	clientFor,
+	connectionOf,
+	credentialSchoolId,
+	credentialTypeOf,
+	CREDENTIAL_TYPE,
+	PARTNER_CREDENTIAL_TYPE,
+	resolveBaseUrl,
+	routeOf,
+	type BromcomClient,
+	type Route,
 	DEFAULT_TIMEOUT_MS,
 	secretsOf,
 	streamExchange,
@@ -66,25 +83,6 @@ export {
 	type ResponseBody,
 	type StreamedDataSet,
 };
-
-export const CREDENTIAL_TYPE = 'bromcomMisApi';
-
-const HOSTS: Record<string, string> = {
-	cloud: 'https://cloudmis.bromcom.com',
-	scomis: 'https://bromcom.scomis.org',
-};
-
-/** The credential's base URL (kept in step with the credential test's URL expression). */
-export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const hosting = String(credentials.hosting ?? 'cloud');
-	if (hosting === 'custom')
-		return String(credentials.baseUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '');
-	if (hosting === 'regional')
-		return `https://cloudmis-${String(credentials.region ?? '').trim()}.bromcom.com`;
-	return HOSTS[hosting] ?? HOSTS.cloud;
-}
 
 interface CallTarget {
 	operation: string;
@@ -144,51 +142,6 @@ export function responseError(
 	return notADataSet(body);
 }
 
-/** The node's Authentication parameter: which of the two routes into Bromcom it uses. */
-export const AUTHENTICATION = {
-	/** SOAP third-party services with a third-party user (credential Bromcom MIS API). */
-	soap: 'thirdPartyUser',
-	/** The Partner API (REST) with a partner application (credential Bromcom Partner API). */
-	rest: 'partnerApplication',
-} as const;
-
-export const PARTNER_CREDENTIAL_TYPE = 'bromcomPartnerApi';
-
-export type Route = 'soap' | 'rest';
-
-/** The route a node, trigger or picker uses, from its Authentication parameter (default: SOAP). */
-export function routeOf(ctx: BromcomContext): Route {
-	let value: unknown;
-	try {
-		value =
-			typeof (ctx as IExecuteFunctions).getInputData === 'function'
-				? (ctx as IExecuteFunctions).getNodeParameter('authentication', 0, AUTHENTICATION.soap)
-				: (ctx as IPollFunctions).getNodeParameter('authentication', AUTHENTICATION.soap);
-	} catch {
-		value = AUTHENTICATION.soap;
-	}
-	return value === AUTHENTICATION.rest ? 'rest' : 'soap';
-}
-
-/** The credential type behind a route. */
-export function credentialTypeOf(ctx: BromcomContext): string {
-	return routeOf(ctx) === 'rest' ? PARTNER_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
-}
-
-async function credentialsOf(ctx: BromcomContext): Promise<ICredentialDataDecryptedObject> {
-	return (await ctx.getCredentials(credentialTypeOf(ctx))) as ICredentialDataDecryptedObject;
-}
-
-/** A node's, trigger's or picker's connection: n8n's authenticated HTTP helper. */
-export async function connectionOf(ctx: BromcomContext): Promise<Connection> {
-	const type = credentialTypeOf(ctx);
-	return {
-		credentials: (await ctx.getCredentials(type)) as ICredentialDataDecryptedObject,
-		send: async (request) =>
-			(await ctx.helpers.httpRequestWithAuthentication.call(ctx, type, request)) as RawResponse,
-	};
-}
-
 /**
  * The credential tester's connection: the placeholders are filled with the credential's own function
  * (n8n hands a credential test only its legacy `request` helper and the decrypted credential).
@@ -230,11 +183,7 @@ async function exchange<T>(
 	const usesSchool = target.spec.params.some(
 		([name]) => name === 'schoolID' || name === 'schoolId',
 	);
-	if (
-		usesSchool &&
-		options.schoolId === undefined &&
-		parseBromcomId(credentials.schoolId) === undefined
-	) {
+	if (usesSchool && schoolOrCredential(options.schoolId, credentials.schoolId) === undefined) {
 		throw new BromcomError({
 			kind: 'invalidInput',
 			message: `The credential's School ID "${String(credentials.schoolId ?? '')}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001).`,
@@ -379,7 +328,11 @@ export async function getEntityData(
 	);
 }
 
-async function findEntitiesWith(connection: Connection, options: CallOptions): Promise<string[]> {
+/** The entities granted to the account (findEntitiesBySchoolID) over `connection`. */
+export async function findEntitiesWith(
+	connection: Connection,
+	options: CallOptions,
+): Promise<string[]> {
 	const target = checkedTarget(
 		'findEntitiesBySchoolID',
 		OPERATIONS.findEntitiesBySchoolID as OperationSpec,
@@ -403,45 +356,14 @@ export async function findEntities(
 }
 
 /**
- * The credential test (`methods.credentialTest.bromcomMisApiTest` of every node): a real
- * findEntitiesBySchoolID through the same client. It passes only on a real DataSet that grants at
- * least one entity, and says how many; anything else is the client's own typed, redacted error.
+ * The entities the account may read, and whether that list is Bromcom's answer: the SOAP route asks
+ * (findEntitiesBySchoolID); the Partner API has no such call, so its names are the known ones,
+ * unverified.
  */
-export async function testCredential(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const credentials = (credential.data ?? {}) as ICredentialDataDecryptedObject;
-	let names: string[];
-	try {
-		names = await findEntitiesWith(credentialTestConnection(this, credentials), {
-			attempts: 1,
-			timeoutMs: 60_000,
-		});
-	} catch (error) {
-		const e = error instanceof BromcomError ? error : asBromcomError(error, secretsOf(credentials));
-		const hint = FIX_HINTS[e.kind];
-		return {
-			status: 'Error',
-			message: withoutErrorCodes(
-				redact([e.message, hint].filter(Boolean).join(' '), secretsOf(credentials)),
-			),
-		};
-	}
-	const school = String(credentials.schoolId ?? '');
-	if (names.length === 0) {
-		return {
-			status: 'Error',
-			message: `Logged in to Bromcom for school ${school}, but this account may read no entities yet: ask the school to grant them to the third-party user under Modules > Setup > Third Party Access Permissions & Logs (a new third-party user starts with none).`,
-		};
-	}
-	const sample = names.slice(0, 3).join(', ');
-	return {
-		status: 'OK',
-		message: `Connection successful: school ${school}, ${names.length} ${names.length === 1 ? 'entity' : 'entities'} granted (${sample}${names.length > 3 ? ', …' : ''}).`,
-	};
-}
-
-export async function credentialSchoolId(ctx: BromcomContext): Promise<number> {
-	return parseBromcomId((await credentialsOf(ctx)).schoolId) ?? NaN;
+export async function listEntities(
+	ctx: BromcomContext,
+	options: CallOptions = {},
+): Promise<{ names: string[]; verified: boolean }> {
+	const names = await findEntities(ctx, options);
+	return { names, verified: routeOf(ctx) !== 'rest' };
 }

@@ -12,20 +12,17 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IHttpRequestOptions,
-	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
 import { completeRows, KeyNormaliser } from '../core/casing';
-import { parseBromcomId } from '../core/ids';
+import { schoolOrCredential } from '../core/ids';
 import { parseRetryAfter, POLICY, RETRY_STATUSES } from '../core/policy';
 import type { ColumnKind, DataSetColumn, DataSetRow } from '../core/wire/dataset';
 import { BromcomError, redact, withoutErrorCodes } from '../core/wire/errors';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { JsonEnvelopeReader, type JsonRow } from '../core/wire/json';
-import { fixHint } from '../n8n/errors';
 import {
 	asBromcomError,
 	DEFAULT_TIMEOUT_MS,
@@ -77,7 +74,7 @@ function checkedBase(credentials: ICredentialDataDecryptedObject, secrets: strin
 }
 
 function checkedSchool(credentials: ICredentialDataDecryptedObject, options: CallOptions): number {
-	const school = options.schoolId ?? parseBromcomId(credentials.schoolId);
+	const school = schoolOrCredential(options.schoolId, credentials.schoolId);
 	if (school === undefined) {
 		throw restError({
 			kind: 'invalidInput',
@@ -519,7 +516,7 @@ export async function restPost(
 }
 
 /** n8n's credential tester's connection for the Partner API: the headers filled in here. */
-function partnerTestConnection(
+export function partnerTestConnection(
 	ctx: ICredentialTestFunctions,
 	credentials: ICredentialDataDecryptedObject,
 ): Connection {
@@ -530,40 +527,4 @@ function partnerTestConnection(
 			ApplicationSecret: String(credentials.applicationSecret ?? ''),
 		},
 	}));
-}
-
-/**
- * The Partner API credential test (`methods.credentialTest.bromcomPartnerApiTest`): one real, cheap
- * read — the first row of /v2/Schools for the Default School ID — through the same client. It says
- * what worked, and on a 403 which Bromcom screen grants the application.
- */
-export async function testPartnerCredential(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const credentials = (credential.data ?? {}) as ICredentialDataDecryptedObject;
-	const secrets = secretsOf(credentials);
-	try {
-		const data = await restRead(partnerTestConnection(this, credentials), 'Schools', '', {
-			attempts: 1,
-			timeoutMs: 60_000,
-			maxRows: 1,
-		});
-		const school = data.rows[0];
-		const name = school ? String(school.SchoolName ?? school.Name ?? '').trim() : '';
-		return {
-			status: 'OK',
-			message: `Connection successful: the Partner API accepted the application for school ${String(credentials.schoolId ?? '')}${name ? ` (${name})` : ''}.`,
-		};
-	} catch (error) {
-		const e = asBromcomError(error, secrets).onRoute('rest');
-		const hint =
-			e.kind === 'entityNotPermitted'
-				? 'The application and secret were accepted, but this school has not granted it the Schools endpoint (or has not installed it): in Bromcom, Config > Setup > Partner Applications > (the application) > Manage > Grant > Proceed, until its Status is Installed.'
-				: fixHint(e);
-		return {
-			status: 'Error',
-			message: withoutErrorCodes(redact([e.message, hint].filter(Boolean).join(' '), secrets)),
-		};
-	}
 }

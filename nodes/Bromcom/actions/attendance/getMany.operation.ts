@@ -1,14 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { idCondition } from '../../helpers/read';
-import { dateRangeProperties, readDateRange, windowDaysOption } from '../../helpers/windows';
+import { idCondition } from '../../n8n/settings';
+import { dateRangeProperties, readDateRange, windowDaysOption } from '../windows';
 import {
 	filtersProperty,
 	limitProperty,
 	readOptionsProperty,
 	returnAllProperty,
 	schoolIdProperty,
+	scopeProperty,
 } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec, Shared } from '../types';
@@ -23,11 +24,8 @@ const properties: INodeProperties[] = [
 	...agentReadProperties(agent),
 	schoolIdProperty,
 	...dateRangeProperties(),
-	{
-		displayName: 'For',
-		name: 'scope',
-		type: 'options',
-		options: [
+	scopeProperty(
+		[
 			{ name: 'All Students', value: 'all' },
 			{ name: 'One Student', value: 'student' },
 			{
@@ -36,8 +34,8 @@ const properties: INodeProperties[] = [
 				description: 'The tutor group (CollectionID) the marks were taken in',
 			},
 		],
-		default: 'all',
-	},
+		'all',
+	),
 	{
 		displayName: 'Student ID',
 		name: 'studentId',

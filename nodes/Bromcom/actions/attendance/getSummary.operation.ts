@@ -22,11 +22,13 @@ import { mapLimit } from '../../core/concurrency';
 import { parseBromcomId } from '../../core/ids';
 import { field } from '../../core/people';
 import type { DataSetColumn, DataSetRow } from '../../core/wire/dataset';
-import { buildCondition } from '../../core/wire/filter';
-import { inFilter, invalid, itemSettings, read, requiredId } from '../../helpers/read';
-import { dateWindowFilter, dateWindows, windowDaysOption } from '../../helpers/windows';
+import { buildCondition, inFilter } from '../../core/wire/filter';
+import { invalid, itemSettings, requiredId } from '../../n8n/settings';
+import { read } from '../read';
+import { dateWindowFilter, dateWindows } from '../../core/windows';
+import { windowDaysOption } from '../windows';
 import { getEntityData } from '../../transport';
-import { schoolIdProperty } from '../common.descriptions';
+import { schoolIdProperty, scopeProperty, timeoutOption } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec, Shared } from '../types';
 
@@ -63,11 +65,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Last day to include. Leave empty for today.',
 	},
-	{
-		displayName: 'For',
-		name: 'scope',
-		type: 'options',
-		options: [
+	scopeProperty(
+		[
 			{ name: 'All Students', value: 'all' },
 			{ name: 'One Year Group', value: 'yearGroup' },
 			{
@@ -77,8 +76,8 @@ const properties: INodeProperties[] = [
 			},
 			{ name: 'Listed Students', value: 'students' },
 		],
-		default: 'all',
-	},
+		'all',
+	),
 	{
 		displayName: 'Year Group',
 		name: 'yearGroup',
@@ -218,13 +217,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Which registers count (Attendances.CalendarName), comma-separated. Statutory attendance is the AM and PM sessions; lesson marks are left out. Empty: every mark.',
 			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 5 },
-				default: 600,
-			},
+			timeoutOption,
 			windowDaysOption,
 		],
 	},

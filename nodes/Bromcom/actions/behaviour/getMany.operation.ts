@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { makeGetMany } from '../factories';
-import { optionalIdCondition } from '../../helpers/read';
+import { optionalIdCondition } from '../../n8n/settings';
 import { ENTITIES } from '../../core/catalog';
 
 export const { description, execute, agent } = makeGetMany({

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { read } from '../../helpers/read';
-import { dateTime, id, performWrite, validate } from '../../helpers/write';
+import { read } from '../read';
+import { dateTime, id, validate } from '../../core/validate';
+import { performWrite } from '../write';
 import { buildFilter, type FilterCondition } from '../../core/wire/filter';
 import type { AgentSpec } from '../types';
 import { required, writeDate, writeDescription } from '../write.descriptions';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { GROUP_TYPES } from '../../helpers/joins';
+import { GROUP_TYPES } from '../joins';
 import { buildCondition } from '../../core/wire/filter';
 import { makeGetMany } from '../factories';
 import { ENTITIES } from '../../core/catalog';

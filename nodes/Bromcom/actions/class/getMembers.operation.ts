@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { CURRENT_LINK } from '../../helpers/joins';
+import { CURRENT_LINK } from '../joins';
 import { simplifyStaff, simplifyStudent } from '../../core/people';
-import { itemSettings, read, readByIds, requiredId } from '../../helpers/read';
+import { itemSettings, requiredId } from '../../n8n/settings';
+import { read, readByIds } from '../read';
 import { buildCondition, combineFilters } from '../../core/wire/filter';
 import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';

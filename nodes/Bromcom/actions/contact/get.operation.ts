@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readContacts, resolveColumn } from '../../helpers/joins';
+import { readContacts, resolveColumn } from '../joins';
 import { CANDIDATES, simplifyContact } from '../../core/people';
-import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
+import { fieldsOption, itemSettings, requiredId, schoolForMessage } from '../../n8n/settings';
+import { selectFields } from '../../core/rows';
 import { buildCondition } from '../../core/wire/filter';
-import { schoolForMessage } from '../../n8n/settings';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, notFound, singleRecordOptions } from '../factories';
 import { agentReadProperties } from '../agent.descriptions';

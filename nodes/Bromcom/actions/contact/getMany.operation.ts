@@ -1,17 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readContacts } from '../../helpers/joins';
+import { readContacts } from '../joins';
 import { simplifyContact } from '../../core/people';
-import {
-	fieldsOption,
-	itemSettings,
-	limitRows,
-	read,
-	selectFields,
-	statusFilter,
-	userFilter,
-} from '../../helpers/read';
+import { fieldsOption, itemSettings, limitRows, statusFilter } from '../../n8n/settings';
+import { read, userFilter } from '../read';
+import { selectFields } from '../../core/rows';
 import {
 	filtersProperty,
 	limitProperty,

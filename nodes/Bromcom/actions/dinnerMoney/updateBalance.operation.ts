@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { read } from '../../helpers/read';
-import { id, money, performWrite, validate } from '../../helpers/write';
+import { read } from '../read';
+import { id, money, validate } from '../../core/validate';
+import { performWrite } from '../write';
 import { buildCondition } from '../../core/wire/filter';
 import type { AgentSpec } from '../types';
 import { required, writeDescription } from '../write.descriptions';

@@ -7,10 +7,9 @@ import {
 	itemSettings,
 	limitedSettings,
 	limitRows,
-	read,
-	selectFields,
-	userFilter,
-} from '../../helpers/read';
+} from '../../n8n/settings';
+import { read, userFilter } from '../read';
+import { selectFields } from '../../core/rows';
 import { combineFilters, recordStatusFilter, type RecordStatus } from '../../core/wire/filter';
 import {
 	entityProperty,

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemSettings } from '../../helpers/read';
-import { findEntities, routeOf } from '../../transport';
+import { itemSettings } from '../../n8n/settings';
+import { listEntities } from '../../transport';
 import { schoolIdProperty } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec } from '../types';
@@ -21,8 +21,8 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const settings = itemSettings(this, i);
-	const names = await findEntities(this, settings);
+	const { names, verified } = await listEntities(this, settings);
 	// Over the Partner API the names are the known ones: whether this school granted each is not known.
-	if (routeOf(this) === 'rest') return names.map((name) => ({ EntityName: name, Verified: false }));
+	if (!verified) return names.map((name) => ({ EntityName: name, Verified: false }));
 	return names.map((name) => ({ EntityName: name }));
 }

@@ -1,25 +1,20 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 import * as get from './get.operation';
+import { defineResource } from '../common.descriptions';
+import { ENTITIES } from '../../core/catalog';
 
-export { get };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['school'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get the school',
-				description: "Get the school's details (name, DfE numbers, contact details)",
-			},
-		],
-		default: 'get',
-	},
-	...get.description,
-];
+export const resource = defineResource({
+	name: 'School',
+	value: 'school',
+	description: "The school's own details",
+	operations: [
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get the school',
+			description: "Get the school's details (name, DfE numbers, contact details)",
+			operation: get,
+		},
+	],
+	default: 'get',
+	columns: { entity: ENTITIES.schools },
+});

@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fieldsOption, itemSettings, read, selectFields } from '../../helpers/read';
+import { fieldsOption, itemSettings } from '../../n8n/settings';
+import { read } from '../read';
+import { selectFields } from '../../core/rows';
 import { schoolIdProperty } from '../common.descriptions';
 import { singleRecordOptions } from '../factories';
 import { agentReadProperties } from '../agent.descriptions';

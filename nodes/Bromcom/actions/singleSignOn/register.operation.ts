@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { id, performWrite, validate } from '../../helpers/write';
-import { linksTo, ssoLinks } from '../../helpers/ssoLinks';
+import { id, validate } from '../../core/validate';
+import { performWrite } from '../write';
+import { linksTo, ssoLinks } from './links';
 import type { AgentSpec } from '../types';
 import { required, writeDescription } from '../write.descriptions';
 

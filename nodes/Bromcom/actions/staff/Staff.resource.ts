@@ -1,42 +1,36 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 import * as get from './get.operation';
 import * as getClasses from './getClasses.operation';
 import * as getMany from './getMany.operation';
+import { defineResource } from '../common.descriptions';
+import { ENTITIES } from '../../core/catalog';
 
-export { get, getClasses, getMany };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['staff'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get a staff member',
-				description: 'Get one member of staff by Staff ID',
-			},
-			{
-				name: 'Get Classes',
-				value: 'getClasses',
-				action: 'Get classes of a staff member',
-				description:
-					'Get the classes and groups a member of staff teaches or leads, with their role',
-			},
-			{
-				name: 'Get Many',
-				value: 'getMany',
-				action: 'Get many staff',
-				description: 'Get current staff, leavers or future starters',
-			},
-		],
-		default: 'getMany',
-	},
-	...get.description,
-	...getClasses.description,
-	...getMany.description,
-];
+export const resource = defineResource({
+	name: 'Staff',
+	value: 'staff',
+	description: 'Teachers and support staff',
+	operations: [
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a staff member',
+			description: 'Get one member of staff by Staff ID',
+			operation: get,
+		},
+		{
+			name: 'Get Classes',
+			value: 'getClasses',
+			action: 'Get classes of a staff member',
+			description: 'Get the classes and groups a member of staff teaches or leads, with their role',
+			operation: getClasses,
+		},
+		{
+			name: 'Get Many',
+			value: 'getMany',
+			action: 'Get many staff',
+			description: 'Get current staff, leavers or future starters',
+			operation: getMany,
+		},
+	],
+	default: 'getMany',
+	columns: { entity: ENTITIES.staff },
+});

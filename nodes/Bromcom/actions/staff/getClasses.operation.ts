@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readGroups } from '../../helpers/joins';
-import { itemSettings, requiredId } from '../../helpers/read';
+import { readGroups } from '../joins';
+import { itemSettings, requiredId } from '../../n8n/settings';
 import { schoolIdProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';
 import { groupTypesProperty, includeEndedProperty } from '../student/getClasses.operation';

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readContacts } from '../../helpers/joins';
+import { readContacts } from '../joins';
 import { simplifyContact } from '../../core/people';
-import { fieldsOption, itemSettings, requiredId, selectFields } from '../../helpers/read';
+import { fieldsOption, itemSettings, requiredId } from '../../n8n/settings';
+import { selectFields } from '../../core/rows';
 import { buildCondition } from '../../core/wire/filter';
 import { schoolIdProperty, simplifyProperty } from '../common.descriptions';
 import { idProperty, singleRecordOptions } from '../factories';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { idCondition, invalid } from '../../helpers/read';
-import { dateRangeProperties, readDateRange, windowDaysOption } from '../../helpers/windows';
+import { idCondition, invalid } from '../../n8n/settings';
+import { dateRangeProperties, readDateRange, windowDaysOption } from '../windows';
 import { buildCondition } from '../../core/wire/filter';
 import {
 	filtersProperty,
@@ -10,6 +10,7 @@ import {
 	readOptionsProperty,
 	returnAllProperty,
 	schoolIdProperty,
+	scopeProperty,
 } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec, Shared } from '../types';
@@ -24,19 +25,16 @@ const properties: INodeProperties[] = [
 	...agentReadProperties(agent),
 	schoolIdProperty,
 	...dateRangeProperties(),
-	{
-		displayName: 'For',
-		name: 'scope',
-		type: 'options',
-		options: [
+	scopeProperty(
+		[
 			{ name: 'Class', value: 'class' },
 			{ name: 'Member of Staff', value: 'staff' },
 			{ name: 'Room', value: 'room' },
 			{ name: 'Student', value: 'student' },
 			{ name: 'Whole School', value: 'all' },
 		],
-		default: 'staff',
-	},
+		'staff',
+	),
 	{
 		displayName: 'Staff ID',
 		name: 'staffId',

@@ -98,6 +98,11 @@ export class BromcomError extends Error {
 	}
 }
 
+/** The user's input is wrong: nothing was sent. Messages say which field and how to fix it. */
+export function invalid(message: string): BromcomError {
+	return new BromcomError({ kind: 'invalidInput', message, notSent: true });
+}
+
 interface FaultRule {
 	kind: BromcomErrorKind;
 	/**

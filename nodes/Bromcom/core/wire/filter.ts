@@ -8,6 +8,7 @@
  * every SQL Server language setting, whereas `'2024-05-01'` is read as 5 January under British
  * English (DATEFORMAT dmy) when compared with a `datetime` column — and Bromcom is a UK service.
  */
+import type { ColumnKind } from './dataset';
 import { BromcomError } from './errors';
 import { hasInvalidXmlChars } from './xml';
 
@@ -515,4 +516,34 @@ export function combineFilters(...parts: Array<string | undefined>): string {
 	if (present.length === 0) return '';
 	if (present.length === 1) return present[0];
 	return present.map((p) => `(${p})`).join(' AND ');
+}
+
+export function literalType(kind: ColumnKind): LiteralType {
+	if (kind === 'integer' || kind === 'bigint' || kind === 'decimal' || kind === 'float')
+		return 'number';
+	if (kind === 'boolean') return 'boolean';
+	if (kind === 'dateTime') return 'date';
+	return 'string';
+}
+
+/** Chunks a long id list into IN filters Bromcom's SQL accepts comfortably. */
+export function idChunks(ids: Array<number | string>, size = 500): Array<Array<number | string>> {
+	const unique = [...new Set(ids)];
+	const out: Array<Array<number | string>> = [];
+	for (let k = 0; k < unique.length; k += size) out.push(unique.slice(k, k + size));
+	return out;
+}
+
+export function inFilter(column: string, ids: Array<number | string>): string {
+	return buildFilter({
+		combinator: 'and',
+		conditions: [
+			{
+				field: column,
+				operator: 'in',
+				value: ids,
+				type: typeof ids[0] === 'number' ? 'number' : 'string',
+			},
+		],
+	});
 }

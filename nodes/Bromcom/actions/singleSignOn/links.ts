@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { read, type ItemSettings } from './read';
-import { buildCondition } from '../core/wire/filter';
-import type { DataSetRow } from '../core/wire/dataset';
+import { buildCondition } from '../../core/wire/filter';
+import type { DataSetRow } from '../../core/wire/dataset';
+import type { ItemSettings } from '../../n8n/settings';
+import { read } from '../read';
 
 /** The person's single sign-on links as Bromcom holds them now (the read-back of a register or deregister). */
 export async function ssoLinks(

@@ -9,7 +9,8 @@ import type { BromcomContext } from '../transport';
 import { BromcomError } from '../core/wire/errors';
 import { buildCondition, combineFilters, currentLinkFilter } from '../core/wire/filter';
 import { CANDIDATES, field, joinContacts, type JoinedContact } from '../core/people';
-import { read, readByIds, type ItemSettings, type SchemaCache } from './read';
+import { read, readByIds, type SchemaCache } from './read';
+import type { ItemSettings } from '../n8n/settings';
 
 /** The entity's real name for a column, from its schema, out of a list of plausible names. */
 export async function resolveColumn(
