@@ -15,7 +15,7 @@ import { parseSchoolIdField } from '../core/ids';
 import { findResource } from '../actions/resources';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
-import { getEntityData, listEntities } from '../transport';
+import { clientFor } from '../transport';
 
 function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
 	// A School ID still being typed lists the credential's school rather than failing the picker.
@@ -38,7 +38,11 @@ export async function searchEntities(
 ): Promise<INodeListSearchResult> {
 	let listed: { names: string[]; verified: boolean };
 	try {
-		listed = await listEntities(this, { schoolId: schoolOf(this), attempts: 1, timeoutMs: 60000 });
+		listed = await clientFor(this).listEntities({
+			schoolId: schoolOf(this),
+			attempts: 1,
+			timeoutMs: 60000,
+		});
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, {
 			action: 'listing the entities this account may read',
@@ -75,7 +79,7 @@ export async function columnOptions(
 	// picks for a new node, and asks again once it has).
 	if (!entity || Object.keys(ctx.getNode().credentials ?? {}).length === 0) return [];
 	try {
-		const data = await getEntityData(ctx, entity, SCHEMA_PROBE_FILTER, {
+		const data = await clientFor(ctx).read(entity, SCHEMA_PROBE_FILTER, {
 			schoolId: schoolOf(ctx),
 			attempts: 1,
 			timeoutMs: 60000,

@@ -1,5 +1,5 @@
 /**
- * The HTTP exchange both routes share (SOAP in index.ts, the Partner API in rest.ts): n8n's
+ * The HTTP exchange both routes share (SOAP in soap.ts, the Partner API in rest.ts): n8n's
  * authenticated helper with the body streamed, redirects never followed, Options > Timeout as a
  * deadline for the whole exchange, every failure a BromcomError with the credential's secrets
  * removed, and the one failure policy (core/policy.ts) around it.

@@ -27,7 +27,7 @@ import { invalid, itemSettings, requiredId } from '../../n8n/settings';
 import { read } from '../read';
 import { dateWindowFilter, dateWindows } from '../../core/windows';
 import { windowDaysOption } from '../windows';
-import { getEntityData } from '../../transport';
+import { clientFor } from '../../transport';
 import { schoolIdProperty, scopeProperty, timeoutOption } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec, Shared } from '../types';
@@ -361,8 +361,7 @@ export async function execute(
 	const readSettings = { ...settings, action: `summarising ${entity.name}` };
 	await mapLimit(windows, 2, async (window) => {
 		let tally = new AttendanceTally(columns, mapping);
-		await getEntityData(
-			this,
+		await clientFor(this).read(
 			entity.name,
 			dateWindowFilter(entity.rangeColumn, window, markFilter),
 			{
