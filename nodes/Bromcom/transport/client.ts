@@ -4,8 +4,8 @@
  * the school a request is for are worked out here, once (n8n's MySQL v2 node resolves its connection
  * the same way). Reads, writes, the entity list and a write's dry-run preview go through the client it
  * returns, which hands them to the SOAP client (soap.ts) or the Partner API client (rest.ts): the
- * route is branched on here and nowhere else. The school fallback itself is core/ids.ts's
- * schoolOrCredential.
+ * route is branched on here and nowhere else. The credential is read once, typed (credentials.ts). The
+ * school fallback itself is core/ids.ts's schoolOrCredential.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -36,14 +36,17 @@ import {
 	type ReadOptions,
 	type StreamedDataSet,
 } from './http';
-import { partnerBaseUrl, restPost, restRead } from './rest';
-import { findEntitiesWith, resolveBaseUrl, soapRead, soapWrite } from './soap';
+import {
+	CREDENTIAL_TYPE,
+	misApiCredentials,
+	partnerApiCredentials,
+	PARTNER_CREDENTIAL_TYPE,
+	type BromcomCredentials,
+} from './credentials';
+import { partnerBaseUrl, restPost, restRead, type RestConnection } from './rest';
+import { findEntitiesWith, resolveBaseUrl, soapRead, soapWrite, type SoapConnection } from './soap';
 
-export { resolveBaseUrl };
-
-export const CREDENTIAL_TYPE = 'bromcomMisApi';
-
-export const PARTNER_CREDENTIAL_TYPE = 'bromcomPartnerApi';
+export { CREDENTIAL_TYPE, PARTNER_CREDENTIAL_TYPE, resolveBaseUrl };
 
 /** The node's Authentication parameter: which of the two routes into Bromcom it uses. */
 export const AUTHENTICATION = {
@@ -101,7 +104,8 @@ export type WriteAnswer = ReturnType<typeof parseWriteResult>;
 export interface BromcomClient {
 	readonly route: Route;
 	readonly credentialType: string;
-	credentials(): Promise<ICredentialDataDecryptedObject>;
+	/** The credential, typed (credentials.ts), read once. */
+	credentials(): Promise<BromcomCredentials>;
 	connection(): Promise<Connection>;
 	/** The address requests go to: the Partner API's, or the SOAP services' host. */
 	baseUrl(): Promise<string>;
@@ -136,12 +140,16 @@ export interface BromcomClient {
 export function clientFor(ctx: BromcomContext): BromcomClient {
 	const route = routeOf(ctx);
 	const credentialType = credentialTypeFor(route);
-	let credentials: Promise<ICredentialDataDecryptedObject> | undefined;
+	let credentials: Promise<BromcomCredentials> | undefined;
+	const partner = (connection: Connection): connection is RestConnection =>
+		connection.credentials.type === PARTNER_CREDENTIAL_TYPE;
 	const client: BromcomClient = {
 		route,
 		credentialType,
 		async credentials() {
-			credentials ??= ctx.getCredentials(credentialType) as Promise<ICredentialDataDecryptedObject>;
+			credentials ??= (
+				ctx.getCredentials(credentialType) as Promise<ICredentialDataDecryptedObject>
+			).then((data) => (route === 'rest' ? partnerApiCredentials(data) : misApiCredentials(data)));
 			return await credentials;
 		},
 		async connection() {
@@ -157,11 +165,11 @@ export function clientFor(ctx: BromcomContext): BromcomClient {
 		},
 		async baseUrl() {
 			const found = await client.credentials();
-			return route === 'rest' ? partnerBaseUrl(found) : resolveBaseUrl(found);
+			return found.type === PARTNER_CREDENTIAL_TYPE ? partnerBaseUrl(found) : resolveBaseUrl(found);
 		},
 		async account() {
 			const found = await client.credentials();
-			return String((route === 'rest' ? found.applicationId : found.username) ?? '');
+			return found.type === PARTNER_CREDENTIAL_TYPE ? found.applicationId : found.username;
 		},
 		async school(schoolId) {
 			if (schoolId !== undefined) return schoolId;
@@ -169,14 +177,15 @@ export function clientFor(ctx: BromcomContext): BromcomClient {
 		},
 		async read(entityName, entityFilter, options = {}) {
 			const connection = await client.connection();
-			return route === 'rest'
+			return partner(connection)
 				? await restRead(connection, entityName, entityFilter, options)
-				: await soapRead(connection, entityName, entityFilter, options);
+				: await soapRead(connection as SoapConnection, entityName, entityFilter, options);
 		},
 		async listEntities(options = {}) {
 			// The Partner API has no call listing what a school granted: the known names, unverified.
 			if (route === 'rest') return { names: [...PARTNER_ENTITY_NAMES], verified: false };
-			return { names: await findEntitiesWith(await client.connection(), options), verified: true };
+			const connection = (await client.connection()) as SoapConnection;
+			return { names: await findEntitiesWith(connection, options), verified: true };
 		},
 		checkWrite(call) {
 			if (route === 'rest' && call.rest === undefined) {
@@ -224,7 +233,7 @@ export function clientFor(ctx: BromcomContext): BromcomClient {
 		async write(call, options = {}) {
 			client.checkWrite(call);
 			const connection = await client.connection();
-			if (route === 'rest') {
+			if (partner(connection)) {
 				const rest = call.rest as NonNullable<WriteCall['rest']>;
 				const answer = await restPost(connection, rest.entity, rest.body, options);
 				// The answer's text may echo anything: it is shown (in messages and the audit) redacted.
@@ -234,7 +243,15 @@ export function clientFor(ctx: BromcomContext): BromcomClient {
 				};
 			}
 			const soap = call.soap as NonNullable<WriteCall['soap']>;
-			return { text: await soapWrite(connection, soap.wireName, soap.spec, soap.values, options) };
+			return {
+				text: await soapWrite(
+					connection as SoapConnection,
+					soap.wireName,
+					soap.spec,
+					soap.values,
+					options,
+				),
+			};
 		},
 		writeAnswer(text, wireName) {
 			if (route === 'soap') return parseWriteResult(text, wireName);

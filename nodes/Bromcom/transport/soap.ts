@@ -10,11 +10,7 @@
  * is read and classified here. Errors thrown from this module never carry the request (which holds
  * the password) or the helper's original error object.
  */
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestFunctions,
-	IHttpRequestOptions,
-} from 'n8n-workflow';
+import type { ICredentialTestFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { DataSetReader, type DataSetRow } from '../core/wire/dataset';
 import { BromcomError, redact } from '../core/wire/errors';
@@ -47,6 +43,10 @@ import {
 	type ResponseBody,
 	type StreamedDataSet,
 } from './http';
+import type { BromcomMisApiCredentials } from './credentials';
+
+/** A connection over a Bromcom MIS API credential: the only one the SOAP services take. */
+export type SoapConnection = Connection<BromcomMisApiCredentials>;
 
 const HOSTS: Record<string, string> = {
 	cloud: 'https://cloudmis.bromcom.com',
@@ -54,14 +54,10 @@ const HOSTS: Record<string, string> = {
 };
 
 /** The credential's base URL (kept in step with the credential test's URL expression). */
-export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const hosting = String(credentials.hosting ?? 'cloud');
-	if (hosting === 'custom')
-		return String(credentials.baseUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '');
-	if (hosting === 'regional')
-		return `https://cloudmis-${String(credentials.region ?? '').trim()}.bromcom.com`;
+export function resolveBaseUrl(credentials: BromcomMisApiCredentials): string {
+	const hosting = credentials.hosting;
+	if (hosting === 'custom') return credentials.baseUrl.trim().replace(/\/+$/, '');
+	if (hosting === 'regional') return `https://cloudmis-${credentials.region.trim()}.bromcom.com`;
 	return HOSTS[hosting] ?? HOSTS.cloud;
 }
 
@@ -129,12 +125,12 @@ export function responseError(
  */
 export function credentialTestConnection(
 	ctx: ICredentialTestFunctions,
-	credentials: ICredentialDataDecryptedObject,
-): Connection {
+	credentials: BromcomMisApiCredentials,
+): SoapConnection {
 	return testerConnection(ctx, credentials, (request) => ({
 		headers: request.headers,
 		body: fillCredentialPlaceholders(String(request.body ?? ''), credentials),
-		rejectUnauthorized: credentials.ignoreSslIssues !== true,
+		rejectUnauthorized: !credentials.ignoreSslIssues,
 	}));
 }
 
@@ -145,7 +141,7 @@ export function credentialTestConnection(
  * BromcomError with the credential's secrets removed, at any HTTP status.
  */
 async function exchange<T>(
-	connection: Connection,
+	connection: SoapConnection,
 	service: ServiceName,
 	target: CallTarget,
 	options: CallOptions,
@@ -167,7 +163,7 @@ async function exchange<T>(
 	if (usesSchool && schoolOrCredential(options.schoolId, credentials.schoolId) === undefined) {
 		throw new BromcomError({
 			kind: 'invalidInput',
-			message: `The credential's School ID "${String(credentials.schoolId ?? '')}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001).`,
+			message: `The credential's School ID "${credentials.schoolId}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001).`,
 			notSent: true,
 		});
 	}
@@ -209,7 +205,7 @@ function checkedTarget(
  * response text. Never re-sent once any byte may have reached Bromcom (policy `write`).
  */
 export async function soapWrite(
-	connection: Connection,
+	connection: SoapConnection,
 	wireName: string,
 	spec: OperationSpec,
 	values: Record<string, ParamValue>,
@@ -233,7 +229,7 @@ export async function soapWrite(
 
 /** Reads a DataSet operation's answer as it streams in, one attempt. */
 async function readDataSetOnce(
-	connection: Connection,
+	connection: SoapConnection,
 	target: CallTarget,
 	options: ReadOptions,
 ): Promise<StreamedDataSet> {
@@ -282,7 +278,7 @@ async function readDataSetOnce(
 
 /** Reads an entity (getEntityDataBySchoolID), streamed, with the read policy. */
 export async function soapRead(
-	connection: Connection,
+	connection: SoapConnection,
 	entityName: string,
 	entityFilter: string,
 	options: ReadOptions = {},
@@ -301,7 +297,7 @@ export async function soapRead(
 
 /** The entities granted to the account (findEntitiesBySchoolID) over `connection`. */
 export async function findEntitiesWith(
-	connection: Connection,
+	connection: SoapConnection,
 	options: CallOptions,
 ): Promise<string[]> {
 	const target = checkedTarget(
