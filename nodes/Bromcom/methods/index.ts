@@ -11,16 +11,11 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { parseSchoolIdField } from '../core/ids';
 import { findResource } from '../actions/resources';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
+import { pickerSchoolId } from '../n8n/settings';
 import { clientFor } from '../transport';
-
-function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
-	// A School ID still being typed lists the credential's school rather than failing the picker.
-	return parseSchoolIdField(ctx.getCurrentNodeParameter('schoolId')).schoolId;
-}
 
 /** The Entity parameter (a resource locator) as a name. */
 export function entityParameter(ctx: ILoadOptionsFunctions): string {
@@ -39,7 +34,7 @@ export async function searchEntities(
 	let listed: { names: string[]; verified: boolean };
 	try {
 		listed = await clientFor(this).listEntities({
-			schoolId: schoolOf(this),
+			schoolId: pickerSchoolId(this),
 			attempts: 1,
 			timeoutMs: 60000,
 		});
@@ -80,7 +75,7 @@ export async function columnOptions(
 	if (!entity || Object.keys(ctx.getNode().credentials ?? {}).length === 0) return [];
 	try {
 		const data = await clientFor(ctx).read(entity, SCHEMA_PROBE_FILTER, {
-			schoolId: schoolOf(ctx),
+			schoolId: pickerSchoolId(ctx),
 			attempts: 1,
 			timeoutMs: 60000,
 		});
