@@ -12,6 +12,7 @@ import {
 	lawfulBasisReport,
 	NEEDED_ENTITIES,
 	problemsOf,
+	ROUTE_LABELS,
 	type Route,
 } from '../Bromcom/core/readiness';
 import { parseBromcomId } from '../Bromcom/core/ids';
@@ -21,14 +22,7 @@ import { recordStatusFilter } from '../Bromcom/core/wire/filter';
 import { invalid, itemSettings } from '../Bromcom/n8n/settings';
 import { read, SchemaCache } from '../Bromcom/actions/read';
 import { toNodeError } from '../Bromcom/n8n/errors';
-import {
-	callWrite,
-	connectionOf,
-	credentialSchoolId,
-	findEntities,
-	routeOf,
-} from '../Bromcom/transport';
-import { restPost } from '../Bromcom/transport/rest';
+import { clientFor, credentialSchoolId, type BromcomClient } from '../Bromcom/transport';
 import { rosterFor } from './roster';
 
 /** A Bromcom ID no person has: a write to it is refused before it can change anything. */
@@ -78,11 +72,13 @@ async function checkSchool(
 	schoolId: number,
 ): Promise<{ json: IDataObject; ready: boolean }> {
 	const settings = { ...itemSettings(ctx, i), schoolId, attempts: 2 };
-	const route: Route = routeOf(ctx);
+	const client = clientFor(ctx);
+	const route: Route = client.route;
 	const granted = new Set<string>();
-	if (route === 'soap') {
+	const listed = await client.listEntities(settings);
+	if (listed.verified) {
 		// One call lists what the third-party user may read (and proves the login).
-		for (const name of await findEntities(ctx, settings)) granted.add(name.toLowerCase());
+		for (const name of listed.names) granted.add(name.toLowerCase());
 	} else {
 		// The Partner API has no such list: each entity is tried with a read of one row.
 		for (const entity of NEEDED_ENTITIES) {
@@ -143,7 +139,7 @@ async function checkSchool(
 	const checkWrite = ctx.getNodeParameter('checkWriteBack', i, false) as boolean;
 	const writeBack: { checked: boolean; permitted?: boolean; answer?: string; note?: string } =
 		checkWrite
-			? await writePermitted(ctx, route, settings)
+			? await writePermitted(ctx, client, settings)
 			: {
 					checked: false,
 					note: 'Turn on Check Write Permission to find out: it sends a write for a person who cannot exist, which Bromcom refuses before changing anything, and reads why.',
@@ -156,7 +152,7 @@ async function checkSchool(
 			schoolId,
 			name: (school.SchoolName as string) ?? null,
 			ready,
-			route: route === 'rest' ? 'Partner API (REST)' : 'Third-party user (SOAP)',
+			route: ROUTE_LABELS[route],
 			capabilities: caps as unknown as IDataObject[],
 			lawfulBasis: basis as unknown as IDataObject,
 			...(can('roster')
@@ -182,31 +178,31 @@ async function checkSchool(
  */
 async function writePermitted(
 	ctx: IExecuteFunctions,
-	route: Route,
+	client: BromcomClient,
 	settings: ReturnType<typeof itemSettings> & { schoolId: number },
 ): Promise<{ checked: true; permitted: boolean; answer: string }> {
 	try {
-		if (route === 'rest') {
-			const result = await restPost(
-				await connectionOf(ctx),
-				'BehaviourEventRecords',
-				{ schoolId: settings.schoolId, studentId: NOBODY, eventId: 0, eventRecordId: 0 },
-				{ ...settings, attempts: 1 },
-			);
-			return { checked: true, permitted: true, answer: `HTTP ${result.statusCode}` };
-		}
-		await callWrite(
-			ctx,
-			'deregisterSingleSignOnUser',
-			OPERATIONS.deregisterSingleSignOnUser as OperationSpec,
+		// Each route's write that no person can receive: the client sends the one its route offers.
+		const result = await client.write(
 			{
-				schoolId: settings.schoolId,
-				userId: NOBODY,
-				emailAddress: 'readiness-check@invalid.example',
+				soap: {
+					wireName: 'deregisterSingleSignOnUser',
+					spec: OPERATIONS.deregisterSingleSignOnUser as OperationSpec,
+					values: {
+						schoolId: settings.schoolId,
+						userId: NOBODY,
+						emailAddress: 'readiness-check@invalid.example',
+					},
+				},
+				rest: {
+					entity: 'BehaviourEventRecords',
+					body: { schoolId: settings.schoolId, studentId: NOBODY, eventId: 0, eventRecordId: 0 },
+				},
 			},
 			{ ...settings, attempts: 1 },
 		);
-		return { checked: true, permitted: true, answer: 'accepted' };
+		const answer = result.statusCode === undefined ? 'accepted' : `HTTP ${result.statusCode}`;
+		return { checked: true, permitted: true, answer };
 	} catch (error) {
 		if (
 			error instanceof BromcomError &&

@@ -6,7 +6,7 @@ import { recordStatusFilter } from '../Bromcom/core/wire/filter';
 import { readContacts } from '../Bromcom/actions/joins';
 import { invalid, type ItemSettings } from '../Bromcom/n8n/settings';
 import { readByIds, type SchemaCache } from '../Bromcom/actions/read';
-import { getEntityData } from '../Bromcom/transport';
+import { clientFor } from '../Bromcom/transport';
 import type { WatchSpec } from './options';
 
 /**
@@ -24,7 +24,7 @@ export async function readRecords(
 ): Promise<{ poll: PollDiff; columns: string[] }> {
 	if (spec.fetch === 'contacts') {
 		const students = new Set(
-			(await getEntityData(ctx, 'Students', recordStatusFilter('current'), settings)).rows.map(
+			(await clientFor(ctx).read('Students', recordStatusFilter('current'), settings)).rows.map(
 				(r) => Number(r.StudentID),
 			),
 		);
@@ -37,7 +37,7 @@ export async function readRecords(
 		return { poll, columns: contacts.length ? Object.keys(contacts[0]) : [] };
 	}
 	let poll: PollDiff | undefined;
-	const data = await getEntityData(ctx, spec.entity, filter, {
+	const data = await clientFor(ctx).read(spec.entity, filter, {
 		...settings,
 		consumer: () => {
 			const attempt = start();

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getEntityData, type BromcomContext, type StreamedDataSet } from '../transport';
+import { clientFor, type BromcomContext, type StreamedDataSet } from '../transport';
 import type { ReadOptions } from '../transport/http';
 import type { DataSetColumn, DataSetRow } from '../core/wire/dataset';
 import { trimRow, yesNoRow } from '../core/rows';
@@ -43,11 +43,13 @@ export class SchemaCache {
 		const key = `${settings.schoolId ?? 'credential'}:${entity.toLowerCase()}`;
 		let pending = this.cache.get(key);
 		if (!pending) {
-			pending = getEntityData(this.ctx, entity, SCHEMA_PROBE_FILTER, {
-				...settings,
-				maxRows: undefined,
-				typing,
-			}).then((ds) => ds.columns);
+			pending = clientFor(this.ctx)
+				.read(entity, SCHEMA_PROBE_FILTER, {
+					...settings,
+					maxRows: undefined,
+					typing,
+				})
+				.then((ds) => ds.columns);
 			this.cache.set(key, pending);
 			pending.catch(() => this.cache.delete(key));
 		}
@@ -141,7 +143,7 @@ export async function read(
 	filter: string,
 	settings: ItemSettings,
 ): Promise<StreamedDataSet> {
-	const data = await getEntityData(ctx, entity, filter, {
+	const data = await clientFor(ctx).read(entity, filter, {
 		...settings,
 		action: `reading ${entity}`,
 	});

@@ -8,7 +8,7 @@ import { isToolCall } from '../n8n/tool';
 import { forTheAgent } from './agent';
 import { findOperation } from './resources';
 import type { Shared } from './types';
-import { schoolForMessage } from '../n8n/settings';
+import { itemSchoolForMessage, schoolIdText } from '../n8n/settings';
 
 /** Requests in flight at once: per school (politeness) and in total. */
 const PER_SCHOOL = 2;
@@ -31,10 +31,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// An AI agent's (or MCP client's) call: a read hands the model the minimum (actions/agent.ts); a
 	// write decides Dry Run by the tool's own switch (actions/write.ts, isDryRun).
 	const asTool = isToolCall(this);
-	const schoolOf = (i: number): string => {
-		const value = this.getNodeParameter('schoolId', i, '') as unknown;
-		return String(value ?? '').trim() || 'credential';
-	};
 
 	const run = async (i: number) => {
 		try {
@@ -43,11 +39,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				rows: asTool && !op.sequential ? await forTheAgent(this, i, op.agent, rows, shared) : rows,
 			};
 		} catch (error) {
-			const school = schoolOf(i);
 			return {
 				error: toNodeError(this.getNode(), error, {
 					itemIndex: i,
-					school: school === 'credential' ? await schoolForMessage(this, undefined) : school,
+					school: await itemSchoolForMessage(this, i),
 				}),
 			};
 		}
@@ -91,7 +86,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		// time per school.
 		outcomes = await mapGrouped(
 			items,
-			(_item, i) => schoolOf(i),
+			(_item, i) => schoolIdText(this, i) || 'credential',
 			PER_SCHOOL,
 			OVERALL,
 			async (_item, i) => await run(i),

@@ -10,22 +10,15 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { callWrite, clientFor, secretsOf } from '../transport';
-import { restPost } from '../transport/rest';
+import { clientFor, type WriteCall } from '../transport';
 import {
-	buildEnvelope,
-	CREDENTIAL_PLACEHOLDERS,
 	OPERATIONS,
-	serviceUrl,
-	soapAction,
 	type OperationName,
 	type OperationSpec,
 	type ParamValue,
 } from '../core/wire/envelope';
-import { BromcomError, redact } from '../core/wire/errors';
+import { BromcomError } from '../core/wire/errors';
 import { faultToError, notADataSet, parseFault } from '../core/wire/fault';
-import { parseRestWriteResult, parseWriteResult } from '../core/wire/writeResult';
-import { escapeXml } from '../core/wire/xml';
 import { idempotencyKey } from '../core/ledger';
 import { ledgerFor } from '../n8n/ledger';
 import { itemSettings, type ItemSettings } from '../n8n/settings';
@@ -93,26 +86,17 @@ export async function performWrite(
 	const dryRun = isDryRun(ctx, i);
 	const rest = request.rest;
 	const client = clientFor(ctx);
-	const route = client.route;
-	if (rest !== undefined && route !== 'rest') {
-		throw new BromcomError({
-			kind: 'invalidInput',
-			message:
-				'This write exists only on the Partner API: in the Credential field, choose a Bromcom Partner API credential (the node then uses the Partner API). Nothing was sent.',
-			notSent: true,
-		});
-	}
-	if (rest === undefined && route === 'rest') {
-		throw new BromcomError({
-			kind: 'invalidInput',
-			message: `${String(request.wireName || request.catalog)} is a write of Bromcom's SOAP write service, which the Partner API does not offer: in the Credential field, choose a Bromcom MIS API credential (a third-party user). Nothing was sent.`,
-			notSent: true,
-		});
-	}
 	const spec = OPERATIONS[request.catalog as OperationName] as OperationSpec;
 	const wireName = rest ? `POST /v2/${rest.entity}` : String(request.wireName || request.catalog);
+	const callWith = (values: WriteRequest['values']): WriteCall =>
+		rest
+			? { rest: { entity: rest.entity, body: { schoolId: values.schoolId, ...rest.body } } }
+			: { soap: { wireName, spec, values: values as Record<string, ParamValue> } };
+	// A write this route does not offer stops here, before anything is read or recorded.
+	client.checkWrite(callWith(request.values));
 	const schoolId = (await client.school(settings.schoolId)) ?? NaN;
 	const values = { ...request.values, schoolId };
+	const call = callWith(values);
 	const key =
 		String(options.idempotencyKey ?? '').trim() ||
 		idempotencyKey(request.catalog, schoolId, values);
@@ -147,37 +131,11 @@ export async function performWrite(
 		};
 	}
 
-	if (dryRun && rest) {
-		return {
-			status: 'dryRun',
-			...audit,
-			request: {
-				method: 'POST',
-				url: `${await client.baseUrl()}/v2/${rest.entity}`,
-				headers: {
-					ApplicationId: await client.account(),
-					ApplicationSecret: '***',
-					'Content-Type': 'application/json; charset=utf-8',
-				},
-				body: JSON.stringify({ schoolId, ...rest.body }),
-			},
-			message: 'Dry run: nothing was sent to Bromcom.',
-		};
-	}
-
 	if (dryRun) {
-		const account = await client.account();
-		const body = buildEnvelope(wireName, spec, values)
-			.replace(CREDENTIAL_PLACEHOLDERS.username, () => escapeXml(account))
-			.replace(CREDENTIAL_PLACEHOLDERS.password, '***');
 		return {
 			status: 'dryRun',
 			...audit,
-			request: {
-				url: serviceUrl(await client.baseUrl(), spec.service),
-				soapAction: soapAction(wireName),
-				body,
-			},
+			request: await client.preview(call),
 			message: 'Dry run: nothing was sent to Bromcom.',
 		};
 	}
@@ -223,16 +181,8 @@ export async function performWrite(
 	let failure: unknown;
 	try {
 		// The client's write policy: retried only while nothing can have reached Bromcom.
-		if (rest) {
-			const connection = await client.connection();
-			// The answer's text may echo anything: it is shown (in messages and the audit) redacted.
-			body = redact(
-				(await restPost(connection, rest.entity, { schoolId, ...rest.body }, settings)).text,
-				secretsOf(connection.credentials),
-			);
-		} else {
-			body = await callWrite(ctx, wireName, spec, values, settings);
-		}
+		// A Partner API answer's text may echo anything: the client returns it redacted.
+		body = (await client.write(call, settings)).text;
 	} catch (error) {
 		failure = error;
 	}
@@ -266,14 +216,7 @@ export async function performWrite(
 		);
 	}
 
-	const response = rest ? parseRestWriteResult(body) : parseWriteResult(body, wireName);
-	if (rest && response.recognised && response.value === false) {
-		throw new BromcomError({
-			kind: 'serviceFault',
-			message: `The Partner API answered "success": false to ${wireName}${response.raw ? `: ${response.raw}` : ''}: the write was not applied`,
-			route: 'rest',
-		});
-	}
+	const response = client.writeAnswer(body, wireName);
 	if (!response.recognised) {
 		// HTTP 200, but not Bromcom's answer to this write: it may or may not have been applied.
 		const fault = parseFault(body);

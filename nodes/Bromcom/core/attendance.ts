@@ -13,7 +13,9 @@
  *
  * Pure: plain data in, plain data out.
  */
-import type { DataSetRow } from './wire/dataset';
+import { field } from './people';
+import type { DataSetColumn, DataSetRow } from './wire/dataset';
+import { invalid } from './wire/errors';
 
 export type AttendanceCategory =
 	| 'present'
@@ -347,4 +349,190 @@ export function summarise(
 export function academicYearStart(day: Date): string {
 	const year = day.getUTCMonth() >= 8 ? day.getUTCFullYear() : day.getUTCFullYear() - 1;
 	return `${year}-09-01`;
+}
+
+/** The Sessions option ('AM, PM') as the sessions that count; empty: every mark. */
+export function parseSessions(text: string): string[] {
+	return text
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
+/**
+ * Options › Local Codes (code → Counts As) as a mapping's overrides. Throws, naming the entry, when an
+ * entry has no code or no valid category.
+ */
+export function localCodeOverrides(
+	entries: ReadonlyArray<{ code?: unknown; category?: unknown }>,
+): Record<string, AttendanceCategory> {
+	const out: Record<string, AttendanceCategory> = {};
+	entries.forEach((e, k) => {
+		const code = String(e.code ?? '').trim();
+		const category = String(e.category ?? '') as AttendanceCategory;
+		if (code === '') throw invalid(`Options › Local Codes › entry ${k + 1} has no code.`);
+		if (!CATEGORIES.includes(category))
+			throw invalid(`Options › Local Codes › "${code}" has no valid Counts As.`);
+		out[code] = category;
+	});
+	return out;
+}
+
+/** The first of `candidates` (in any case) that the schema has, by the schema's own spelling. */
+export function columnNamed(
+	columns: readonly DataSetColumn[],
+	candidates: readonly string[],
+): string | undefined {
+	for (const c of candidates) {
+		const hit = columns.find((col) => col.name.toLowerCase() === c.toLowerCase());
+		if (hit) return hit.name;
+	}
+	return undefined;
+}
+
+/**
+ * The marks' columns, from the entity's schema: the 2-character ExportMark when Bromcom has it (the
+ * 2024 sub-codes C1, J1, Y1 …), else Mark. Throws when the schema has no student or mark column.
+ */
+export function markColumns(
+	entity: string,
+	schema: readonly DataSetColumn[],
+	sessions: readonly string[],
+): MarkColumns {
+	const columns: MarkColumns = {
+		student: columnNamed(schema, ['StudentID', 'StudentId', 'PupilID']) ?? 'StudentID',
+		code: columnNamed(schema, ['ExportMark', 'Mark', 'AttendanceCode', 'MarkCode']) ?? 'Mark',
+		meaning: columnNamed(schema, ['MarkMeaningName', 'MarkMeaning']),
+		session: sessions.length ? columnNamed(schema, ['CalendarName', 'SessionName']) : undefined,
+		sessions: sessions.length ? sessions : undefined,
+	};
+	if (
+		!schema.some((c) => c.name === columns.student) ||
+		!schema.some((c) => c.name === columns.code)
+	)
+		throw invalid(
+			`The ${entity} entity has no student or mark column this node knows (it has: ${schema.map((c) => c.name).join(', ')}).`,
+		);
+	return columns;
+}
+
+/** The StudentIDs of a year group (`year` trimmed and lower-case, as the YearGroup is compared). */
+export function studentsInYearGroup(students: readonly DataSetRow[], year: string): Set<string> {
+	return new Set(
+		students
+			.filter(
+				(st) =>
+					String(field(st, ['YearGroup', 'YearGroupName']) ?? '')
+						.trim()
+						.toLowerCase() === year,
+			)
+			.map((st) => String(st.StudentID)),
+	);
+}
+
+/**
+ * The roll call: which students get an item, in order. Every student with marks in the range, and,
+ * unless `marksOnly` (a registration group is known by its marks alone), every student on roll on
+ * `today` (YYYY-MM-DD) that the scope wants; students in the Students entity first, in its order,
+ * then marks of students it does not hold.
+ */
+export function rollCall(
+	students: readonly DataSetRow[],
+	marked: ReadonlyMap<string, unknown>,
+	scope: { today: string; wanted?: ReadonlySet<string>; marksOnly: boolean },
+): string[] {
+	const onRoll = (s: DataSetRow) => {
+		const start = String(s.StartDate ?? '').slice(0, 10);
+		const end = String(s.EndDate ?? '').slice(0, 10);
+		return start !== '' && start <= scope.today && (end === '' || end >= scope.today);
+	};
+	const ids: string[] = [];
+	const listed = new Set<string>();
+	const take = (id: string) => {
+		if (!listed.has(id)) {
+			listed.add(id);
+			ids.push(id);
+		}
+	};
+	for (const s of students) {
+		const id = String(s.StudentID);
+		if (
+			marked.has(id) ||
+			(!scope.marksOnly && onRoll(s) && (!scope.wanted || scope.wanted.has(id)))
+		)
+			take(id);
+	}
+	for (const id of marked.keys()) take(id);
+	return ids;
+}
+
+/**
+ * One student's summary item: who (from the Students row, when there is one), the range, the figures
+ * and, with `includeCodes`, the count per code in a fixed order (windows are read in parallel, so
+ * arrival order varies between runs).
+ */
+export function studentSummary(
+	id: string,
+	student: DataSetRow | undefined,
+	tally: StudentTally | undefined,
+	range: { from: string; to: string },
+	thresholds: Thresholds,
+	includeCodes: boolean,
+): Record<string, unknown> {
+	const s = student;
+	return {
+		StudentID: Number(id),
+		FirstName: (s && field(s, ['PreferredFirstName', 'FirstName'])) ?? null,
+		LastName: (s && field(s, ['PreferredLastName', 'LastName'])) ?? null,
+		YearGroup: s ? (field(s, ['YearGroup']) ?? null) : null,
+		TutorGroup: s ? (field(s, ['TutorGroup', 'TutorGroupName']) ?? null) : null,
+		from: range.from,
+		to: range.to,
+		...summarise(tally, thresholds),
+		...(includeCodes
+			? {
+					codes: Object.fromEntries(
+						Object.entries(tally?.codes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+					),
+				}
+			: {}),
+	};
+}
+
+/** What every item says about codes nothing could place (nothing when there were none). */
+export function unmappedCodesNote(unmapped: readonly string[]): {
+	unmappedCodes?: string[];
+	note?: string;
+} {
+	return unmapped.length
+		? {
+				unmappedCodes: [...unmapped],
+				note: `Codes ${unmapped.map((c) => `"${c}"`).join(', ')} are not in the DfE table and Bromcom gave no meaning for them: they are counted in unmappedMarks, not in possible sessions. Map them under Options › Local Codes.`,
+			}
+		: {};
+}
+
+/** Student items grouped into one item per year group, in order of first appearance. */
+export function byYearGroup<T extends Record<string, unknown>>(
+	rows: readonly T[],
+	range: { from: string; to: string },
+	notes: Record<string, unknown>,
+): Array<Record<string, unknown>> {
+	const groups = new Map<string, T[]>();
+	for (const r of rows) {
+		const key = String(r.YearGroup ?? '').trim() || '(none)';
+		const list = groups.get(key) ?? [];
+		if (list.length === 0) groups.set(key, list);
+		list.push(r);
+	}
+	return [...groups].map(([year, list]) => ({
+		YearGroup: year,
+		from: range.from,
+		to: range.to,
+		students: list,
+		studentCount: list.length,
+		persistentlyAbsent: list.filter((r) => r.persistentlyAbsent).length,
+		severelyAbsent: list.filter((r) => r.severelyAbsent).length,
+		...notes,
+	}));
 }

@@ -1,7 +1,7 @@
 /**
  * The one failure policy of the Bromcom client, as data. Every call (node, trigger, pickers,
- * credential checks, write-back) goes through `transport/index.ts`, which asks this module two
- * questions: may this failure be tried again, and how long to wait first.
+ * credential checks, write-back) goes through the client (`transport/client.ts`), whose exchange
+ * (`transport/http.ts`) asks this module two questions: may this failure be tried again, and how long to wait first.
  *
  * - Reads are idempotent: a transient failure (network, 5xx without a SOAP fault, 429, a body cut off
  *   in transit) is retried, with exponential backoff and full jitter, honouring `Retry-After` up to a cap.

@@ -59,6 +59,12 @@ export const NEEDED_ENTITIES: readonly string[] = [
 
 export type Route = 'soap' | 'rest';
 
+/** How a readiness item names the route it checked. */
+export const ROUTE_LABELS: Record<Route, string> = {
+	soap: 'Third-party user (SOAP)',
+	rest: 'Partner API (REST)',
+};
+
 /** Where a school grants an entity, by route. */
 export function grantFix(route: Route, entities: readonly string[]): string {
 	const list = entities.join(', ');

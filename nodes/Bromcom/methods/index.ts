@@ -11,16 +11,11 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { parseSchoolIdField } from '../core/ids';
 import { findResource } from '../actions/resources';
 import { SCHEMA_PROBE_FILTER } from '../core/wire/filter';
 import { toNodeError } from '../n8n/errors';
-import { getEntityData, listEntities } from '../transport';
-
-function schoolOf(ctx: ILoadOptionsFunctions): number | undefined {
-	// A School ID still being typed lists the credential's school rather than failing the picker.
-	return parseSchoolIdField(ctx.getCurrentNodeParameter('schoolId')).schoolId;
-}
+import { pickerSchoolId } from '../n8n/settings';
+import { clientFor } from '../transport';
 
 /** The Entity parameter (a resource locator) as a name. */
 export function entityParameter(ctx: ILoadOptionsFunctions): string {
@@ -38,7 +33,11 @@ export async function searchEntities(
 ): Promise<INodeListSearchResult> {
 	let listed: { names: string[]; verified: boolean };
 	try {
-		listed = await listEntities(this, { schoolId: schoolOf(this), attempts: 1, timeoutMs: 60000 });
+		listed = await clientFor(this).listEntities({
+			schoolId: pickerSchoolId(this),
+			attempts: 1,
+			timeoutMs: 60000,
+		});
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, {
 			action: 'listing the entities this account may read',
@@ -75,8 +74,8 @@ export async function columnOptions(
 	// picks for a new node, and asks again once it has).
 	if (!entity || Object.keys(ctx.getNode().credentials ?? {}).length === 0) return [];
 	try {
-		const data = await getEntityData(ctx, entity, SCHEMA_PROBE_FILTER, {
-			schoolId: schoolOf(ctx),
+		const data = await clientFor(ctx).read(entity, SCHEMA_PROBE_FILTER, {
+			schoolId: pickerSchoolId(ctx),
 			attempts: 1,
 			timeoutMs: 60000,
 		});

@@ -10,7 +10,6 @@
  * credential test is here too, over the transport's own client, so the transport never imports n8n/.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	INodeCredentialTestResult,
@@ -19,7 +18,8 @@ import type {
 
 import { BromcomError, redact, withoutErrorCodes } from '../core/wire/errors';
 import { credentialTestConnection, findEntitiesWith } from '../transport';
-import { asBromcomError, secretsOf } from '../transport/http';
+import { misApiCredentials, partnerApiCredentials, secretsOf } from '../transport/credentials';
+import { asBromcomError } from '../transport/http';
 import { partnerTestConnection, restRead } from '../transport/rest';
 import { FIX_HINTS, fixHint } from './errors';
 
@@ -53,7 +53,7 @@ export async function testCredential(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const credentials = (credential.data ?? {}) as ICredentialDataDecryptedObject;
+	const credentials = misApiCredentials(credential.data ?? {});
 	let names: string[];
 	try {
 		names = await findEntitiesWith(credentialTestConnection(this, credentials), {
@@ -70,7 +70,7 @@ export async function testCredential(
 			),
 		};
 	}
-	const school = String(credentials.schoolId ?? '');
+	const school = credentials.schoolId;
 	if (names.length === 0) {
 		return {
 			status: 'Error',
@@ -93,7 +93,7 @@ export async function testPartnerCredential(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const credentials = (credential.data ?? {}) as ICredentialDataDecryptedObject;
+	const credentials = partnerApiCredentials(credential.data ?? {});
 	const secrets = secretsOf(credentials);
 	try {
 		const data = await restRead(partnerTestConnection(this, credentials), 'Schools', '', {
@@ -105,7 +105,7 @@ export async function testPartnerCredential(
 		const name = school ? String(school.SchoolName ?? school.Name ?? '').trim() : '';
 		return {
 			status: 'OK',
-			message: `Connection successful: the Partner API accepted the application for school ${String(credentials.schoolId ?? '')}${name ? ` (${name})` : ''}.`,
+			message: `Connection successful: the Partner API accepted the application for school ${credentials.schoolId}${name ? ` (${name})` : ''}.`,
 		};
 	} catch (error) {
 		const e = asBromcomError(error, secrets).onRoute('rest');

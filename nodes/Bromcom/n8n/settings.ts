@@ -3,7 +3,7 @@
  * once here with the core's one ID parser, and its error in the words of the node's field; the
  * Timeout, Attempts, Limit, Fields to Return and ID fields of an item.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { parseBromcomId, parseSchoolIdField } from '../core/ids';
 import { DEFAULT_TIMEOUT_SECONDS, POLICY } from '../core/policy';
@@ -27,6 +27,28 @@ export function schoolIdParameter(value: unknown): number | undefined {
 		);
 	}
 	return parsed.schoolId;
+}
+
+/**
+ * Item `i`'s School ID field as typed, trimmed ('' = the credential's): the one read of the field in
+ * a node run. The router groups items by it and names the school in errors by it even when it is not
+ * an ID; itemSettings parses it.
+ */
+export function schoolIdText(ctx: IExecuteFunctions, i: number): string {
+	return String(ctx.getNodeParameter('schoolId', i, '') ?? '').trim();
+}
+
+/** The school item `i` is for, as messages name it: its School ID as typed, else the credential's. */
+export async function itemSchoolForMessage(ctx: IExecuteFunctions, i: number): Promise<string> {
+	return schoolIdText(ctx, i) || (await schoolForMessage(ctx, undefined));
+}
+
+/**
+ * A picker's School ID (the field as it stands in the editor): a School ID still being typed lists
+ * the credential's school rather than failing the picker.
+ */
+export function pickerSchoolId(ctx: ILoadOptionsFunctions): number | undefined {
+	return parseSchoolIdField(ctx.getCurrentNodeParameter('schoolId')).schoolId;
 }
 
 /**
@@ -64,7 +86,7 @@ export interface ItemSettings extends CallOptions {
 
 /** School ID from the node (empty = the credential's) and the request options of item `i`. */
 export function itemSettings(ctx: IExecuteFunctions, i: number): ItemSettings {
-	const schoolId = schoolIdParameter(ctx.getNodeParameter('schoolId', i, ''));
+	const schoolId = schoolIdParameter(schoolIdText(ctx, i));
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const attempts = Number(options.attempts ?? POLICY.attempts);
 	return {

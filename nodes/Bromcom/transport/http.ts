@@ -1,11 +1,10 @@
 /**
- * The HTTP exchange both routes share (SOAP in index.ts, the Partner API in rest.ts): n8n's
+ * The HTTP exchange both routes share (SOAP in soap.ts, the Partner API in rest.ts): n8n's
  * authenticated helper with the body streamed, redirects never followed, Options > Timeout as a
  * deadline for the whole exchange, every failure a BromcomError with the credential's secrets
  * removed, and the one failure policy (core/policy.ts) around it.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialTestFunctions,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -17,17 +16,13 @@ import { sleep } from 'n8n-workflow';
 import type { ParsedDataSet, DataSetRow } from '../core/wire/dataset';
 import { BromcomError, CODE_WORDS, redact, withoutErrorCodes } from '../core/wire/errors';
 import { DEFAULT_TIMEOUT_SECONDS, delayMs, shouldRetry, type CallKind } from '../core/policy';
+import { secretsOf, type BromcomCredentials } from './credentials';
 import { Utf8StreamDecoder } from './utf8';
+
+export { secretsOf };
 
 /** The Timeout option's default (core/policy.ts), in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
-
-/** What the client redacts from every text it surfaces: the password and the application secret. */
-export function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
-	return [String(credentials.password ?? ''), String(credentials.applicationSecret ?? '')].filter(
-		(secret) => secret.length > 0,
-	);
-}
 
 export type BromcomContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 export interface CallOptions {
@@ -147,8 +142,8 @@ export function redirectError(
 export type RawResponse = { body: unknown; statusCode: number; headers?: Record<string, unknown> };
 
 /** Who sends a request, with which credential: a node's context, or n8n's credential tester. */
-export interface Connection {
-	credentials: ICredentialDataDecryptedObject;
+export interface Connection<C extends BromcomCredentials = BromcomCredentials> {
+	credentials: C;
 	send(request: IHttpRequestOptions): Promise<RawResponse>;
 }
 /**
@@ -156,15 +151,15 @@ export interface Connection {
  * the decrypted credential, so each route puts its secrets in with `authenticate`; the request is
  * otherwise the one the nodes send (streamed, no redirects, the same deadline).
  */
-export function testerConnection(
+export function testerConnection<C extends BromcomCredentials>(
 	ctx: ICredentialTestFunctions,
-	credentials: ICredentialDataDecryptedObject,
+	credentials: C,
 	authenticate: (request: IHttpRequestOptions) => {
 		headers?: IHttpRequestOptions['headers'];
 		body?: string;
 		rejectUnauthorized?: boolean;
 	},
-): Connection {
+): Connection<C> {
 	return {
 		credentials,
 		send: async (request) => {

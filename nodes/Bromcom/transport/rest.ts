@@ -10,11 +10,7 @@
  * `{page:N+1}`. A server that sends the same page twice stops the read with an error rather than
  * looping or duplicating rows.
  */
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestFunctions,
-	IHttpRequestOptions,
-} from 'n8n-workflow';
+import type { ICredentialTestFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { completeRows, KeyNormaliser } from '../core/casing';
 import { schoolOrCredential } from '../core/ids';
@@ -37,6 +33,10 @@ import {
 	type ReadOptions,
 	type StreamedDataSet,
 } from './http';
+import type { BromcomPartnerApiCredentials } from './credentials';
+
+/** A connection over a Bromcom Partner API credential: the only one the Partner API takes. */
+export type RestConnection = Connection<BromcomPartnerApiCredentials>;
 
 export const PARTNER_BASE_URL = 'https://api.bromcomcloud.com';
 /** Rows per page seen in a public client (docs/bromcom-facts.md, Partner API). */
@@ -47,12 +47,12 @@ const SAMPLE_ROWS = 50;
 const MAX_PAGES = 1000;
 
 /** The credential's Partner API address, without a trailing slash. */
-export function partnerBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const raw = String(credentials.baseUrl ?? '').trim();
+export function partnerBaseUrl(credentials: BromcomPartnerApiCredentials): string {
+	const raw = credentials.baseUrl.trim();
 	return (raw === '' ? PARTNER_BASE_URL : raw).replace(/\/+$/, '').replace(/\/v2$/i, '');
 }
 
-function pageSizeOf(credentials: ICredentialDataDecryptedObject): number {
+function pageSizeOf(credentials: BromcomPartnerApiCredentials): number {
 	const n = Math.floor(Number(credentials.pageSize ?? DEFAULT_PAGE_SIZE));
 	return Number.isFinite(n) && n >= 1 ? n : DEFAULT_PAGE_SIZE;
 }
@@ -61,7 +61,7 @@ function restError(details: ConstructorParameters<typeof BromcomError>[0]): Brom
 	return new BromcomError({ ...details, route: 'rest' });
 }
 
-function checkedBase(credentials: ICredentialDataDecryptedObject, secrets: string[]): string {
+function checkedBase(credentials: BromcomPartnerApiCredentials, secrets: string[]): string {
 	const base = partnerBaseUrl(credentials);
 	if (!/^https?:\/\/[^/\s]+/i.test(base)) {
 		throw restError({
@@ -73,12 +73,12 @@ function checkedBase(credentials: ICredentialDataDecryptedObject, secrets: strin
 	return base;
 }
 
-function checkedSchool(credentials: ICredentialDataDecryptedObject, options: CallOptions): number {
+function checkedSchool(credentials: BromcomPartnerApiCredentials, options: CallOptions): number {
 	const school = schoolOrCredential(options.schoolId, credentials.schoolId);
 	if (school === undefined) {
 		throw restError({
 			kind: 'invalidInput',
-			message: `The Bromcom Partner API credential's Default School ID "${String(credentials.schoolId ?? '')}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001), or set School ID on the node.`,
+			message: `The Bromcom Partner API credential's Default School ID "${credentials.schoolId}" is not a Bromcom School ID: enter the number shown under Modules > Setup > School Details (for example 20001), or set School ID on the node.`,
 			notSent: true,
 		});
 	}
@@ -274,7 +274,7 @@ interface PageResult {
  * does not make Bromcom produce the entity's whole first page (100,000 rows of a large entity).
  */
 export async function restRead(
-	connection: Connection,
+	connection: RestConnection,
 	entity: string,
 	filter: string,
 	options: ReadOptions = {},
@@ -473,7 +473,7 @@ async function rethrowOnRoute<T>(work: Promise<T>, secrets: string[]): Promise<T
  * retried once any byte may have reached Bromcom (policy `write`).
  */
 export async function restPost(
-	connection: Connection,
+	connection: RestConnection,
 	entity: string,
 	body: Record<string, unknown>,
 	options: CallOptions = {},
@@ -518,13 +518,13 @@ export async function restPost(
 /** n8n's credential tester's connection for the Partner API: the headers filled in here. */
 export function partnerTestConnection(
 	ctx: ICredentialTestFunctions,
-	credentials: ICredentialDataDecryptedObject,
-): Connection {
+	credentials: BromcomPartnerApiCredentials,
+): RestConnection {
 	return testerConnection(ctx, credentials, (request) => ({
 		headers: {
 			...(request.headers ?? {}),
-			ApplicationId: String(credentials.applicationId ?? ''),
-			ApplicationSecret: String(credentials.applicationSecret ?? ''),
+			ApplicationId: credentials.applicationId,
+			ApplicationSecret: credentials.applicationSecret,
 		},
 	}));
 }

@@ -7,7 +7,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { schoolIdProperty } from '../../Bromcom/actions/common.descriptions';
 import type { RosterEntry } from '../../Bromcom/core/roster';
-import { schoolForMessage } from '../../Bromcom/n8n/settings';
+import { itemSchoolForMessage } from '../../Bromcom/n8n/settings';
 import { changeOf, rosterChanges } from '../guard';
 import { rosterFor } from '../roster';
 import { show } from './common.descriptions';
@@ -73,10 +73,7 @@ export const getRoster: EligibilityOperation = {
 	readsBromcom: true,
 	action: 'building the eligible roster',
 	async schoolOf(ctx, i) {
-		return (
-			String(ctx.getNodeParameter('schoolId', i, '') ?? '').trim() ||
-			(await schoolForMessage(ctx, undefined))
-		);
+		return await itemSchoolForMessage(ctx, i);
 	},
 	async execute(ctx, i, run) {
 		const roster = await rosterFor(ctx, i);

@@ -10,24 +10,28 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	academicYearStart,
 	AttendanceTally,
-	CATEGORIES,
-	summarise,
-	type AttendanceCategory,
+	byYearGroup,
+	columnNamed,
+	localCodeOverrides,
+	markColumns,
+	parseSessions,
+	rollCall,
+	studentsInYearGroup,
+	studentSummary,
+	unmappedCodesNote,
 	type CodeMapping,
-	type MarkColumns,
 	type Thresholds,
 } from '../../core/attendance';
 import { ENTITIES } from '../../core/catalog';
 import { mapLimit } from '../../core/concurrency';
 import { parseBromcomId } from '../../core/ids';
-import { field } from '../../core/people';
-import type { DataSetColumn, DataSetRow } from '../../core/wire/dataset';
+import type { DataSetRow } from '../../core/wire/dataset';
 import { buildCondition, inFilter } from '../../core/wire/filter';
 import { invalid, itemSettings, requiredId } from '../../n8n/settings';
 import { read } from '../read';
 import { dateWindowFilter, dateWindows } from '../../core/windows';
 import { windowDaysOption } from '../windows';
-import { getEntityData } from '../../transport';
+import { clientFor } from '../../transport';
 import { schoolIdProperty, scopeProperty, timeoutOption } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec, Shared } from '../types';
@@ -240,28 +244,6 @@ const isoDay = (value: unknown): string => {
 		.slice(0, 10);
 };
 
-function columnNamed(columns: DataSetColumn[], candidates: readonly string[]): string | undefined {
-	for (const c of candidates) {
-		const hit = columns.find((col) => col.name.toLowerCase() === c.toLowerCase());
-		if (hit) return hit.name;
-	}
-	return undefined;
-}
-
-function localCodes(options: IDataObject): Record<string, AttendanceCategory> {
-	const entries = ((options.localCodes as IDataObject | undefined)?.code ?? []) as IDataObject[];
-	const out: Record<string, AttendanceCategory> = {};
-	entries.forEach((e, k) => {
-		const code = String(e.code ?? '').trim();
-		const category = String(e.category ?? '') as AttendanceCategory;
-		if (code === '') throw invalid(`Options › Local Codes › entry ${k + 1} has no code.`);
-		if (!CATEGORIES.includes(category))
-			throw invalid(`Options › Local Codes › "${code}" has no valid Counts As.`);
-		out[code] = category;
-	});
-	return out;
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	i: number,
@@ -277,13 +259,12 @@ export async function execute(
 		severeAttendancePercent: Number(this.getNodeParameter('severePercent', i, 50)),
 	};
 	const mapping: CodeMapping = {
-		overrides: localCodes(options),
+		overrides: localCodeOverrides(
+			((options.localCodes as IDataObject | undefined)?.code ?? []) as IDataObject[],
+		),
 		useBromcomMeaning: options.ignoreMeanings !== true,
 	};
-	const sessions = String(options.sessions ?? 'AM, PM')
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
+	const sessions = parseSessions(String(options.sessions ?? 'AM, PM'));
 
 	// The scope's own fields are checked before anything is read.
 	const scope = this.getNodeParameter('scope', i, 'all') as string;
@@ -310,40 +291,17 @@ export async function execute(
 		listedIds = [...new Set(ids.map((t) => parseBromcomId(t) as number))];
 	}
 
-	// The marks' columns, from the entity's schema: the 2-character ExportMark when Bromcom has it
-	// (the 2024 sub-codes C1, J1, Y1 …), else Mark.
+	// The marks' columns, from the entity's schema.
 	const entity = ENTITIES.attendances;
 	const schema = await shared.schemas.columns(entity.name, settings);
-	const columns: MarkColumns = {
-		student: columnNamed(schema, ['StudentID', 'StudentId', 'PupilID']) ?? 'StudentID',
-		code: columnNamed(schema, ['ExportMark', 'Mark', 'AttendanceCode', 'MarkCode']) ?? 'Mark',
-		meaning: columnNamed(schema, ['MarkMeaningName', 'MarkMeaning']),
-		session: sessions.length ? columnNamed(schema, ['CalendarName', 'SessionName']) : undefined,
-		sessions: sessions.length ? sessions : undefined,
-	};
-	if (
-		!schema.some((c) => c.name === columns.student) ||
-		!schema.some((c) => c.name === columns.code)
-	)
-		throw invalid(
-			`The ${entity.name} entity has no student or mark column this node knows (it has: ${schema.map((c) => c.name).join(', ')}).`,
-		);
+	const columns = markColumns(entity.name, schema, sessions);
 
 	// Which students: every student's record (leavers too: they have marks in the range), narrowed by the scope.
 	const students = (await read(this, ENTITIES.students.name, '', settings)).rows;
 	let markFilter = '';
 	let wanted: Set<string> | undefined;
 	if (scope === 'yearGroup') {
-		wanted = new Set(
-			students
-				.filter(
-					(st) =>
-						String(field(st, ['YearGroup', 'YearGroupName']) ?? '')
-							.trim()
-							.toLowerCase() === year,
-				)
-				.map((st) => String(st.StudentID)),
-		);
+		wanted = studentsInYearGroup(students, year);
 	} else if (collectionId !== undefined) {
 		markFilter = buildCondition({
 			field: columnNamed(schema, ['CollectionID']) ?? 'CollectionID',
@@ -361,8 +319,7 @@ export async function execute(
 	const readSettings = { ...settings, action: `summarising ${entity.name}` };
 	await mapLimit(windows, 2, async (window) => {
 		let tally = new AttendanceTally(columns, mapping);
-		await getEntityData(
-			this,
+		await clientFor(this).read(
 			entity.name,
 			dateWindowFilter(entity.rangeColumn, window, markFilter),
 			{
@@ -384,80 +341,28 @@ export async function execute(
 	});
 
 	// One item per student in scope: on roll today or with marks in the range.
-	const today = new Date().toISOString().slice(0, 10);
-	const onRoll = (s: DataSetRow) => {
-		const start = String(s.StartDate ?? '').slice(0, 10);
-		const end = String(s.EndDate ?? '').slice(0, 10);
-		return start !== '' && start <= today && (end === '' || end >= today);
-	};
-	const byId = new Map(students.map((s) => [String(s.StudentID), s]));
-	const ids: string[] = [];
-	const listed = new Set<string>();
-	const take = (id: string) => {
-		if (!listed.has(id)) {
-			listed.add(id);
-			ids.push(id);
-		}
-	};
-	for (const s of students) {
-		const id = String(s.StudentID);
-		if (
-			total.students.has(id) ||
-			(scope !== 'registrationGroup' && onRoll(s) && (!wanted || wanted.has(id)))
-		)
-			take(id);
-	}
-	for (const id of total.students.keys()) take(id);
-
-	const rows: IDataObject[] = ids.map((id) => {
-		const s = byId.get(id);
-		const tally = total.students.get(id);
-		return {
-			StudentID: Number(id),
-			FirstName: (s && field(s, ['PreferredFirstName', 'FirstName'])) ?? null,
-			LastName: (s && field(s, ['PreferredLastName', 'LastName'])) ?? null,
-			YearGroup: s ? (field(s, ['YearGroup']) ?? null) : null,
-			TutorGroup: s ? (field(s, ['TutorGroup', 'TutorGroupName']) ?? null) : null,
-			from,
-			to,
-			...summarise(tally, thresholds),
-			// Codes in a fixed order (windows are read in parallel, so arrival order varies between runs).
-			...(options.includeCodes === true
-				? {
-						codes: Object.fromEntries(
-							Object.entries(tally?.codes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-						),
-					}
-				: {}),
-		} as IDataObject;
+	const ids = rollCall(students, total.students, {
+		today: new Date().toISOString().slice(0, 10),
+		wanted,
+		marksOnly: scope === 'registrationGroup',
 	});
-	const unmapped = [...total.unmappedCodes.keys()];
-	const notes = unmapped.length
-		? {
-				unmappedCodes: unmapped,
-				note: `Codes ${unmapped.map((c) => `"${c}"`).join(', ')} are not in the DfE table and Bromcom gave no meaning for them: they are counted in unmappedMarks, not in possible sessions. Map them under Options › Local Codes.`,
-			}
-		: {};
+	const byId = new Map(students.map((s) => [String(s.StudentID), s]));
+	const rows = ids.map((id) =>
+		studentSummary(
+			id,
+			byId.get(id),
+			total.students.get(id),
+			{ from, to },
+			thresholds,
+			options.includeCodes === true,
+		),
+	) as IDataObject[];
+	const notes = unmappedCodesNote([...total.unmappedCodes.keys()]);
 	const flagged =
 		options.onlyFlagged === true
 			? rows.filter((r) => r.persistentlyAbsent || r.severelyAbsent)
 			: rows;
 	const withNotes: IDataObject[] = flagged.map((r) => ({ ...r, ...notes }));
 	if (options.output !== 'yearGroup') return withNotes;
-	const groups = new Map<string, IDataObject[]>();
-	for (const r of withNotes) {
-		const key = String(r.YearGroup ?? '').trim() || '(none)';
-		if (!groups.has(key)) groups.set(key, []);
-		groups.get(key)!.push(r);
-	}
-	return [...groups].map(([year, list]) => ({
-		YearGroup: year,
-		from,
-		to,
-		students: list,
-		studentCount: list.length,
-		persistentlyAbsent: list.filter((r) => r.persistentlyAbsent).length,
-		severelyAbsent: list.filter((r) => r.severelyAbsent).length,
-		...notes,
-	}));
+	return byYearGroup(withNotes, { from, to }, notes) as IDataObject[];
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemSettings } from '../../n8n/settings';
-import { listEntities } from '../../transport';
+import { clientFor } from '../../transport';
 import { schoolIdProperty } from '../common.descriptions';
 import { agentReadProperties } from '../agent.descriptions';
 import type { AgentSpec } from '../types';
@@ -21,7 +21,7 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const settings = itemSettings(this, i);
-	const { names, verified } = await listEntities(this, settings);
+	const { names, verified } = await clientFor(this).listEntities(settings);
 	// Over the Partner API the names are the known ones: whether this school granted each is not known.
 	if (!verified) return names.map((name) => ({ EntityName: name, Verified: false }));
 	return names.map((name) => ({ EntityName: name }));
