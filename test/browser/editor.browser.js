@@ -698,6 +698,13 @@ test('the route follows the credential picked: the Partner credential lists enti
 			.first()
 			.click();
 		await byTest('node-credentials-select').click();
+		// The dropdown renders after the click: wait for its options before reading them.
+		await page
+			.locator('.el-select-dropdown__item:visible, [role=option]:visible')
+			.filter({ hasText: 'Bromcom Partner Sandbox' })
+			.first()
+			.waitFor({ timeout: 30_000 })
+			.catch(() => undefined);
 		const offered = await page
 			.locator('.el-select-dropdown__item:visible, [role=option]:visible')
 			.allInnerTexts();
